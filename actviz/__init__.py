@@ -1,0 +1,22 @@
+"""actviz: plot and inspect neural-network activation functions.
+
+    >>> import actviz
+    >>> act = actviz.get("leaky_relu", negative_slope=0.2)
+    >>> act.f([-1.0, 2.0])
+    array([-0.2,  2. ])
+    >>> "gelu" in actviz.names()
+    True
+
+Plotting lives in :mod:`actviz.plotting` and is imported only when used, so
+that inspecting functions never pays for matplotlib.
+"""
+from .functions import PRESETS, REGISTRY, Activation, ActvizError, get, names
+
+__version__ = "0.1.0"
+__all__ = ["Activation", "ActvizError", "PRESETS", "REGISTRY", "get", "names", "plot", "__version__"]
+
+
+def plot(ax, *functions, **options):
+    """Draw activation functions on a matplotlib Axes; see :func:`actviz.plotting.plot`."""
+    from .plotting import plot as _plot
+    return _plot(ax, *functions, **options)

@@ -1,0 +1,135 @@
+"""Textbook definitions in mpmath: the truth the float64 kernels are held to.
+
+At 60 significant digits the naive formulas are exact enough for any double,
+so each reference is written the way a textbook writes the function, with
+the same piecewise sides as the kernel (x > 0 vs x ≥ 0).  Double-valued
+constants (1.702, 0.044715, SELU's α and λ) enter as the doubles the kernels
+use, so that what is compared is the evaluation, not the constant.
+"""
+import mpmath as mp
+
+from actviz.functions import SELU_ALPHA, SELU_SCALE
+
+mp.mp.dps = 60
+_ZERO, _ONE = mp.mpf(0), mp.mpf(1)
+
+
+def _sigmoid(x):
+    return 1 / (1 + mp.exp(-x))
+
+
+def _softplus(x):
+    return mp.log1p(mp.exp(x))
+
+
+def _leaky(slope):
+    return lambda x: x if x > 0 else slope * x
+
+
+def _elu(x, alpha):
+    return x if x > 0 else alpha * mp.expm1(x)
+
+
+def _ncdf(x):
+    """Φ(x); past |x| = 1e8 (where mpmath's erfc gives up) by its asymptotic
+    series, whose next term is below 1e−62 relative there."""
+    if abs(x) < 1e8:
+        return mp.ncdf(x)
+    z = abs(x)
+    tail = mp.npdf(z) / z * (1 - 1 / z**2 + 3 / z**4 - 15 / z**6)
+    return tail if x < 0 else 1 - tail
+
+
+def _gelu(x, approximate):
+    if approximate == "tanh":
+        u = mp.sqrt(2 / mp.pi) * (x + mp.mpf(0.044715) * x ** 3)
+        return x * (1 + mp.tanh(u)) / 2
+    return x * _ncdf(x)
+
+
+def _clip(x, lo, hi):
+    return min(max(x, mp.mpf(lo)), mp.mpf(hi))
+
+
+def _sqrt_half(x, alpha):
+    return x / mp.sqrt(1 + alpha * x * x)
+
+
+REFERENCE = {
+    "sigmoid": lambda x: _sigmoid(x),
+    "tanh": lambda x: mp.tanh(x),
+    "relu": lambda x: max(x, _ZERO),
+    "leaky_relu": lambda x, negative_slope: _leaky(negative_slope)(x),
+    "prelu": lambda x, weight: _leaky(weight)(x),
+    "rrelu": lambda x, lower, upper: _leaky((mp.mpf(lower) + upper) / 2)(x),
+    "elu": _elu,
+    "selu": lambda x: mp.mpf(SELU_SCALE) * _elu(x, mp.mpf(SELU_ALPHA)),
+    "celu": lambda x, alpha: x if x > 0 else alpha * mp.expm1(x / alpha),
+    "gelu": _gelu,
+    "softplus": lambda x, beta, threshold: x if beta * x > threshold else _softplus(beta * x) / beta,
+    "silu": lambda x: x * _sigmoid(x),
+    "swish_beta": lambda x, beta: x * _sigmoid(beta * x),
+    "quick_gelu": lambda x: x * _sigmoid(mp.mpf(1.702) * x),
+    "mish": lambda x: x * mp.tanh(_softplus(x)),
+    "softsign": lambda x: x / (1 + abs(x)),
+    "logsigmoid": lambda x: -_softplus(-x),
+    "hardtanh": lambda x, min_val, max_val: _clip(x, min_val, max_val),
+    "relu6": lambda x: _clip(x, 0, 6),
+    "hardsigmoid": lambda x: _clip(x + 3, 0, 6) / 6,
+    "hardswish": lambda x: x * _clip(x + 3, 0, 6) / 6,
+    "tanhshrink": lambda x: x - mp.tanh(x),
+    "softshrink": lambda x, lambd: x - lambd if x > lambd else x + lambd if x < -lambd else _ZERO,
+    "hardshrink": lambda x, lambd: x if abs(x) > lambd else _ZERO,
+    "threshold": lambda x, threshold, value: x if x > threshold else mp.mpf(value),
+    "squareplus": lambda x, b: (x + mp.sqrt(x * x + b)) / 2,
+    "sparse_plus": lambda x: _ZERO if x <= -1 else x if x >= 1 else (x + 1) ** 2 / 4,
+    "sparse_sigmoid": lambda x: _clip((x + 1) / 2, 0, 1),
+    "exponential": lambda x: mp.exp(x),
+    "identity": lambda x: x,
+    "step": lambda x: _ONE if x >= 0 else _ZERO,
+    "sign": lambda x: mp.sign(x),
+    "arctan": lambda x: mp.atan(x),
+    "lecun_tanh": lambda x: mp.mpf(1.7159) * mp.tanh(mp.mpf(2.0 / 3.0) * x),
+    "bent_identity": lambda x: x + (mp.sqrt(x * x + 1) - 1) / 2,
+    "isru": _sqrt_half,
+    "isrlu": lambda x, alpha: x if x >= 0 else _sqrt_half(x, alpha),
+    "gaussian": lambda x: mp.exp(-x * x),
+    "sinc": lambda x: mp.sin(x) / x if x else _ONE,
+    "sinusoid": lambda x: mp.sin(x),
+    "tanhexp": lambda x: x * mp.tanh(mp.exp(x)) if x < 1000 else x,
+    "squared_relu": lambda x: max(x, _ZERO) ** 2,
+    "elish": lambda x: (x if x >= 0 else mp.expm1(x)) * _sigmoid(x),
+    "sqnl": lambda x: mp.sign(x) if abs(x) > 2 else x - x * abs(x) / 4,
+    "snake": lambda x, a: x + mp.sin(a * x) ** 2 / a,
+    "bipolar_sigmoid": lambda x: 2 * _sigmoid(x) - 1,
+    "shifted_softplus": lambda x: _softplus(x) - mp.log(2),
+}
+
+
+def reference(act):
+    """The mpmath reference of a bound Activation, as a function of one mpf.
+
+    It works at 700 digits: x − tanh(x) at x = 1e−300 cancels 600 of them.
+    """
+    fn = REFERENCE[act.name]
+    params = {k: (v if isinstance(v, str) else mp.mpf(v)) for k, v in act.params.items()}
+
+    def evaluate(x):
+        with mp.workdps(max(mp.mp.dps, 700)):
+            return fn(mp.mpf(x), **params)
+    return evaluate
+
+
+def derivative(fn, x, order=1):
+    """mpmath's numerical derivative, with a step of 2⁻⁹⁰·min(|x|, 1) so that
+    tiny x is differentiated on its own scale and no step crosses a kink at 0.
+
+    f(x ± h) must differ in the working precision even where f' is as small
+    as the least subnormal relative to f (σ near 1, e^{−354} apart): 420
+    digits, plus as many as h is below max(|x|, 1).
+    """
+    x = mp.mpf(x)
+    h = min(abs(x), 1) * mp.mpf(2) ** -90 if x else mp.mpf(2) ** -400
+    extra = max(0, int(mp.log10(max(abs(x), 1) / h)))
+    with mp.workdps(420 + extra):
+        return +mp.diff(fn, x, order, h=h)

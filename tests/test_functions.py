@@ -1,0 +1,291 @@
+"""The registry's numbers against mpmath at high precision, and its metadata.
+
+Accuracy is measured in ulps of the true value and must stay within
+K·(1 + κ), κ = |x·g'(x)/g(x)| the relative condition number of g = f or f'
+at x: no algorithm can do better than the conditioning of the function, and
+ours must not do worse than a few ulps beyond it.
+"""
+import math
+
+import mpmath as mp
+import numpy as np
+import pytest
+
+import actviz
+from actviz.functions import SELU_ALPHA, SELU_SCALE, ActvizError, REGISTRY
+
+from reference import derivative, reference
+
+ULPS = 4
+TINY = 2.0 ** -1022
+HARD = [1e-300, 1e-20, 1e-8, 1e-3, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 20, 37, 40, 100,
+        354, 370, 709, 710, 745, 1e3, 1e4, 1e5, 1e10, 1e100, 1e300]
+
+# A few non-default parameter sets, so the parametric branches are held to
+# the same standard.
+VARIANTS = [
+    ("leaky_relu", {"negative_slope": 0.2}),
+    ("elu", {"alpha": 0.5}),
+    ("celu", {"alpha": 2.0}),
+    ("gelu", {"approximate": "tanh"}),
+    ("softplus", {"beta": 2.0}),
+    ("softplus", {"threshold": 20.0}),
+    ("hardtanh", {"min_val": -2.0, "max_val": 0.5}),
+    ("squareplus", {"b": 0.5}),
+    ("snake", {"a": 0.5}),
+    ("isru", {"alpha": 3.0}),
+]
+CASES = [(name, {}) for name in actviz.names()] + VARIANTS
+IDS = [name + "".join(f"-{k}={v}" for k, v in params.items()) for name, params in CASES]
+
+
+def grid(act):
+    """Hard points, a dense grid, both signs of every scale, and points just
+    beside every breakpoint; the breakpoints themselves are tested apart."""
+    points = {0.0, *HARD, *(-h for h in HARD)}
+    points.update(np.linspace(-10, 10, 81).tolist())
+    points.update(np.logspace(-300, 5, 31).tolist())
+    points.update((-np.logspace(-300, 5, 31)).tolist())
+    breaks = {*act.kinks, *act.jumps, *act.smooth_breaks}
+    for b in breaks:
+        points.update([b - 1e-9, b + 1e-9, b - 1e-3, b + 1e-3,
+                       np.nextafter(b, -np.inf), np.nextafter(b, np.inf)])
+    return np.array(sorted(points - breaks))
+
+
+def ulp_error(computed, true):
+    """|computed − true| in units of the spacing of doubles at `true`
+    (subnormal spacing below the normal range)."""
+    if abs(true) > np.finfo(float).max:
+        return 0.0 if computed == np.sign(float(true)) * np.inf else math.inf
+    spacing = np.spacing(max(abs(float(true)), TINY))
+    return float(abs(mp.mpf(float(computed)) - true) / spacing)
+
+
+def condition(x, value, slope):
+    if value == 0:
+        return math.inf
+    return float(abs(mp.mpf(x) * slope / value))
+
+
+def check_accuracy(kernel_values, xs, true_fn, slope_fn):
+    failures = []
+    for x, got in zip(xs, kernel_values):
+        true = true_fn(x)
+        if x == 0 and abs(true) < 1e-200:
+            true = mp.mpf(0)  # a numerical derivative's O(h²) at an exact zero
+        kappa = condition(x, true, slope_fn(x))
+        err = ulp_error(got, true)
+        if err > ULPS * (1 + kappa):
+            failures.append(f"x={x!r}: got {got!r}, true {mp.nstr(true, 20)}, {err:.3g} ulps, κ={kappa:.3g}")
+    assert not failures, "\n".join(failures[:10])
+
+
+@pytest.mark.parametrize("name,params", CASES, ids=IDS)
+def test_f_is_accurate_to_a_few_ulps_beyond_conditioning(name, params):
+    act = actviz.get(name, **params)
+    ref = reference(act)
+    xs = grid(act)
+    check_accuracy(act.f(xs), xs, ref, lambda x: derivative(ref, x))
+
+
+@pytest.mark.parametrize("name,params", CASES, ids=IDS)
+def test_df_matches_mpmath_differentiation(name, params):
+    act = actviz.get(name, **params)
+    ref = reference(act)
+    xs = grid(act)
+    if name == "softplus" and params.get("threshold"):
+        xs = xs[np.abs(2 * xs - params["threshold"] / params.get("beta", 1.0)) > 1e-3]
+    check_accuracy(act.df(xs), xs, lambda x: derivative(ref, x), lambda x: derivative(ref, x, 2))
+
+
+@pytest.mark.parametrize("name", actviz.names())
+def test_no_warning_no_nan_for_any_finite_input(name):
+    act = actviz.get(name)
+    xs = np.concatenate([grid(act), [np.finfo(float).max, -np.finfo(float).max, 5e-324, -5e-324]])
+    with np.errstate(all="raise", under="ignore"):
+        f, df = act.f(xs), act.df(xs)
+    assert not np.isnan(f).any() and not np.isnan(df).any()
+
+
+@pytest.mark.parametrize("name", actviz.names())
+def test_nan_in_nan_out_and_infinities_give_the_limits(name):
+    act = actviz.get(name)
+    f = act.f([np.nan, -np.inf, np.inf])
+    df = act.df([np.nan, -np.inf, np.inf])
+    assert np.isnan(f[0]) and np.isnan(df[0])
+    np.testing.assert_array_equal(f[1:], act.limits)
+    np.testing.assert_array_equal(df[1:], act.dlimits)
+
+
+@pytest.mark.parametrize("name", actviz.names())
+def test_declared_limits_are_the_limits(name):
+    act = actviz.get(name)
+    far = np.array([-1e300, 1e300])
+    for values, limits in ((act.f(far), act.limits), (act.df(far), act.dlimits)):
+        for value, limit in zip(values, limits):
+            if math.isnan(limit):
+                continue
+            if math.isinf(limit):
+                assert abs(value) > 1e3 and np.sign(value) == np.sign(limit)
+            else:
+                assert value == pytest.approx(limit, abs=1e-12)
+
+
+@pytest.mark.parametrize("name", actviz.names())
+def test_one_element_call_equals_vectorised_call_bitwise(name):
+    act = actviz.get(name)
+    xs = grid(act)
+    whole_f, whole_df = act.f(xs), act.df(xs)
+    single_f = np.array([act.f(x) for x in xs])
+    single_df = np.array([act.df(np.array([x]))[0] for x in xs])
+    np.testing.assert_array_equal(whole_f.view(np.int64), single_f.view(np.int64))
+    np.testing.assert_array_equal(whole_df.view(np.int64), single_df.view(np.int64))
+
+
+def test_shapes_and_dtypes_are_kept():
+    act = actviz.get("gelu")
+    assert isinstance(act.f(1.0), np.float64)
+    assert act.f(np.zeros((2, 3), dtype=np.float32)).shape == (2, 3)
+    assert act.f(np.zeros((2, 3), dtype=np.float32)).dtype == np.float64
+    assert act.df([1, 2, 3]).dtype == np.float64
+
+
+@pytest.mark.parametrize("name", actviz.names())
+def test_values_stay_in_the_declared_range(name):
+    act = actviz.get(name)
+    values = act.f(grid(act))
+    rng = act.output_range
+    # Rounding may land on an open end (σ(40) rounds to 1): check the closure.
+    outside = [v for v in values if not rng.lo <= v <= rng.hi]
+    assert not outside, f"{outside[:5]} outside {rng}"
+
+
+@pytest.mark.parametrize("name", [n for n in actviz.names() if actviz.get(n).monotonic])
+def test_monotonic_functions_never_decrease(name):
+    act = actviz.get(name)
+    xs = np.sort(np.concatenate([grid(act), np.linspace(-50, 50, 20001)]))
+    values = act.f(xs)
+    assert (values[1:] >= values[:-1]).all()
+
+
+@pytest.mark.parametrize("name", [n for n in actviz.names() if actviz.get(n).symmetry == "odd"])
+def test_odd_functions_are_odd_bitwise(name):
+    act = actviz.get(name)
+    xs = grid(act)
+    np.testing.assert_array_equal(act.f(-xs), -act.f(xs))
+
+
+@pytest.mark.parametrize("name", [n for n in actviz.names() if actviz.get(n).continuity in ("C1", "C2")])
+def test_c1_functions_have_continuous_derivative_at_breakpoints(name):
+    act = actviz.get(name)
+    for b in act.smooth_breaks:
+        left, right = act.df([b - 1e-12, b + 1e-12])
+        assert left == pytest.approx(right, abs=1e-9)
+
+
+# The derivative's value at each kink, decided once, as PyTorch decides it.
+KINK_VALUES = [
+    ("relu", 0.0, 0.0),
+    ("leaky_relu", 0.0, 0.01),
+    ("prelu", 0.0, 0.25),
+    ("rrelu", 0.0, (1 / 8 + 1 / 3) / 2),
+    ("elu", 0.0, 1.0),
+    ("selu", 0.0, SELU_SCALE * SELU_ALPHA),
+    ("celu", 0.0, 1.0),
+    ("hardtanh", -1.0, 0.0),
+    ("hardtanh", 1.0, 0.0),
+    ("relu6", 0.0, 0.0),
+    ("relu6", 6.0, 0.0),
+    ("hardsigmoid", -3.0, 0.0),
+    ("hardsigmoid", 3.0, 0.0),
+    ("hardswish", -3.0, -0.5),
+    ("hardswish", 3.0, 1.5),
+    ("softshrink", 0.5, 0.0),
+    ("hardshrink", 0.5, 0.0),
+    ("threshold", 1.0, 0.0),
+    ("sparse_sigmoid", 1.0, 0.0),
+]
+
+
+@pytest.mark.parametrize("name,x,expected", KINK_VALUES)
+def test_derivative_at_a_kink_takes_pytorchs_side(name, x, expected):
+    assert actviz.get(name).df(x) == expected
+
+
+@pytest.mark.parametrize("name,x,expected", [
+    ("hardshrink", 0.5, 0.0), ("hardshrink", -0.5, 0.0), ("threshold", 1.0, 0.0),
+    ("step", 0.0, 1.0), ("sign", 0.0, 0.0),
+])
+def test_value_at_a_jump_takes_the_documented_side(name, x, expected):
+    assert actviz.get(name).f(x) == expected
+
+
+def test_hard_points_the_textbooks_get_wrong():
+    assert actviz.get("hardsigmoid").df(0.5) == 1 / 6
+    assert actviz.get("sigmoid").df(0.0) == 0.25
+    assert actviz.get("tanh").df(0.0) == 1.0
+    assert actviz.get("sigmoid").df(40.0) == pytest.approx(math.exp(-40), rel=1e-15)
+    assert actviz.get("tanh").df(20.0) == pytest.approx(4 * math.exp(-40), rel=1e-14)
+    assert actviz.get("softplus").f(800.0) == 800.0
+    assert actviz.get("tanhshrink").f(1e-10) == pytest.approx(1e-30 / 3, rel=1e-15)
+    assert actviz.get("gelu").f(-30.0) < 0
+
+
+def test_selu_constants_are_the_papers():
+    assert SELU_ALPHA == float(mp.mpf("1.6732632423543772848170429916717"))
+    assert SELU_SCALE == float(mp.mpf("1.0507009873554804934193349852946"))
+
+
+@pytest.mark.parametrize("name,x", [("sigmoid", -740.0), ("exponential", -740.0),
+                                    ("silu", -740.0), ("gelu", -38.0)])
+def test_subnormal_results_are_kept(name, x):
+    value = actviz.get(name).f(x)
+    assert value != 0 and abs(value) < TINY
+
+
+@pytest.mark.parametrize("identity,lhs,rhs", [
+    ("tanh(x) = 2σ(2x) − 1", lambda x: actviz.get("tanh").f(x),
+     lambda x: 2 * actviz.get("sigmoid").f(2 * x) - 1),
+    ("silu(x) = x·σ(x)", lambda x: actviz.get("silu").f(x), lambda x: x * actviz.get("sigmoid").f(x)),
+    ("logsigmoid(x) = −softplus(−x)", lambda x: actviz.get("logsigmoid").f(x),
+     lambda x: -actviz.get("softplus").f(-x)),
+    ("σ'(x) = σ(x)σ(−x)", lambda x: actviz.get("sigmoid").df(x),
+     lambda x: actviz.get("sigmoid").f(x) * actviz.get("sigmoid").f(-x)),
+    ("hardswish(x) = x·hardsigmoid(x)", lambda x: actviz.get("hardswish").f(x),
+     lambda x: x * actviz.get("hardsigmoid").f(x)),
+])
+def test_identities_teachers_quote(identity, lhs, rhs):
+    xs = np.linspace(-6, 6, 241)
+    np.testing.assert_allclose(lhs(xs), rhs(xs), rtol=4e-16 * 4, atol=4e-16, err_msg=identity)
+
+
+def test_every_entry_is_complete_and_every_name_resolves():
+    assert len(REGISTRY) >= 45
+    for name, spec in REGISTRY.items():
+        assert name == name.lower() and " " not in name
+        assert spec.latex.startswith("$") and spec.text.startswith("f(x) =")
+        for alias in spec.aliases:
+            assert actviz.get(alias).name == name
+
+
+def test_presets_give_each_frameworks_defaults():
+    assert actviz.get("leaky_relu").params["negative_slope"] == 0.01
+    assert actviz.get("leaky_relu", preset="keras").params["negative_slope"] == 0.2
+    assert actviz.get("gelu", preset="jax").params["approximate"] == "tanh"
+    assert actviz.get("gelu", preset="jax").torch == "torch.nn.GELU(approximate='tanh')"
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: actviz.get("rleu"), "unknown activation 'rleu'; did you mean 'relu'?"),
+    (lambda: actviz.get("elu", alpha="abc"), "parameter 'alpha' must be a number; got 'abc'"),
+    (lambda: actviz.get("elu", nope=1), "elu has no parameter 'nope' (parameters: alpha)"),
+    (lambda: actviz.get("softplus", beta=-1), "parameter 'beta' must be a finite number > 0; got -1"),
+    (lambda: actviz.get("rrelu", lower=0.5, upper=0.1), "rrelu: lower (0.5) must not exceed upper (0.1)"),
+    (lambda: actviz.get("gelu", approximate="erf"), "parameter 'approximate' must be one of none, tanh; got 'erf'"),
+    (lambda: actviz.get("relu", preset="mxnet"), "unknown preset 'mxnet'; choose from torch, jax, keras"),
+])
+def test_bad_names_and_parameters_say_what_is_wrong(call, message):
+    with pytest.raises(ActvizError) as error:
+        call()
+    assert str(error.value) == message

@@ -203,6 +203,34 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _GELU_CUBIC = 0.044715
 
 
+def _normal_pdf(x):
+    """φ(x) = e^{−x²/2}/√(2π) on x clipped to ±40 (φ(40) underflows), so x²
+    cannot overflow."""
+    xc = np.clip(x, -40.0, 40.0)
+    return _INV_SQRT_2PI * np.exp(-0.5 * xc * xc)
+
+
+# (2k − 1)!! (−1)^k, the coefficients of Φ's asymptotic series in 1/x².
+_MILLS_SERIES = [(-1) ** k * math.prod(range(1, 2 * k, 2)) for k in range(9)]
+
+
+def _normal_cdf(x):
+    r"""Φ(x); scipy's ndtr, except for x < −37.
+
+    There ndtr's erfc underflows to 0 while Φ(x) is still a subnormal
+    (Φ(−38) ≈ 2.9e−316), so the asymptotic series
+    Φ(x) = φ(x)/|x| · Σₖ (−1)ᵏ(2k − 1)!!/x^{2k} is summed; nine terms
+    reach full precision for |x| ≥ 37.
+    """
+    far = x < -37.0
+    xf = np.where(far, x, -37.0)
+    inv2 = 1.0 / (xf * xf)
+    series = np.zeros_like(xf)
+    for c in reversed(_MILLS_SERIES):
+        series = series * inv2 + c
+    return np.where(far, _normal_pdf(xf) / -xf * series, ndtr(x))
+
+
 def _gelu_tanh_arg(x):
     """2u for the tanh form, u = √(2/π)(x + 0.044715x³); |x| is capped at 1e4
     so x³ cannot overflow (σ(2u) is already 0 or 1 long before that)."""
@@ -213,31 +241,26 @@ def _gelu_tanh_arg(x):
 def gelu(x, approximate):
     r"""x·Φ(x), Φ the standard normal CDF; or the tanh form.
 
-    Exact form: scipy's ndtr computes Φ through erfc for x < 0, so the left
-    tail keeps full relative precision; the textbook x·(1 + erf(x/√2))/2
-    cancels to 0 for x < −6.
+    Exact form: Φ is computed through erfc for x < 0 (see
+    :func:`_normal_cdf`), so the left tail keeps full relative precision;
+    the textbook x·(1 + erf(x/√2))/2 cancels to 0 for x < −6.
 
     Tanh form: ½x(1 + tanh u) is rewritten as x·σ(2u), since 1 + tanh(u)
     = 2σ(2u) cancels for u ≪ 0.
     """
     if approximate == "tanh":
         return x * _sigmoid(_gelu_tanh_arg(x))
-    return x * ndtr(x)
+    return x * _normal_cdf(x)
 
 
 def gelu_grad(x, approximate):
-    r"""Exact: Φ(x) + x·φ(x).  Tanh form: σ(2u) + x·2u'·σ(2u)σ(−2u).
-
-    φ(x) = e^{−x²/2}/√(2π) is evaluated on x clipped to ±40 (φ(40) already
-    underflows) so that x² never overflows.
-    """
+    r"""Exact: Φ(x) + x·φ(x).  Tanh form: σ(2u) + x·2u'·σ(2u)σ(−2u)."""
     if approximate == "tanh":
         v = _gelu_tanh_arg(x)
         xc = np.clip(x, -1e4, 1e4)
         dv = 2.0 * _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_CUBIC * xc * xc)
         return _sigmoid(v) + x * dv * (_sigmoid(v) * _sigmoid(-v))
-    xc = np.clip(x, -40.0, 40.0)
-    return ndtr(x) + x * (_INV_SQRT_2PI * np.exp(-0.5 * xc * xc))
+    return _normal_cdf(x) + x * _normal_pdf(x)
 
 
 def softplus(x, beta, threshold):

@@ -19,7 +19,7 @@ from reference import derivative, reference
 ULPS = 4
 TINY = 2.0 ** -1022
 HARD = [1e-300, 1e-20, 1e-8, 1e-3, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 20, 37, 40, 100,
-        354, 370, 709, 710, 745, 1e3, 1e4, 1e5, 1e10, 1e100, 1e300]
+        354, 370, 37.5, 38, 38.5, 709, 710, 745, 1e3, 1e4, 1e5, 1e10, 1e100, 1e300]
 
 # A few non-default parameter sets, so the parametric branches are held to
 # the same standard.

@@ -32,7 +32,7 @@ class Region:
 
     def __str__(self) -> str:
         def show(v):
-            return "−∞" if v == -math.inf else "∞" if v == math.inf else f"{v:.6g}"
+            return "-∞" if v == -math.inf else "∞" if v == math.inf else f"{v:.6g}"
         return f"({show(self.lo)}, {show(self.hi)}) {self.kind}"
 
 

@@ -1,0 +1,358 @@
+"""The ``actviz`` command line: click only; parses, validates, calls the layers.
+
+matplotlib is imported inside the commands that draw, so ``list``, ``info``
+and ``eval`` start as fast as numpy and click allow.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import sys
+
+import click
+
+from . import __version__
+from .functions import PRESETS, REGISTRY, ActvizError, _ALIASES, describe_params, get, resolve_name
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+MAX_POINTS = 10_000_000
+
+
+class ActvizGroup(click.Group):
+    """A group whose every error is one line on stderr and exit status 2."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except (click.ClickException, ActvizError) as error:
+            message = error.format_message() if isinstance(error, click.ClickException) else str(error)
+            click.echo(f"Error: {message}", err=True)
+            sys.exit(2)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+class ActivationName(click.ParamType):
+    """A registered name or alias, completed from the registry."""
+
+    name = "NAME"
+
+    def convert(self, value, param, ctx):
+        return resolve_name(value)
+
+    def shell_complete(self, ctx, param, incomplete):
+        from click.shell_completion import CompletionItem
+        return [CompletionItem(n, help=REGISTRY[_ALIASES.get(n, n)].summary)
+                for n in sorted([*REGISTRY, *_ALIASES]) if n.startswith(incomplete)]
+
+
+class Number(click.ParamType):
+    """A float as typed: '-800', '1e-300', 'nan', 'inf'."""
+
+    name = "X"
+
+    def __init__(self, finite: bool = False):
+        self.finite = finite
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, float):
+            return value
+        what = param.opts[0] if isinstance(param, click.Option) else "X"
+        try:
+            number = float(value)
+        except ValueError:
+            raise ActvizError(f"{what} must be a number; got {value!r}") from None
+        if self.finite and not math.isfinite(number):
+            raise ActvizError(f"{what} must be a finite number; got {value!r}")
+        return number
+
+
+def _fail(message: str):
+    raise click.UsageError(message)
+
+
+def parse_params(pairs, names):
+    """-p key=value (or name.key=value, or key=v1,v2,v3) → {name: {key: value}}."""
+    out = {name: {} for name in names}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key or not value:
+            _fail(f"parameter {pair!r} must look like key=value (e.g. -p negative_slope=0.2)")
+        target, dot, key = key.rpartition(".")
+        if dot:
+            target = resolve_name(target)
+            if target not in out:
+                _fail(f"parameter {pair!r} names {target!r}, which is not being drawn")
+            targets = [target]
+        else:
+            targets = [n for n in names if any(p.name == key for p in REGISTRY[n].params)] or names[:1]
+        parts = value.split(",")
+        for target in targets:
+            out[target][key] = parts if len(parts) > 1 else value
+    return out
+
+
+def _shortest(value: float) -> str:
+    """The shortest text that reads back as the same double."""
+    return repr(float(value))
+
+
+def _json_number(value):
+    """Strict JSON has no NaN or infinity: they are written as the strings
+    "NaN", "Infinity" and "-Infinity"."""
+    value = float(value)
+    return value if math.isfinite(value) else {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}[repr(value)]
+
+
+def _finite_json(data):
+    if isinstance(data, float):
+        return _json_number(data)
+    if isinstance(data, dict):
+        return {k: _finite_json(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_finite_json(v) for v in data]
+    return data
+
+
+PARAM_HELP = "Set a parameter: -p negative_slope=0.2 (repeatable; name.key=value with several names)."
+preset_option = click.option("--preset", type=click.Choice(list(PRESETS)), default="torch", show_default=True,
+                             help="Whose defaults: PyTorch's, jax.nn's or Keras's.")
+param_option = click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help=PARAM_HELP)
+
+
+@click.group(cls=ActvizGroup, context_settings=CONTEXT, invoke_without_command=True,
+             epilog="Shell completion (bash): eval \"$(_ACTVIZ_COMPLETE=bash_source actviz)\"  "
+                    "(zsh: zsh_source, fish: fish_source)")
+@click.version_option(__version__, "-V", "--version", prog_name="actviz")
+@click.pass_context
+def cli(ctx):
+    """Plot and inspect neural-network activation functions.
+
+    \b
+    Examples:
+      actviz list
+      actviz info gelu
+      actviz eval sigmoid -800 0 37 --derivative
+      actviz plot relu --derivative -o relu.svg
+      actviz plot leaky_relu -p negative_slope=0.01,0.1,0.3 -d
+    """
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+@cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def list_cmd(as_json):
+    """List every function with its aliases and parameters.
+
+    \b
+    Example:
+      actviz list --json
+    """
+    rows = [{"name": s.name, "aliases": list(s.aliases), "parameters": {p.name: p.default for p in s.params},
+             "summary": s.summary} for s in REGISTRY.values()]
+    if as_json:
+        click.echo(json.dumps(_finite_json(rows), indent=2))
+        return
+    width = max(len(s.name) for s in REGISTRY.values())
+    for spec in REGISTRY.values():
+        extra = f"  [{describe_params(spec)}]" if spec.params else ""
+        aliases = f"  (also {', '.join(spec.aliases)})" if spec.aliases else ""
+        click.echo(f"{spec.name:<{width}}  {spec.summary}{extra}{aliases}")
+
+
+def _bind(name, params, preset):
+    values = parse_params(params, [name])[name]
+    if any(isinstance(v, list) for v in values.values()):
+        _fail("a comma list of values is only for `actviz plot`")
+    return get(name, preset, **values)
+
+
+@cli.command()
+@click.argument("name", type=ActivationName())
+@param_option
+@preset_option
+@click.option("--threshold", type=Number(finite=True), default=0.05, show_default=True,
+              help="Saturation means |f'(x)| below this.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def info(name, params, preset, threshold, as_json):
+    """Formula, range, derivative facts and saturation of one function.
+
+    \b
+    Examples:
+      actviz info gelu
+      actviz info elu -p alpha=0.5 --threshold 0.1 --json
+    """
+    from .analysis import summary
+    if threshold <= 0:
+        _fail("--threshold must be > 0")
+    facts = summary(_bind(name, params, preset), threshold)
+    if as_json:
+        click.echo(json.dumps(_finite_json(facts), indent=2, ensure_ascii=False))
+        return
+    click.echo(_format_info(facts))
+
+
+DERIVATIVE_PREFIX = "f'(x) = "
+
+
+def _format_info(facts):
+    def num(v):
+        return "∞" if v == math.inf else "-∞" if v == -math.inf else f"{v:.10g}"
+    peak, where = facts["max|f'|"], facts["max|f'| at"]
+    peak = num(peak) + (f" at x = {where:.6g}" if where is not None else "")
+    f0, df0 = num(facts["f(0)"]), num(facts["f'(0)"])
+    saturation = ", ".join(
+        f"({num(r['from'])}, {num(r['to'])}) {r['kind']}" for r in facts["saturation"][:8]) or "none"
+    if len(facts["saturation"]) > 8:
+        saturation += f", … ({len(facts['saturation'])} in all)"
+    params = ", ".join(f"{k}={v}" for k, v in facts["parameters"].items())
+    lines = [
+        f"{facts['name']}: {facts['summary']}",
+        *([f"  parameters   {params}"] if params else []),
+        *([f"  aliases      {', '.join(facts['aliases'])}"] if facts["aliases"] else []),
+        f"  f(x)         {facts['formula'].removeprefix('f(x) = ')}",
+        f"  f'(x)        {facts['derivative'].removeprefix(DERIVATIVE_PREFIX)}",
+        f"  range        {facts['range']}" + ("  (bounded)" if facts["bounded"] else ""),
+        f"  f(0)         {f0}",
+        f"  f'(0)        {df0}",
+        f"  max |f'|     {peak}",
+        f"  kinks        {', '.join(num(k) for k in facts['kinks']) or 'none'}",
+        f"  jumps        {', '.join(num(k) for k in facts['jumps']) or 'none'}",
+        f"  asymptotes   {', '.join('y = ' + num(a) for a in facts['asymptotes']) or 'none'}",
+        f"  saturated    |f'| < {facts['saturation_threshold']:g} on {saturation}",
+        f"  monotonic    {'yes' if facts['monotonic'] else 'no'}",
+        f"  smoothness   {facts['continuity']}",
+        f"  zero-centred {'yes (odd)' if facts['zero_centred'] else 'no'}",
+        f"  PyTorch      {facts['torch'] or '(none)'}",
+    ]
+    if facts["reference"]:
+        lines.append(f"  reference    {facts['reference']}")
+    return "\n".join(lines)
+
+
+@cli.command("eval", context_settings={"ignore_unknown_options": True})
+@click.argument("name", type=ActivationName())
+@click.argument("xs", nargs=-1, type=Number(), metavar="X...")
+@param_option
+@preset_option
+@click.option("-d", "--derivative", is_flag=True, help="Add the derivative f'(x).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--range", "grid", nargs=2, type=Number(finite=True), metavar="LO HI",
+              help="Evaluate on an even grid from LO to HI instead of the given X.")
+@click.option("--num", type=int, default=11, show_default=True, help="Points on the --range grid.")
+def eval_cmd(name, xs, params, preset, derivative, fmt, grid, num):
+    """Evaluate a function (and its derivative) at X... or on a grid.
+
+    Negative numbers work as typed; values print so they read back exactly.
+
+    \b
+    Examples:
+      actviz eval sigmoid -800 0 37 --derivative
+      actviz eval gelu --range -3 3 --num 7 --format csv
+    """
+    import numpy as np
+    act = _bind(name, params, preset)
+    if grid:
+        lo, hi = grid
+        if not lo < hi:
+            _fail(f"--range needs LO < HI; got {_shortest(lo)} {_shortest(hi)}")
+        if not 2 <= num <= MAX_POINTS:
+            _fail(f"--num must be between 2 and {MAX_POINTS:,}; got {num}")
+        x = np.linspace(lo, hi, num)
+    elif xs:
+        x = np.array(xs, dtype=float)
+    else:
+        _fail("give the points X... or --range LO HI")
+    columns = {"x": x, "f": act.f(x)}
+    if derivative:
+        columns["df"] = act.df(x)
+    click.echo(_format_table(columns, fmt, act), nl=fmt != "csv")
+
+
+def _format_table(columns, fmt, act):
+    rows = list(zip(*columns.values()))
+    if fmt == "json":
+        data = {"name": act.name, "parameters": dict(act.params),
+                **{k: [_json_number(v) for v in col] for k, col in columns.items()}}
+        return json.dumps(data, indent=2)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[_shortest(v) for v in row] for row in rows])
+        return buffer.getvalue()
+    header = {"x": "x", "f": f"{act.name}(x)", "df": f"{act.name}'(x)"}
+    cells = [[header[k] for k in columns]] + [[_shortest(v) for v in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
+    return "\n".join("  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in cells)
+
+
+def _output_path(output, names):
+    from pathlib import Path
+    return Path(output) if output else Path("-".join(dict.fromkeys(names)) + ".png")
+
+
+@cli.command()
+@click.argument("names", nargs=-1, required=True, type=ActivationName())
+@param_option
+@preset_option
+@click.option("-d", "--derivative", is_flag=True, help="Draw f' too, dashed, in the same colour.")
+@click.option("--derivative-only", is_flag=True, help="Draw f' alone.")
+@click.option("--layout", type=click.Choice(["overlay", "side"]), default="overlay", show_default=True,
+              help="f' on the same axes, or in a second panel beside f.")
+@click.option("--grid", "tile", is_flag=True, help="One panel per function.")
+@click.option("--threshold", type=Number(finite=True), default=0.05, show_default=True,
+              help="Shade where |f'(x)| is below this.")
+@click.option("--no-shade", is_flag=True, help="Do not shade saturated or dead regions.")
+@click.option("--formula", is_flag=True, help="Put f (and f') in the legend, typeset.")
+@click.option("--xlim", nargs=2, type=Number(finite=True), metavar="LO HI", help="x-range (default: per function).")
+@click.option("--ylim", nargs=2, type=Number(finite=True), metavar="LO HI", help="y-range (default: automatic).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write: .png, .svg or .pdf.")
+@click.option("--dpi", type=click.IntRange(20, 1200), default=None, help="Raster resolution [theme: 200].")
+@click.option("--size", default="16:9", show_default=True, help="16:9, 4:3, 1:1 or WxH in inches.")
+@click.option("--theme", type=click.Choice(["light", "dark", "print"]), default="light", show_default=True)
+@click.option("--transparent", is_flag=True, help="Transparent background.")
+@click.option("--title", help="Figure title (default: the functions' names).")
+@click.option("--font-scale", type=click.FloatRange(0.5, 3.0), default=1.0, show_default=True,
+              help="Scale every text, for large rooms.")
+@click.option("--svg-text", type=click.Choice(["text", "path"]), default="text", show_default=True,
+              help="Keep SVG text editable, or convert it to outlines for viewers without the font.")
+def plot(names, params, preset, derivative, derivative_only, layout, tile, threshold, no_shade, formula,
+         xlim, ylim, output, dpi, size, theme, transparent, title, font_scale, svg_text):
+    """Draw functions and their derivatives, with saturation shaded.
+
+    \b
+    Examples:
+      actviz plot relu --derivative -o relu.svg
+      actviz plot sigmoid tanh relu -d --grid
+      actviz plot leaky_relu -p negative_slope=0.01,0.1,0.3 -d
+      actviz plot gelu -d --layout side --theme dark -o gelu.pdf
+    """
+    for name, limits in (("--xlim", xlim), ("--ylim", ylim)):
+        if limits and not limits[0] < limits[1]:
+            _fail(f"{name} needs LO < HI; got {_shortest(limits[0])} {_shortest(limits[1])}")
+    if threshold <= 0:
+        _fail("--threshold must be > 0")
+    path = _output_path(output, names)
+    from . import plotting
+    size_inches = plotting.parse_size(size)
+    per_name = parse_params(params, list(dict.fromkeys(names)))
+    acts = [a for name in dict.fromkeys(names) for a in plotting.family(name, per_name[name], preset)]
+    options = plotting.FigureOptions(
+        derivative=derivative, derivative_only=derivative_only, layout="grid" if tile else layout,
+        shade=not no_shade, threshold=threshold, formula=formula, xlim=xlim or None, ylim=ylim or None,
+        size=size_inches, title=title)
+    with plotting.theme(theme, font_scale):
+        fig = plotting.figure(acts, options)
+        written = plotting.save(fig, path, dpi=dpi, transparent=transparent, svg_text=svg_text)
+    click.echo(str(written))
+
+
+def main():
+    """The console-script entry point."""
+    cli(prog_name="actviz")

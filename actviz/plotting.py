@@ -1,0 +1,361 @@
+"""Figures of activation functions: matplotlib only, no click, no pyplot.
+
+:func:`plot` draws on an Axes you own (a notebook's) and returns the artists;
+:func:`figure` builds a whole Figure for the command line and the gallery,
+and :func:`save` writes it atomically with reproducible bytes.
+"""
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib import style as mplstyle
+from matplotlib.figure import Figure
+
+from . import analysis
+from .functions import Activation, ActvizError, get
+
+STYLES = Path(__file__).with_name("styles")
+THEMES = tuple(sorted(p.stem for p in STYLES.glob("*.mplstyle")))
+FORMATS = ("png", "svg", "pdf")
+SHADE = {"saturated": ("#9AA5B1", 0.22), "dead": ("#C0504D", 0.16)}
+DERIVATIVE_DASHES = (0, (5, 2.5))
+# No timestamps or tool versions in the files: the same figure, the same bytes.
+_METADATA = {"svg": {"Date": None, "Creator": None},
+             "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
+             "png": {"Software": None}}
+
+
+@contextmanager
+def theme(name: str = "light", font_scale: float = 1.0):
+    """The rcParams of a shipped theme (light, dark, print), scaled for the room."""
+    if name not in THEMES:
+        raise ActvizError(f"unknown theme {name!r}; choose from {', '.join(THEMES)}")
+    with mplstyle.context(STYLES / f"{name}.mplstyle"):
+        if font_scale != 1.0:
+            for key in ("font.size", "axes.titlesize", "axes.labelsize", "legend.fontsize",
+                        "xtick.labelsize", "ytick.labelsize"):
+                value = mpl.rcParams[key]
+                if isinstance(value, (int, float)):
+                    mpl.rcParams[key] = value * font_scale
+        yield
+
+
+def _as_activation(item) -> Activation:
+    return item if isinstance(item, Activation) else get(item)
+
+
+def _cycle(n):
+    """The first n (colour, line style) pairs of the active theme."""
+    props = list(mpl.rcParams["axes.prop_cycle"])
+    return [props[i % len(props)] for i in range(n)]
+
+
+def plot(ax, *functions, derivative: bool = False, function: bool = True, shade: bool = True,
+         threshold: float = analysis.DEFAULT_THRESHOLD, xlim: Sequence[float] | None = None,
+         ylim: Sequence[float] | None = None, formula: bool = False, annotate: bool = True,
+         zoom: bool = True, origin_axes: bool = True, first_colour: int = 0) -> list:
+    """Draw each function (and/or its derivative) on `ax`; return the artists.
+
+    `functions` are names or :class:`Activation` objects.  f is solid, f'
+    dashed in the same colour (the theme's colours from `first_colour` on).
+    With a single function, the regions where
+    |f'| < threshold are shaded, the peak of f' is marked, and a small slope
+    that the y-range would flatten (leaky ReLU's 0.01) gets an inset zoom.
+    """
+    acts = [_as_activation(f) for f in functions]
+    if not acts:
+        raise ActvizError("nothing to plot: give at least one function")
+    lo, hi = xlim if xlim is not None else _union_xlim(acts)
+    artists = []
+    styles = _cycle(first_colour + len(acts))[first_colour:]
+    for act, props, name in zip(acts, styles, _labels(acts)):
+        color = props.get("color")
+        linestyle = props.get("linestyle", "-")
+        label = name + (f"   {act.spec.latex}" if formula else "")
+        if function:
+            artists += _draw_curve(ax, act, lo, hi, False, color, linestyle, label)
+            artists += _mark_kinks(ax, act, lo, hi, color)
+        if derivative:
+            dlabel = name + "′" + (f"   {act.spec.dlatex}" if formula else "")
+            artists += _draw_curve(ax, act, lo, hi, True, color, DERIVATIVE_DASHES, dlabel, lw_scale=0.85)
+            if annotate:
+                artists += _mark_peak(ax, act, lo, hi, color)
+    single = len(acts) == 1
+    if shade and single:
+        artists += _shade(ax, acts[0], lo, hi, threshold)
+    if function and annotate:
+        artists += _asymptotes(ax, acts, lo, hi)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(*(ylim if ylim is not None else _auto_ylim(ax)))
+    if origin_axes:
+        _axes_through_origin(ax)
+    if zoom and single and function and ylim is None:
+        artists += _inset_small_slope(ax, acts[0], lo, hi, styles[0], derivative)
+    return artists
+
+
+def _labels(acts):
+    """Each function's label; for a family of one function, just the values
+    that vary ('negative_slope=0.1'), since the title names the function."""
+    if len(acts) > 1 and len({a.name for a in acts}) == 1:
+        varying = [k for k in acts[0].params if len({a.params[k] for a in acts}) > 1]
+        return [", ".join(f"{k}={a.params[k]:g}" for k in varying) for a in acts]
+    return [a.label for a in acts]
+
+
+def title_for(acts) -> str:
+    """'gelu', 'sigmoid, tanh', or the name of a family."""
+    return ", ".join(dict.fromkeys(a.name if len({b.name for b in acts}) == 1 else a.label for a in acts))
+
+
+def _union_xlim(acts):
+    return min(a.xlim[0] for a in acts), max(a.xlim[1] for a in acts)
+
+
+def _draw_curve(ax, act, lo, hi, derivative, color, linestyle, label, lw_scale=1.0):
+    c = analysis.curve(act, lo, hi, derivative=derivative)
+    lw = mpl.rcParams["lines.linewidth"] * lw_scale
+    (line,) = ax.plot(c.x, c.y, color=color, linestyle=linestyle, linewidth=lw, label=label,
+                      gid=f"{act.name}-{'df' if derivative else 'f'}")
+    artists = [line]
+    background = ax.get_facecolor()
+    for jump in c.jumps:
+        for y in {jump.left, jump.right} - {jump.value}:
+            artists += ax.plot([jump.x], [y], "o", ms=7, mfc=background, mec=color, mew=1.8, zorder=4)
+        artists += ax.plot([jump.x], [jump.value], "o", ms=7, color=color, zorder=5)
+    return artists
+
+
+def _mark_kinks(ax, act, lo, hi, color):
+    ks = [k for k in act.kinks if lo < k < hi]
+    if not ks:
+        return []
+    return ax.plot(ks, act.f(np.array(ks)), "o", ms=5, color=color, zorder=4, gid=f"{act.name}-kinks")
+
+
+def _mark_peak(ax, act, lo, hi, color):
+    peak = analysis.max_abs_derivative(act, lo, hi)
+    if not peak.isolated or not math.isfinite(peak.value):
+        return []
+    y = float(act.df(peak.x))
+    marker = ax.plot([peak.x], [y], "D", ms=6, color=color, zorder=5)
+    right_half = peak.x > (lo + hi) / 2
+    text = ax.annotate(f"max f′ = {_short(y)} at x = {_short(peak.x)}", (peak.x, y),
+                       xytext=(-10 if right_half else 10, 6), textcoords="offset points",
+                       ha="right" if right_half else "left", fontsize="small", color=color)
+    return [*marker, text]
+
+
+def _short(v: float) -> str:
+    return f"{v:.4g}" if abs(v) > 1e-12 else "0"
+
+
+def _shade(ax, act, lo, hi, threshold):
+    artists, labelled = [], set()
+    for region in analysis.saturation_regions(act, lo, hi, threshold):
+        colour, alpha = SHADE[region.kind]
+        text = "dead (f′ = 0)" if region.dead else f"saturated (|f′| < {threshold:g})"
+        label = text if region.kind not in labelled else None
+        labelled.add(region.kind)
+        artists.append(ax.axvspan(max(region.lo, lo), min(region.hi, hi), color=colour, alpha=alpha,
+                                  lw=0, label=label, zorder=0, gid=f"shade-{region.kind}"))
+    return artists
+
+
+def _asymptotes(ax, acts, lo, hi):
+    levels = sorted({y for a in acts for y in a.asymptotes if y != 0})
+    return [ax.axhline(y, color="0.5", lw=0.9, ls=(0, (3, 3)), zorder=1, gid="asymptote") for y in levels]
+
+
+def _auto_ylim(ax):
+    ys = [line.get_ydata() for line in ax.get_lines() if line.get_gid() and "-" in line.get_gid()]
+    ys = np.concatenate([np.asarray(y, dtype=float) for y in ys]) if ys else np.array([0.0, 1.0])
+    ys = ys[np.isfinite(ys)]
+    bottom, top = float(ys.min()), float(ys.max())
+    for line in ax.get_lines():
+        if line.get_gid() == "asymptote":
+            level = float(np.asarray(line.get_ydata())[0])
+            bottom, top = min(bottom, level), max(top, level)
+    if bottom > 0 and bottom < 0.25 * top:
+        bottom = 0.0
+    span = top - bottom or 1.0
+    return bottom - 0.08 * span, top + 0.12 * span
+
+
+def _axes_through_origin(ax):
+    """Axis lines through the origin, as a textbook draws them, while the
+    tick labels stay on the frame where no curve can run through them."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    colour = mpl.rcParams["axes.edgecolor"]
+    if y0 < 0 < y1:
+        ax.axhline(0, color=colour, lw=0.9, zorder=1.5, gid="x-axis")
+    if x0 < 0 < x1:
+        ax.axvline(0, color=colour, lw=0.9, zorder=1.5, gid="y-axis")
+
+
+def _inset_small_slope(ax, act, lo, hi, props, derivative):
+    """An inset magnifying x < 0 when f there is non-zero but would be
+    drawn flat: PyTorch's own LeakyReLU(0.01) image looks like ReLU."""
+    if not lo < 0 < hi or 0.0 not in act.kinks:
+        return []
+    y0, y1 = ax.get_ylim()
+    left = act.f(np.linspace(lo, 0, 201))
+    extent = float(np.max(np.abs(left)))
+    if extent == 0 or extent > 0.04 * (y1 - y0):
+        return []
+    inset = ax.inset_axes([0.07, 0.2, 0.34, 0.34])
+    xs = np.linspace(lo, 0, 201)
+    inset.plot(xs, left, color=props.get("color"), lw=1.8)
+    if derivative:
+        inset.plot(xs, act.df(xs), color=props.get("color"), lw=1.4, ls=DERIVATIVE_DASHES)
+    inset.set_xlim(lo, 0)
+    inset.set_title(f"x < 0, magnified ×{(y1 - y0) / (2 * extent):.0f}", fontsize="x-small")
+    inset.tick_params(labelsize="x-small")
+    inset.grid(True)
+    return [inset]
+
+
+# ---------------------------------------------------------------------------
+# Whole figures (the command line and the gallery)
+# ---------------------------------------------------------------------------
+
+SIZES = {"16:9": (8.0, 4.5), "4:3": (8.0, 6.0), "1:1": (6.0, 6.0)}
+
+
+def parse_size(text: str) -> tuple[float, float]:
+    """'16:9', '4:3', '1:1' or 'WxH' in inches."""
+    if text in SIZES:
+        return SIZES[text]
+    try:
+        w, h = (float(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise ActvizError(f"size must be 16:9, 4:3, 1:1 or WxH in inches (e.g. 8x4.5); got {text!r}") from None
+    if not (0.5 <= w <= 50 and 0.5 <= h <= 50):
+        raise ActvizError(f"size {text!r} is out of range: width and height must lie in 0.5–50 inches")
+    return w, h
+
+
+@dataclass
+class FigureOptions:
+    """What the command line can ask of a figure."""
+
+    derivative: bool = False
+    derivative_only: bool = False
+    layout: str = "overlay"        # overlay, side or grid
+    shade: bool = True
+    threshold: float = analysis.DEFAULT_THRESHOLD
+    formula: bool = False
+    xlim: tuple[float, float] | None = None
+    ylim: tuple[float, float] | None = None
+    size: tuple[float, float] = SIZES["16:9"]
+    title: str | None = None
+
+
+def figure(acts: Sequence[Activation], options: FigureOptions = FigureOptions()) -> Figure:
+    """A Figure of `acts` laid out as the options say (call inside :func:`theme`)."""
+    o = options
+    draw_f = not o.derivative_only
+    draw_df = o.derivative or o.derivative_only
+    if o.layout == "grid" and len(acts) > 1:
+        cols = math.ceil(math.sqrt(len(acts)))
+        rows = math.ceil(len(acts) / cols)
+        fig = Figure(figsize=(o.size[0], o.size[0] * rows / cols * 0.62), layout="constrained")
+        axes = fig.subplots(rows, cols, squeeze=False).ravel()
+        for i, (ax, act) in enumerate(zip(axes, acts)):
+            plot(ax, act, function=draw_f, derivative=draw_df, shade=o.shade, threshold=o.threshold,
+                 xlim=o.xlim, ylim=o.ylim, formula=o.formula, annotate=False, zoom=False,
+                 origin_axes=False, first_colour=i)
+            ax.set_title(act.label, fontsize="medium")
+            ax.tick_params(labelsize="small")
+        for ax in axes[len(acts):]:
+            ax.set_visible(False)
+        _figure_legend(fig, axes[:len(acts)], generic=True)
+    elif o.layout == "side" and draw_f and draw_df:
+        fig = Figure(figsize=o.size, layout="constrained")
+        left, right = fig.subplots(1, 2)
+        plot(left, *acts, shade=o.shade, threshold=o.threshold, xlim=o.xlim, ylim=o.ylim,
+             formula=o.formula)
+        plot(right, *acts, function=False, derivative=True, shade=o.shade, threshold=o.threshold,
+             xlim=o.xlim, formula=o.formula)
+        left.set_title("f(x)", fontsize="medium")
+        right.set_title("f′(x)", fontsize="medium")
+        _figure_legend(fig, (left, right))
+    else:
+        fig = Figure(figsize=o.size, layout="constrained")
+        ax = fig.add_subplot()
+        plot(ax, *acts, function=draw_f, derivative=draw_df, shade=o.shade, threshold=o.threshold,
+             xlim=o.xlim, ylim=o.ylim, formula=o.formula)
+        _figure_legend(fig, (ax,))
+    fig.suptitle(o.title if o.title is not None else title_for(acts))
+    return fig
+
+
+def _figure_legend(fig, axes, generic=False):
+    """One legend below the axes, where it can hide no curve and no tick."""
+    handles = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(label, handle)
+    if generic:
+        from matplotlib.lines import Line2D
+        curves = [Line2D([], [], color="0.4", label="f"),
+                  Line2D([], [], color="0.4", ls=DERIVATIVE_DASHES, label="f′")]
+        kept = {label: h for label, h in handles.items() if label.startswith(("saturated", "dead"))}
+        handles = {h.get_label(): h for h in curves if any(line.get_gid() and line.get_gid().endswith(
+            "-f" if h.get_label() == "f" else "-df") for ax in axes for line in ax.get_lines())} | kept
+    if handles:
+        fig.legend(handles.values(), handles.keys(), loc="outside lower center",
+                   ncols=min(len(handles), 4), frameon=False)
+
+
+def save(fig: Figure, path: str | os.PathLike, *, dpi: float | None = None,
+         transparent: bool = False, svg_text: str = "text") -> Path:
+    """Write `fig` to `path` (format from the suffix) atomically.
+
+    The figure goes to a temporary file beside the target and is renamed
+    over it only once complete, so an error or Ctrl-C never leaves a
+    truncated file and never destroys an existing one.
+    """
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ActvizError(f"cannot write {path.name!r}: the suffix must be .png, .svg or .pdf")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ActvizError(f"cannot write {str(path)!r}: folder {str(folder)!r} does not exist")
+    if path.is_dir():
+        raise ActvizError(f"cannot write {str(path)!r}: it is a folder")
+    rc = {"svg.fonttype": "path" if svg_text == "path" else "none"}
+    try:
+        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.stem}-", suffix=f".{fmt}")
+    except OSError as error:
+        raise ActvizError(f"cannot write {str(path)!r}: {error.strerror.lower()}") from None
+    try:
+        with os.fdopen(handle, "wb") as stream, mpl.rc_context(rc):
+            fig.savefig(stream, format=fmt, dpi=dpi, transparent=transparent, metadata=_METADATA[fmt])
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def family(name: str, values: dict[str, Iterable], preset: str | None = None) -> list[Activation]:
+    """One Activation per value of the single parameter given as a list."""
+    listed = {k: v for k, v in values.items() if isinstance(v, (list, tuple))}
+    fixed = {k: v for k, v in values.items() if k not in listed}
+    if not listed:
+        return [get(name, preset, **fixed)]
+    if len(listed) > 1:
+        raise ActvizError("only one parameter can take a list of values")
+    (key, options), = listed.items()
+    return [get(name, preset, **fixed, **{key: v}) for v in options]

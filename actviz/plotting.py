@@ -73,7 +73,7 @@ def plot(ax, *functions, derivative: bool = False, function: bool = True, shade:
     acts = [_as_activation(f) for f in functions]
     if not acts:
         raise ActvizError("nothing to plot: give at least one function")
-    lo, hi = xlim if xlim is not None else _union_xlim(acts)
+    lo, hi = xlim if xlim is not None else _common_xlim(acts)
     artists = []
     styles = _cycle(first_colour + len(acts))[first_colour:]
     for act, props, name in zip(acts, styles, _labels(acts)):
@@ -86,7 +86,7 @@ def plot(ax, *functions, derivative: bool = False, function: bool = True, shade:
         if derivative:
             dlabel = name + "′" + (f"   {act.spec.dlatex}" if formula else "")
             artists += _draw_curve(ax, act, lo, hi, True, color, DERIVATIVE_DASHES, dlabel, lw_scale=0.85)
-            if annotate:
+            if annotate and len(acts) == 1:
                 artists += _mark_peak(ax, act, lo, hi, color)
     single = len(acts) == 1
     if shade and single:
@@ -116,8 +116,16 @@ def title_for(acts) -> str:
     return ", ".join(dict.fromkeys(a.name if len({b.name for b in acts}) == 1 else a.label for a in acts))
 
 
-def _union_xlim(acts):
-    return min(a.xlim[0] for a in acts), max(a.xlim[1] for a in acts)
+def _common_xlim(acts):
+    """The overlap of the functions' own ranges, widened to show every
+    breakpoint: a union would let the widest (sigmoid's ±8) flatten the rest."""
+    lo, hi = max(a.xlim[0] for a in acts), min(a.xlim[1] for a in acts)
+    points = [p for a in acts for p in analysis.breakpoints(a)]
+    if points:
+        lo, hi = min(lo, min(points) - 1.0), max(hi, max(points) + 1.0)
+    if not lo < hi:
+        lo, hi = min(a.xlim[0] for a in acts), max(a.xlim[1] for a in acts)
+    return lo, hi
 
 
 def _draw_curve(ax, act, lo, hi, derivative, color, linestyle, label, lw_scale=1.0):
@@ -304,16 +312,32 @@ def _figure_legend(fig, axes, generic=False):
     for ax in axes:
         for handle, label in zip(*ax.get_legend_handles_labels()):
             handles.setdefault(label, handle)
-    if generic:
+    shading = {k: h for k, h in handles.items() if k.startswith(("saturated", "dead"))}
+    curves = {k: h for k, h in handles.items() if k not in shading}
+    gids = {line.get_gid() or "" for ax in axes for line in ax.get_lines()}
+    several = generic or len([k for k in curves if not k.endswith("′")]) > 1
+    if several and any(g.endswith("-df") for g in gids):
+        # Many functions: one entry each, and a single key for "dashed is f′".
         from matplotlib.lines import Line2D
-        curves = [Line2D([], [], color="0.4", label="f"),
-                  Line2D([], [], color="0.4", ls=DERIVATIVE_DASHES, label="f′")]
-        kept = {label: h for label, h in handles.items() if label.startswith(("saturated", "dead"))}
-        handles = {h.get_label(): h for h in curves if any(line.get_gid() and line.get_gid().endswith(
-            "-f" if h.get_label() == "f" else "-df") for ax in axes for line in ax.get_lines())} | kept
+        key = Line2D([], [], color="0.45", ls=DERIVATIVE_DASHES, label="f′ (dashed)")
+        curves = {k: h for k, h in curves.items() if not k.endswith("′")}
+        if generic or not curves:
+            curves = {"f (solid)": Line2D([], [], color="0.45")} if any(g.endswith("-f") for g in gids) else {}
+        curves["f′ (dashed)"] = key
+    handles = curves | shading
     if handles:
+        # As many columns as fit the figure's width at the legend's font size.
+        width_chars = fig.get_figwidth() * 72 / (0.62 * mpl.rcParams["font.size"] * _legend_scale())
+        per_entry = max(len(label) for label in handles) + 6
+        columns = max(1, min(len(handles), int(width_chars // per_entry)))
         fig.legend(handles.values(), handles.keys(), loc="outside lower center",
-                   ncols=min(len(handles), 4), frameon=False)
+                   ncols=columns, frameon=False)
+
+
+def _legend_scale():
+    from matplotlib.font_manager import font_scalings
+    size = mpl.rcParams["legend.fontsize"]
+    return font_scalings.get(size, 1.0) if isinstance(size, str) else size / mpl.rcParams["font.size"]
 
 
 def save(fig: Figure, path: str | os.PathLike, *, dpi: float | None = None,

@@ -1,0 +1,144 @@
+"""Figures as a user receives them: files that exist, parse, have the
+expected elements and size, look like the committed baselines, and come out
+byte-identical on a rerun."""
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from matplotlib.figure import Figure
+from matplotlib.testing.compare import compare_images
+
+import actviz
+from actviz import plotting
+from actviz.cli import cli
+
+BASELINES = Path(__file__).with_name("baseline")
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def draw(tmp_path, *args, name="out.svg"):
+    path = tmp_path / name
+    result = CliRunner().invoke(cli, ["plot", *args, "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{path}\n"
+    return path
+
+
+def svg_group(root, gid):
+    return root.find(f".//{SVG}g[@id='{gid}']")
+
+
+def path_points(group):
+    """The (command, x, y) vertices of the first <path> in an SVG group."""
+    d = group.find(f"{SVG}path").get("d")
+    return [(c, float(x), float(y)) for c, x, y in re.findall(r"([ML])\s*(-?[\d.]+)\s+(-?[\d.]+)", d)]
+
+
+def test_svg_keeps_text_as_text_with_title_and_legend(tmp_path):
+    root = ET.parse(draw(tmp_path, "relu", "-d")).getroot()
+    texts = {"".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")}
+    assert {"relu", "relu′", "dead (f′ = 0)"} <= texts
+
+
+def test_saturation_is_shaded_where_the_derivative_is_small(tmp_path):
+    root = ET.parse(draw(tmp_path, "sigmoid", "-d")).getroot()
+    shaded = [g for g in root.iter(f"{SVG}g") if g.get("id", "").startswith("shade-saturated")]
+    assert len(shaded) == 2
+    root = ET.parse(draw(tmp_path, "sigmoid", "-d", "--no-shade")).getroot()
+    assert not [g for g in root.iter(f"{SVG}g") if g.get("id", "").startswith("shade")]
+
+
+def test_no_vertical_segment_at_a_jump(tmp_path):
+    root = ET.parse(draw(tmp_path, "hardshrink")).getroot()
+    points = path_points(svg_group(root, "hardshrink-f"))
+    assert sum(c == "M" for c, _, _ in points) == 3  # three pieces, each started afresh
+    for (_, x0, y0), (c, x1, y1) in zip(points, points[1:]):
+        assert not (c == "L" and abs(x1 - x0) < 0.5 and abs(y1 - y0) > 2), "false vertical line"
+
+
+def test_png_size_follows_dpi_and_size(tmp_path):
+    path = draw(tmp_path, "relu", "--size", "4:3", "--dpi", "50", name="relu.png")
+    width, height = np.frombuffer(path.read_bytes()[16:24], dtype=">u4")
+    assert (width, height) == (400, 300)
+
+
+@pytest.mark.parametrize("suffix", ["svg", "pdf", "png"])
+def test_rerun_gives_identical_bytes(tmp_path, suffix):
+    first = draw(tmp_path, "gelu", "-d", name=f"a.{suffix}").read_bytes()
+    second = draw(tmp_path, "gelu", "-d", name=f"b.{suffix}").read_bytes()
+    assert first == second
+
+
+def test_default_output_name_in_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["plot", "sigmoid", "tanh"])
+    assert result.output == "sigmoid-tanh.png\n" and (tmp_path / "sigmoid-tanh.png").stat().st_size > 0
+
+
+def test_failed_save_keeps_the_existing_file(tmp_path, monkeypatch):
+    target = tmp_path / "relu.png"
+    target.write_bytes(b"precious")
+
+    def broken(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Figure, "savefig", broken)
+    with pytest.raises(KeyboardInterrupt):
+        plotting.save(Figure(), target)
+    assert target.read_bytes() == b"precious"
+    assert [p.name for p in tmp_path.iterdir()] == ["relu.png"]
+
+
+def test_notebook_api_draws_on_an_axes_and_returns_artists():
+    fig = Figure()
+    ax = fig.add_subplot()
+    artists = actviz.plot(ax, "gelu", derivative=True)
+    gids = {a.get_gid() for a in artists}
+    assert {"gelu-f", "gelu-df"} <= gids
+    assert ax.get_xlim() == actviz.get("gelu").xlim
+
+
+def test_small_negative_slope_gets_a_magnifying_inset():
+    fig = Figure()
+    ax = fig.add_subplot()
+    actviz.plot(ax, "leaky_relu")
+    assert len(ax.child_axes) == 1
+    ax = fig.add_subplot()
+    actviz.plot(ax, "relu")
+    assert ax.child_axes == []
+
+
+@pytest.mark.parametrize("name", actviz.names())
+def test_every_function_renders(name, tmp_path):
+    with plotting.theme("light"):
+        fig = plotting.figure([actviz.get(name)], plotting.FigureOptions(derivative=True))
+        for suffix in ("png", "svg"):
+            path = plotting.save(fig, tmp_path / f"{name}.{suffix}", dpi=40)
+            assert path.stat().st_size > 1000
+
+
+BASELINE_CASES = [
+    ["relu", "-d"], ["hardshrink", "-d"], ["leaky_relu", "-p", "negative_slope=0.01,0.1,0.3", "-d"],
+    ["sigmoid", "-d", "--layout", "side", "--theme", "dark"], ["sigmoid", "tanh", "relu", "gelu", "-d", "--grid"],
+]
+
+
+def baseline_name(args):
+    return "_".join(a.lstrip("-").replace("=", "").replace(",", "_") for a in args) + ".png"
+
+
+@pytest.mark.parametrize("args", BASELINE_CASES)
+def test_matches_the_committed_baseline(args, tmp_path):
+    actual = draw(tmp_path, *args, "--dpi", "60", name=baseline_name(args))
+    expected = BASELINES / baseline_name(args)
+    assert expected.exists(), f"no baseline: run `python tests/test_plotting.py`, then look at {expected}"
+    assert compare_images(str(expected), str(actual), tol=2) is None
+
+
+if __name__ == "__main__":
+    # Regenerate the baselines after an intended change of look (then open them).
+    for case in BASELINE_CASES:
+        CliRunner().invoke(cli, ["plot", *case, "--dpi", "60", "-o", str(BASELINES / baseline_name(case))])

@@ -788,7 +788,7 @@ class Interval:
 
     def __str__(self) -> str:
         def show(v):
-            return "∞" if v == math.inf else "-∞" if v == -math.inf else f"{v:.10g}"
+            return "∞" if v == math.inf else "-∞" if v == -math.inf else f"{v:.6g}"
         return f"{'[' if self.lo_closed else '('}{show(self.lo)}, {show(self.hi)}{']' if self.hi_closed else ')'}"
 
 

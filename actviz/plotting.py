@@ -383,3 +383,136 @@ def family(name: str, values: dict[str, Iterable], preset: str | None = None) ->
         raise ActvizError("only one parameter can take a list of values")
     (key, options), = listed.items()
     return [get(name, preset, **fixed, **{key: v}) for v in options]
+
+
+# ---------------------------------------------------------------------------
+# Teaching figures: each draws one result of actviz.teaching
+# ---------------------------------------------------------------------------
+
+def _new_figure(size, panels=1):
+    fig = Figure(figsize=size, layout="constrained")
+    return fig, fig.subplots(1, panels, squeeze=False).ravel()
+
+
+def depth_figure(profiles, size=SIZES["16:9"], title=None) -> Figure:
+    """Gradient norm at each layer, log scale: median line, min–max band,
+    and the thin line max|f'|ⁿ that f' alone can contribute over n layers."""
+    fig, (ax,) = _new_figure(size)
+    for profile, props in zip(profiles, _cycle(len(profiles))):
+        colour = props.get("color")
+        layers = np.arange(1, profile.norms.shape[1] + 1)
+        median = profile.median
+        ax.fill_between(layers, profile.norms.min(axis=0), profile.norms.max(axis=0), color=colour,
+                        alpha=0.18, lw=0)
+        ax.plot(layers, median, color=colour, label=f"{profile.act.label}  (max|f′| = {profile.max_slope:.3g})",
+                marker="o", ms=3.5, gid=f"{profile.act.name}-depth")
+        if profile.max_slope < 1:
+            bound = median[-1] * profile.max_slope ** (layers[-1] - layers)
+            ax.plot(layers, bound, color=colour, lw=1.0, ls=(0, (2, 2)), gid=f"{profile.act.name}-bound")
+    ax.set_yscale("log")
+    ax.set_xlabel("layer (1 = nearest the input)")
+    ax.set_ylabel("gradient norm ‖∂L/∂z‖")
+    ax.invert_xaxis()
+    handles, labels = ax.get_legend_handles_labels()
+    from matplotlib.lines import Line2D
+    handles.append(Line2D([], [], color="0.45", lw=1.0, ls=(0, (2, 2))))
+    labels.append("max|f′|ⁿ: all that f′ can pass on through n layers")
+    fig.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False)
+    fig.suptitle(title or "Gradient through depth: each layer multiplies by f′")
+    return fig
+
+
+def zigzag_figure(results, size=SIZES["16:9"], title=None) -> Figure:
+    """The SGD path on the loss contours, one panel per activation."""
+    fig, axes = _new_figure(size, len(results))
+    for ax, result, props in zip(axes, results, _cycle(len(results))):
+        colour = props.get("color")
+        centre = result.optimum
+        span = 1.8
+        g1, g2 = np.meshgrid(np.linspace(centre[0] - span, centre[0] + span, 200),
+                             np.linspace(centre[1] - span, centre[1] + span, 200))
+        d = np.stack([g1 - centre[0], g2 - centre[1]], axis=-1)
+        loss = 0.5 * np.einsum("...i,ij,...j->...", d, result.hessian, d)
+        ax.contour(g1, g2, loss, levels=12, colors="0.75", linewidths=0.8)
+        path = result.path
+        ax.plot(path[:, 0], path[:, 1], "-o", color=colour, ms=3, lw=1.6, gid=f"{result.act.name}-path")
+        ax.plot(*centre, "*", color="0.15", ms=14, label="optimum w*")
+        ax.plot(*path[0], "s", color="0.15", ms=7, label="start")
+        ax.set_aspect("equal")
+        ax.set_xlim(centre[0] - span, centre[0] + span)
+        ax.set_ylim(centre[1] - span, centre[1] + span)
+        ax.set_xlabel("w₁")
+        ax.set_ylabel("w₂")
+        ax.set_title(f"a = {result.act.label}(u)\n{result.same_sign_share:.0%} of the steps move "
+                     "w₁ and w₂ the same way", fontsize="small")
+    _figure_legend(fig, axes[:1])
+    fig.suptitle(title or "Zero-centring: all-positive inputs force a zig-zag")
+    return fig
+
+
+def sparsity_figure(results, size=SIZES["16:9"], title=None) -> Figure:
+    """Histogram of f(x), x ~ N(0, 1), with the mean and the exact zeros."""
+    cols = min(len(results), 4)
+    rows = math.ceil(len(results) / cols)
+    fig = Figure(figsize=size, layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    for ax, result, props in zip(axes, results, _cycle(len(results))):
+        colour = props.get("color")
+        y = result.outputs
+        nonzero = y[y != 0]
+        lo, hi = np.percentile(y, [0.1, 99.9])
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
+        bins = np.linspace(lo, hi + 1e-12, 60)
+        weights = np.full(len(nonzero), 1.0 / (len(y) * (bins[1] - bins[0])))
+        ax.hist(nonzero, bins=bins, weights=weights, color=colour, alpha=0.75)
+        if result.zero_share:
+            top = ax.get_ylim()[1]
+            ax.vlines(0, 0, top * 0.75, color=colour, lw=4, gid=f"{result.act.name}-zeros")
+            ax.annotate(f"{result.zero_share:.1%}\nexactly 0", (0, top * 0.75), xytext=(6, 0),
+                        textcoords="offset points", va="top", fontsize="small", color=colour)
+        ax.axvline(result.mean, color="0.2", lw=1.2, ls=(0, (4, 2)))
+        ax.set_title(f"{result.act.label}\nmean {result.mean:+.3f}, f′ = 0 for {result.dead_share:.1%}",
+                     fontsize="small")
+        ax.set_yticks([])
+    for ax in axes[len(results):]:
+        ax.set_visible(False)
+    fig.suptitle(title or "Outputs for x ~ N(0, 1): mean, sparsity and dead gradients")
+    return fig
+
+
+def collapse_figure(act, result, layers, size=SIZES["16:9"], title=None) -> Figure:
+    """The same random network with f = identity (a line) and with f."""
+    fig, (ax,) = _new_figure(size)
+    (colour,) = [p.get("color") for p in _cycle(1)]
+    ax.plot(result.x, result.linear, color="0.45", lw=2, ls=(0, (5, 3)), label="identity: a straight line",
+            gid="identity-net")
+    ax.plot(result.x, result.nonlinear, color=colour, label=f"{act.label}", gid=f"{act.name}-net")
+    ax.set_xlabel("input x")
+    ax.set_ylabel("network output")
+    _figure_legend(fig, (ax,))
+    fig.suptitle(title or f"The same {layers}-layer network without and with an activation")
+    return fig
+
+
+def compare_figure(rows, size=SIZES["16:9"], title=None) -> Figure:
+    """The property matrix as a table figure."""
+    fig, (ax,) = _new_figure(size)
+    ax.axis("off")
+    columns = list(rows[0])
+    cells = [[_cell(row[c]) for c in columns] for row in rows]
+    headers = [c if c != "cost" else "cost ×\n(this machine)" for c in columns]
+    table = ax.table(cellText=cells, colLabels=headers, loc="center", cellLoc="center")
+    table.auto_set_font_size(False)
+    table.set_fontsize(mpl.rcParams["font.size"] * 0.7)
+    table.auto_set_column_width(list(range(len(columns))))
+    table.scale(1, 1.6)
+    fig.suptitle(title or "Properties of activation functions")
+    return fig
+
+
+def _cell(value):
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return "∞" if value == math.inf else f"{value:.3g}"
+    return str(value)

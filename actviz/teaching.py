@@ -1,0 +1,194 @@
+"""The experiments behind the teaching figures: pure numpy, seeded.
+
+Each function returns the numbers a figure (in :mod:`actviz.plotting`) or a
+table draws, so the lesson can be checked without looking at a picture.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .functions import Activation, ActvizError
+from . import analysis
+
+INITS = ("xavier", "he")
+
+
+@dataclass(frozen=True)
+class DepthProfile:
+    """Gradient norms ‖∂L/∂z_l‖ at each layer l = 1..L, one row per seed."""
+
+    act: Activation
+    norms: np.ndarray          # shape (seeds, layers)
+    max_slope: float           # max |f'|: f' alone scales a gradient by at most this per layer
+
+    @property
+    def median(self):
+        return np.median(self.norms, axis=0)
+
+
+def gradient_through_depth(act: Activation, *, layers: int = 30, width: int = 64, batch: int = 64,
+                           seeds: int = 5, init: str = "he", weight_scale: float = 1.0) -> DepthProfile:
+    r"""Back-propagate through a deep MLP and record the gradient at each layer.
+
+    z_l = W_l·h_{l−1}, h_l = f(z_l), W_l ~ N(0, s²·g/width) with g = 1 for
+    Xavier and 2 for He; the loss is ⟨r, h_L⟩ for a fixed random r.  Going
+    down, ∂L/∂z_l = f'(z_l) ⊙ W_{l+1}ᵀ ∂L/∂z_{l+1}: every layer multiplies by
+    f'(z_l), which for sigmoid is at most 1/4 (and W's scale, which the
+    initialisation is chosen to keep near 1).  `weight_scale` > 1 explodes.
+    """
+    if init not in INITS:
+        raise ActvizError(f"unknown initialisation {init!r}; choose xavier or he")
+    if not 1 <= layers <= 1000 or not 1 <= seeds <= 100:
+        raise ActvizError("layers must lie in 1–1000 and seeds in 1–100")
+    gain = 1.0 if init == "xavier" else 2.0
+    norms = np.empty((seeds, layers))
+    with np.errstate(over="ignore", invalid="ignore"):
+        for seed in range(seeds):
+            rng = np.random.default_rng(seed)
+            h = rng.standard_normal((batch, width))
+            weights, pre = [], []
+            for _ in range(layers):
+                w = rng.standard_normal((width, width)) * (weight_scale * math.sqrt(gain / width))
+                z = h @ w
+                weights.append(w)
+                pre.append(z)
+                h = act.f(z)
+            delta = act.df(pre[-1]) * rng.standard_normal(width)
+            for layer in range(layers - 1, -1, -1):
+                norms[seed, layer] = np.linalg.norm(delta) / math.sqrt(batch)
+                if layer:
+                    delta = act.df(pre[layer - 1]) * (delta @ weights[layer].T)
+    peak = analysis.max_abs_derivative(act, -50.0, 50.0).value
+    return DepthProfile(act, norms, peak)
+
+
+@dataclass(frozen=True)
+class ZigZag:
+    """SGD on a linear unit y = w·a fed by activations a = f(u)."""
+
+    act: Activation
+    path: np.ndarray           # (steps + 1, 2) weights
+    optimum: np.ndarray        # (2,)
+    hessian: np.ndarray        # E[a aᵀ], the quadratic loss's curvature
+    same_sign_share: float     # share of updates whose two components share a sign
+
+
+def zigzag(act: Activation, *, optimum=(1.0, -1.0), steps: int = 80, lr: float = 0.5,
+           seed: int = 0) -> ZigZag:
+    r"""The path of per-sample gradient steps towards `optimum`.
+
+    With L = ½(w·a − t)², ∂L/∂wᵢ = (w·a − t)·aᵢ.  If every aᵢ > 0 (sigmoid
+    outputs) both components have the sign of (w·a − t): each step moves
+    both weights up or both down, and reaching w* = (1, −1) takes a zig-zag.
+    """
+    rng = np.random.default_rng(seed)
+    target = np.asarray(optimum, dtype=float)
+    a = act.f(rng.standard_normal((steps, 2)))
+    w = np.zeros(2)
+    path = [w.copy()]
+    same = 0
+    for sample in a:
+        grad = (w @ sample - target @ sample) * sample
+        same += bool(grad[0] * grad[1] > 0)
+        w = w - lr * grad
+        path.append(w.copy())
+    big = act.f(np.random.default_rng(seed + 1).standard_normal((20000, 2)))
+    return ZigZag(act, np.array(path), target, big.T @ big / len(big), same / steps)
+
+
+@dataclass(frozen=True)
+class Sparsity:
+    """Outputs of f on standard-normal inputs."""
+
+    act: Activation
+    outputs: np.ndarray
+    mean: float
+    zero_share: float          # f(x) == 0 exactly
+    dead_share: float          # f'(x) == 0 exactly
+
+
+def sparsity(act: Activation, *, samples: int = 200_000, seed: int = 0) -> Sparsity:
+    """Mean, exact zeros and zero gradients of f(x) for x ~ N(0, 1)."""
+    x = np.random.default_rng(seed).standard_normal(samples)
+    y = act.f(x)
+    return Sparsity(act, y, float(y.mean()), float(np.mean(y == 0)), float(np.mean(act.df(x) == 0)))
+
+
+@dataclass(frozen=True)
+class Collapse:
+    """One random 1-D → 1-D network evaluated with and without activation."""
+
+    x: np.ndarray
+    linear: np.ndarray
+    nonlinear: np.ndarray
+
+
+def collapse(act: Activation, *, layers: int = 4, width: int = 8, seed: int = 0,
+             xlim=(-3.0, 3.0), num: int = 801) -> Collapse:
+    r"""y = W_L f(… f(W_1 x + b_1) …) + b_L, once with f = identity.
+
+    With the identity the composition is W_L⋯W_1·x + const: a straight line
+    at any depth.  Biases are drawn so kinks land inside the plotted range.
+    """
+    if not 1 <= layers <= 50 or not 1 <= width <= 512:
+        raise ActvizError("layers must lie in 1–50 and width in 1–512")
+    rng = np.random.default_rng(seed)
+    sizes = [1] + [width] * layers + [1]
+    params = [(rng.standard_normal((m, n)) * math.sqrt(2.0 / m), rng.uniform(-1, 1, n))
+              for m, n in zip(sizes[:-1], sizes[1:])]
+    x = np.linspace(*xlim, num)
+
+    def forward(f):
+        h = x[:, None]
+        for i, (w, b) in enumerate(params):
+            h = h @ w + b
+            if i < len(params) - 1:
+                h = f(h)
+        return h[:, 0]
+
+    return Collapse(x, forward(lambda h: h), forward(act.f))
+
+
+def cost_per_element(acts, *, points: int = 1_000_000, repeats: int = 5) -> dict[str, float]:
+    """Seconds per element of f, the best of `repeats` runs, on this machine."""
+    x = np.random.default_rng(0).standard_normal(points)
+    out = {}
+    for act in acts:
+        best = math.inf
+        for _ in range(repeats):
+            start = time.perf_counter()
+            act.f(x)
+            best = min(best, time.perf_counter() - start)
+        out[act.label] = best / points
+    return out
+
+
+def properties(acts, threshold: float = analysis.DEFAULT_THRESHOLD, *, measure_cost: bool = True):
+    """The property matrix of `actviz compare`: one dict per function."""
+    costs = cost_per_element(acts) if measure_cost else {}
+    reference_cost = min(costs.values()) if costs else None
+    rows = []
+    for act in acts:
+        low, high = act.dlimits
+        sides = [side for side, limit in (("left", low), ("right", high)) if limit == 0]
+        lo, hi = act.xlim
+        peak = analysis.max_abs_derivative(act, min(lo, -50.0), max(hi, 50.0), num=20001)
+        row = {
+            "name": act.label,
+            "range": str(act.output_range),
+            "bounded": act.bounded,
+            "monotonic": act.monotonic,
+            "smooth": act.continuity,
+            "zero-centred": act.zero_centred,
+            "saturates": " & ".join(sides) if sides else "no",
+            "max|f'|": peak.value,
+            "f'(0)": float(act.df(0.0)),
+        }
+        if costs:
+            row["cost"] = costs[act.label] / reference_cost
+        rows.append(row)
+    return rows

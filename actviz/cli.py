@@ -292,9 +292,42 @@ def _format_table(columns, fmt, act):
     return "\n".join("  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in cells)
 
 
-def _output_path(output, names):
+def output_options(command):
+    """The options every drawing command shares: where, how big, which look."""
+    options = [
+        click.option("-o", "--output", type=click.Path(dir_okay=False),
+                     help="File to write: .png, .svg or .pdf [default: NAME.png here]."),
+        click.option("--dpi", type=click.IntRange(20, 1200), default=None, help="Raster resolution [theme: 200]."),
+        click.option("--size", default="16:9", show_default=True, help="16:9, 4:3, 1:1 or WxH in inches."),
+        click.option("--theme", type=click.Choice(["light", "dark", "print"]), default="light", show_default=True),
+        click.option("--transparent", is_flag=True, help="Transparent background."),
+        click.option("--title", help="Figure title (default: chosen for the figure)."),
+        click.option("--font-scale", type=click.FloatRange(0.5, 3.0), default=1.0, show_default=True,
+                     help="Scale every text, for large rooms."),
+        click.option("--svg-text", type=click.Choice(["text", "path"]), default="text", show_default=True,
+                     help="Keep SVG text editable, or convert it to outlines for viewers without the font."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _draw(build, default_stem, output, dpi, size, theme, transparent, title, font_scale, svg_text):
+    """Build a figure with `build(size, title)` inside the theme and write it atomically."""
     from pathlib import Path
-    return Path(output) if output else Path("-".join(dict.fromkeys(names)) + ".png")
+    from . import plotting
+    path = Path(output) if output else Path(f"{default_stem}.png")
+    size_inches = plotting.parse_size(size)
+    with plotting.theme(theme, font_scale):
+        fig = build(size_inches, title)
+        written = plotting.save(fig, path, dpi=dpi, transparent=transparent, svg_text=svg_text)
+    click.echo(str(written))
+
+
+def _activations(names, params, preset):
+    per_name = parse_params(params, list(dict.fromkeys(names)))
+    from . import plotting
+    return [a for name in dict.fromkeys(names) for a in plotting.family(name, per_name[name], preset)]
 
 
 @cli.command()
@@ -312,18 +345,9 @@ def _output_path(output, names):
 @click.option("--formula", is_flag=True, help="Put f (and f') in the legend, typeset.")
 @click.option("--xlim", nargs=2, type=Number(finite=True), metavar="LO HI", help="x-range (default: per function).")
 @click.option("--ylim", nargs=2, type=Number(finite=True), metavar="LO HI", help="y-range (default: automatic).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write: .png, .svg or .pdf.")
-@click.option("--dpi", type=click.IntRange(20, 1200), default=None, help="Raster resolution [theme: 200].")
-@click.option("--size", default="16:9", show_default=True, help="16:9, 4:3, 1:1 or WxH in inches.")
-@click.option("--theme", type=click.Choice(["light", "dark", "print"]), default="light", show_default=True)
-@click.option("--transparent", is_flag=True, help="Transparent background.")
-@click.option("--title", help="Figure title (default: the functions' names).")
-@click.option("--font-scale", type=click.FloatRange(0.5, 3.0), default=1.0, show_default=True,
-              help="Scale every text, for large rooms.")
-@click.option("--svg-text", type=click.Choice(["text", "path"]), default="text", show_default=True,
-              help="Keep SVG text editable, or convert it to outlines for viewers without the font.")
+@output_options
 def plot(names, params, preset, derivative, derivative_only, layout, tile, threshold, no_shade, formula,
-         xlim, ylim, output, dpi, size, theme, transparent, title, font_scale, svg_text):
+         xlim, ylim, **output):
     """Draw functions and their derivatives, with saturation shaded.
 
     \b
@@ -338,19 +362,138 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
             _fail(f"{name} needs LO < HI; got {_shortest(limits[0])} {_shortest(limits[1])}")
     if threshold <= 0:
         _fail("--threshold must be > 0")
-    path = _output_path(output, names)
+    acts = _activations(names, params, preset)
     from . import plotting
-    size_inches = plotting.parse_size(size)
-    per_name = parse_params(params, list(dict.fromkeys(names)))
-    acts = [a for name in dict.fromkeys(names) for a in plotting.family(name, per_name[name], preset)]
-    options = plotting.FigureOptions(
-        derivative=derivative, derivative_only=derivative_only, layout="grid" if tile else layout,
-        shade=not no_shade, threshold=threshold, formula=formula, xlim=xlim or None, ylim=ylim or None,
-        size=size_inches, title=title)
-    with plotting.theme(theme, font_scale):
-        fig = plotting.figure(acts, options)
-        written = plotting.save(fig, path, dpi=dpi, transparent=transparent, svg_text=svg_text)
-    click.echo(str(written))
+
+    def build(size, title):
+        return plotting.figure(acts, plotting.FigureOptions(
+            derivative=derivative, derivative_only=derivative_only, layout="grid" if tile else layout,
+            shade=not no_shade, threshold=threshold, formula=formula, xlim=xlim or None,
+            ylim=ylim or None, size=size, title=title))
+    _draw(build, "-".join(dict.fromkeys(names)), **output)
+
+
+@cli.command()
+@click.argument("names", nargs=-1, type=ActivationName())
+@param_option
+@preset_option
+@click.option("--layers", type=click.IntRange(1, 1000), default=30, show_default=True)
+@click.option("--width", type=click.IntRange(1, 4096), default=64, show_default=True, help="Units per layer.")
+@click.option("--seeds", type=click.IntRange(1, 100), default=5, show_default=True,
+              help="Random networks; the band spans their minimum to maximum.")
+@click.option("--init", type=click.Choice(["he", "xavier"]), default="he", show_default=True,
+              help="Weight variance 2/width (He) or 1/width (Xavier).")
+@click.option("--weight-scale", type=click.FloatRange(0.01, 100), default=1.0, show_default=True,
+              help="Multiply every weight: above 1 the gradient explodes.")
+@output_options
+def depth(names, params, preset, layers, width, seeds, init, weight_scale, **output):
+    """The vanishing gradient: gradient norm at each layer of a deep MLP.
+
+    \b
+    Examples:
+      actviz depth sigmoid tanh relu gelu --layers 30
+      actviz depth relu --weight-scale 1.5          # exploding
+    """
+    from . import plotting, teaching
+    acts = _activations(names or ("sigmoid", "tanh", "relu", "gelu"), params, preset)
+    profiles = [teaching.gradient_through_depth(a, layers=layers, width=width, seeds=seeds, init=init,
+                                                weight_scale=weight_scale) for a in acts]
+    _draw(lambda size, title: plotting.depth_figure(profiles, size, title,
+                                                    subtitle=f"{init} initialisation, width {width}"
+                                                    + (f", weights ×{weight_scale:g}" if weight_scale != 1 else "")),
+          "depth", **output)
+
+
+@cli.command()
+@click.argument("names", nargs=-1, type=ActivationName())
+@click.option("--steps", type=click.IntRange(1, 10000), default=80, show_default=True)
+@click.option("--lr", type=click.FloatRange(1e-6, 10), default=0.5, show_default=True, help="Learning rate.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@output_options
+def zigzag(names, steps, lr, seed, **output):
+    """Why zero-centred outputs matter: SGD paths fed by sigmoid vs tanh.
+
+    \b
+    Example:
+      actviz zigzag sigmoid tanh -o zigzag.svg
+    """
+    from . import plotting, teaching
+    acts = [get(n) for n in (names or ("sigmoid", "tanh"))]
+    results = [teaching.zigzag(a, steps=steps, lr=lr, seed=seed) for a in acts]
+    _draw(lambda size, title: plotting.zigzag_figure(results, size, title), "zigzag", **output)
+
+
+@cli.command()
+@click.argument("names", nargs=-1, type=ActivationName())
+@param_option
+@preset_option
+@click.option("--samples", type=click.IntRange(100, MAX_POINTS), default=200_000, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@output_options
+def sparsity(names, params, preset, samples, seed, **output):
+    """Dead units and sparsity: f(x) for x ~ N(0, 1), its mean and its zeros.
+
+    \b
+    Example:
+      actviz sparsity sigmoid tanh relu gelu
+    """
+    from . import plotting, teaching
+    acts = _activations(names or ("sigmoid", "tanh", "relu", "gelu"), params, preset)
+    results = [teaching.sparsity(a, samples=samples, seed=seed) for a in acts]
+    _draw(lambda size, title: plotting.sparsity_figure(results, size, title), "sparsity", **output)
+
+
+@cli.command()
+@click.argument("name", type=ActivationName(), default="relu")
+@param_option
+@preset_option
+@click.option("--layers", type=click.IntRange(1, 50), default=4, show_default=True)
+@click.option("--width", type=click.IntRange(1, 512), default=8, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@output_options
+def collapse(name, params, preset, layers, width, seed, **output):
+    """Without an activation a deep network is a straight line.
+
+    \b
+    Example:
+      actviz collapse tanh --layers 6
+    """
+    from . import plotting, teaching
+    act = _bind(name, params, preset)
+    result = teaching.collapse(act, layers=layers, width=width, seed=seed)
+    _draw(lambda size, title: plotting.collapse_figure(act, result, layers, size, title), "collapse", **output)
+
+
+@cli.command()
+@click.argument("names", nargs=-1, required=True, type=ActivationName())
+@preset_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--no-cost", is_flag=True, help="Skip timing each function.")
+@output_options
+def compare(names, preset, as_json, no_cost, **output):
+    """A matrix of properties; with -o, drawn as a table figure.
+
+    The cost column is f's time per element relative to the cheapest one
+    listed, measured with numpy on this machine.
+
+    \b
+    Examples:
+      actviz compare sigmoid tanh relu gelu
+      actviz compare sigmoid tanh relu gelu -o properties.svg
+    """
+    from . import teaching
+    rows = teaching.properties([get(n, preset) for n in dict.fromkeys(names)], measure_cost=not no_cost)
+    if output["output"]:
+        from . import plotting
+        _draw(lambda size, title: plotting.compare_figure(rows, size, title), "compare", **output)
+    elif as_json:
+        click.echo(json.dumps(_finite_json(rows), indent=2, ensure_ascii=False))
+    else:
+        header = [k if k != "cost" else "cost (this machine)" for k in rows[0]]
+        cells = [header] + [[teaching.format_cell(v) for v in row.values()] for row in rows]
+        widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+        click.echo("\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells))
+
 
 
 def main():

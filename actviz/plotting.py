@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 
 from . import analysis
 from .functions import Activation, ActvizError, get
+from .teaching import format_cell
 
 STYLES = Path(__file__).with_name("styles")
 THEMES = tuple(sorted(p.stem for p in STYLES.glob("*.mplstyle")))
@@ -394,7 +395,7 @@ def _new_figure(size, panels=1):
     return fig, fig.subplots(1, panels, squeeze=False).ravel()
 
 
-def depth_figure(profiles, size=SIZES["16:9"], title=None) -> Figure:
+def depth_figure(profiles, size=SIZES["16:9"], title=None, subtitle=None) -> Figure:
     """Gradient norm at each layer, log scale: median line, min–max band,
     and the thin line max|f'|ⁿ that f' alone can contribute over n layers."""
     fig, (ax,) = _new_figure(size)
@@ -410,13 +411,14 @@ def depth_figure(profiles, size=SIZES["16:9"], title=None) -> Figure:
             bound = median[-1] * profile.max_slope ** (layers[-1] - layers)
             ax.plot(layers, bound, color=colour, lw=1.0, ls=(0, (2, 2)), gid=f"{profile.act.name}-bound")
     ax.set_yscale("log")
-    ax.set_xlabel("layer (1 = nearest the input)")
+    ax.set_xlabel("layer (1 = nearest the input)" + (f"   ·   {subtitle}" if subtitle else ""))
     ax.set_ylabel("gradient norm ‖∂L/∂z‖")
     ax.invert_xaxis()
     handles, labels = ax.get_legend_handles_labels()
-    from matplotlib.lines import Line2D
-    handles.append(Line2D([], [], color="0.45", lw=1.0, ls=(0, (2, 2))))
-    labels.append("max|f′|ⁿ: all that f′ can pass on through n layers")
+    if any(p.max_slope < 1 for p in profiles):
+        from matplotlib.lines import Line2D
+        handles.append(Line2D([], [], color="0.45", lw=1.0, ls=(0, (2, 2))))
+        labels.append("max|f′|ⁿ: all that f′ can pass on through n layers")
     fig.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False)
     fig.suptitle(title or "Gradient through depth: each layer multiplies by f′")
     return fig
@@ -443,8 +445,8 @@ def zigzag_figure(results, size=SIZES["16:9"], title=None) -> Figure:
         ax.set_ylim(centre[1] - span, centre[1] + span)
         ax.set_xlabel("w₁")
         ax.set_ylabel("w₂")
-        ax.set_title(f"a = {result.act.label}(u)\n{result.same_sign_share:.0%} of the steps move "
-                     "w₁ and w₂ the same way", fontsize="small")
+        ax.set_title(f"a = {result.act.label}(u): {result.same_sign_share:.0%} of steps\n"
+                     "move w₁ and w₂ the same way", fontsize="small")
     _figure_legend(fig, axes[:1])
     fig.suptitle(title or "Zero-centring: all-positive inputs force a zig-zag")
     return fig
@@ -471,7 +473,7 @@ def sparsity_figure(results, size=SIZES["16:9"], title=None) -> Figure:
             ax.annotate(f"{result.zero_share:.1%}\nexactly 0", (0, top * 0.75), xytext=(6, 0),
                         textcoords="offset points", va="top", fontsize="small", color=colour)
         ax.axvline(result.mean, color="0.2", lw=1.2, ls=(0, (4, 2)))
-        ax.set_title(f"{result.act.label}\nmean {result.mean:+.3f}, f′ = 0 for {result.dead_share:.1%}",
+        ax.set_title(f"{result.act.label}\nmean {result.mean:+.3f}\nf′ = 0 for {result.dead_share:.1%}",
                      fontsize="small")
         ax.set_yticks([])
     for ax in axes[len(results):]:
@@ -499,7 +501,7 @@ def compare_figure(rows, size=SIZES["16:9"], title=None) -> Figure:
     fig, (ax,) = _new_figure(size)
     ax.axis("off")
     columns = list(rows[0])
-    cells = [[_cell(row[c]) for c in columns] for row in rows]
+    cells = [[format_cell(row[c]) for c in columns] for row in rows]
     headers = [c if c != "cost" else "cost ×\n(this machine)" for c in columns]
     table = ax.table(cellText=cells, colLabels=headers, loc="center", cellLoc="center")
     table.auto_set_font_size(False)
@@ -509,10 +511,3 @@ def compare_figure(rows, size=SIZES["16:9"], title=None) -> Figure:
     fig.suptitle(title or "Properties of activation functions")
     return fig
 
-
-def _cell(value):
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return "∞" if value == math.inf else f"{value:.3g}"
-    return str(value)

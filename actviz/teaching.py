@@ -192,3 +192,12 @@ def properties(acts, threshold: float = analysis.DEFAULT_THRESHOLD, *, measure_c
             row["cost"] = costs[act.label] / reference_cost
         rows.append(row)
     return rows
+
+
+def format_cell(value) -> str:
+    """A property as a table shows it: yes/no, 3 significant digits, ∞."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return "∞" if value == math.inf else f"{value:.3g}"
+    return str(value)

@@ -55,46 +55,49 @@ class Curve:
     jumps: tuple[Discontinuity, ...]
 
 
-def _refine_edges(g, inside, outside, threshold):
-    """Bisect each bracket [inside, outside] on the predicate |g| < threshold
-    to the last bit: the edge of a region, not the nearest grid point."""
-    a, b = np.array(inside, dtype=float), np.array(outside, dtype=float)
+def _kind(d, threshold):
+    """0 where |f'| ≥ threshold, 1 where it is small, 2 where it is exactly 0."""
+    return np.where(d == 0, 2, np.where(np.abs(d) < threshold, 1, 0))
+
+
+def _refine_edges(classify, left, right):
+    """Bisect each bracket [left, right], whose ends classify differently,
+    down to the last bit: the edge of a region, not the nearest grid point."""
+    a, b = np.array(left, dtype=float), np.array(right, dtype=float)
+    side = classify(a)
     for _ in range(_BISECTIONS):
         mid = 0.5 * (a + b)
-        small = np.abs(g(mid)) < threshold
-        a, b = np.where(small, mid, a), np.where(small, b, mid)
+        same = classify(mid) == side
+        a, b = np.where(same, mid, a), np.where(same, b, mid)
     return 0.5 * (a + b)
 
 
 def saturation_regions(act: Activation, lo: float, hi: float,
                        threshold: float = DEFAULT_THRESHOLD, *, num: int = 4001,
                        to_infinity: bool = False) -> list[Region]:
-    """The intervals of [lo, hi] where |f'(x)| < threshold.
+    """The intervals of [lo, hi] where |f'(x)| < threshold, split into dead
+    parts (f' exactly 0) and saturated parts.
 
     With `to_infinity`, a region touching an end of [lo, hi] is extended to
     ±∞ when the limit of |f'| there is also below the threshold.
     """
     x = _grid(act, lo, hi, num)
-    d = act.df(x)
-    small = np.abs(d) < threshold
-    if not small.any():
-        return []
-    change = np.flatnonzero(small[1:] != small[:-1])
-    starts_in = small[change]  # True: a region ends after this index
-    left_in, right_in = np.where(starts_in, change, change + 1), np.where(starts_in, change + 1, change)
-    edges = _refine_edges(act.df, x[left_in], x[right_in], threshold)
+    kind = _kind(act.df(x), threshold)
+    change = np.flatnonzero(kind[1:] != kind[:-1])
+    edges = _refine_edges(lambda t: _kind(act.df(t), threshold), x[change], x[change + 1])
     snap = 1e-8 * (hi - lo)
     for b in breakpoints(act):
         edges[np.abs(edges - b) <= snap] = b
-    bounds = [x[0]] if small[0] else []
-    bounds += edges.tolist()
-    if small[-1]:
-        bounds.append(x[-1])
+    bounds = [x[0], *edges.tolist(), x[-1]]
+    kinds = [kind[0], *kind[change + 1].tolist()]
     regions = []
-    for a, b in zip(bounds[::2], bounds[1::2]):
-        inner = (x >= a) & (x <= b)
-        dead = bool(np.all(d[inner] == 0)) if inner.any() else bool(act.df(0.5 * (a + b)) == 0)
-        regions.append([a, b, dead])
+    for a, b, k in zip(bounds[:-1], bounds[1:], kinds):
+        if not k or b - a <= snap:  # a lone zero of f' (hardswish at −3/2) is no dead region
+            continue
+        if regions and regions[-1][1] >= a - snap and regions[-1][2] == (k == 2):
+            regions[-1][1] = b
+        else:
+            regions.append([a, b, k == 2])
     if to_infinity and regions:
         low, high = act.dlimits
         if regions[0][0] == x[0] and abs(low) < threshold:

@@ -496,6 +496,42 @@ def compare(names, preset, as_json, no_cost, **output):
 
 
 
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False), default="gallery", show_default=True,
+              help="Folder to (re)generate.")
+@click.option("--formats", default="png,svg", show_default=True, help="Comma list of png, svg, pdf.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Processes [default: one per core].")
+@click.option("--theme", type=click.Choice(["light", "dark", "print"]), default="light", show_default=True)
+@click.option("--check", is_flag=True, help="Only check that the folder is complete and current.")
+def gallery(out, formats, jobs, theme, check):
+    """Regenerate the gallery: every function, comparisons, teaching figures.
+
+    \b
+    Examples:
+      actviz gallery
+      actviz gallery --check
+      actviz gallery --out slides --formats png,pdf --theme dark
+    """
+    from pathlib import Path
+    from . import gallery as gallery_module
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
+    unknown = [f for f in chosen if f not in ("png", "svg", "pdf")]
+    if unknown or not chosen:
+        _fail(f"--formats takes a comma list of png, svg, pdf; got {formats!r}")
+    folder = Path(out)
+    if check:
+        problems = gallery_module.check(folder, chosen)
+        if problems:
+            _fail(f"{folder} is not current ({len(problems)} problems: {'; '.join(problems[:3])}"
+                  + ("; …" if len(problems) > 3 else "") + "); run `actviz gallery`")
+        click.echo(f"{folder} is complete and current ({len(gallery_module.jobs())} figures).")
+        return
+    todo = gallery_module.jobs()
+    with click.progressbar(length=len(todo), label="drawing", file=sys.stderr, show_pos=True) as bar:
+        gallery_module.build(folder, chosen, theme, jobs, progress=lambda job: bar.update(1))
+    click.echo(f"{folder}: {len(todo)} figures × {', '.join(chosen)}, and README.md")
+
+
 def main():
     """The console-script entry point."""
     cli(prog_name="actviz")

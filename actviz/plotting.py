@@ -113,8 +113,9 @@ def _labels(acts):
 
 
 def title_for(acts) -> str:
-    """'gelu', 'sigmoid, tanh', or the name of a family."""
-    return ", ".join(dict.fromkeys(a.name if len({b.name for b in acts}) == 1 else a.label for a in acts))
+    """'gelu', 'sigmoid, tanh', the name of a family, or a count."""
+    names = list(dict.fromkeys(a.name if len({b.name for b in acts}) == 1 else a.label for a in acts))
+    return ", ".join(names) if len(names) <= 6 else f"{len(names)} activation functions"
 
 
 def _common_xlim(acts):

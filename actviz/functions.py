@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
-from scipy.special import log_expit, ndtr
 
 __all__ = [
     "Activation", "Parameter", "Spec", "Interval", "REGISTRY", "PRESETS",
@@ -217,11 +216,16 @@ _MILLS_SERIES = [(-1) ** k * math.prod(range(1, 2 * k, 2)) for k in range(9)]
 def _normal_cdf(x):
     r"""Φ(x); scipy's ndtr, except for x < −37.
 
+    scipy.special is imported here, on first use, because importing it costs
+    about 0.2 s: more than all of `actviz list` needs otherwise.
+
     There ndtr's erfc underflows to 0 while Φ(x) is still a subnormal
     (Φ(−38) ≈ 2.9e−316), so the asymptotic series
     Φ(x) = φ(x)/|x| · Σₖ (−1)ᵏ(2k − 1)!!/x^{2k} is summed; nine terms
     reach full precision for |x| ≥ 37.
     """
+    from scipy.special import ndtr
+
     far = x < -37.0
     xf = np.where(far, x, -37.0)
     inv2 = 1.0 / (xf * xf)
@@ -333,9 +337,10 @@ def softsign_grad(x):
 
 
 def logsigmoid(x):
-    r"""log σ(x) = −softplus(−x); scipy's log_expit uses x − log1p(eˣ) for
-    x < 0 and −log1p(e^{−x}) for x ≥ 0, exact in both tails."""
-    return log_expit(x)
+    r"""log σ(x) = −softplus(−x), which with the stable softplus is
+    x − log1p(eˣ) for x < 0 and −log1p(e^{−x}) for x ≥ 0: exact in both
+    tails, where log(σ(x)) would give −inf below x ≈ −745."""
+    return -_softplus(-x)
 
 
 def logsigmoid_grad(x):

@@ -55,8 +55,8 @@ class Number(click.ParamType):
 
     name = "X"
 
-    def __init__(self, finite: bool = False):
-        self.finite = finite
+    def __init__(self, finite: bool = False, low: float = -math.inf, high: float = math.inf):
+        self.finite, self.low, self.high = finite, low, high
 
     def convert(self, value, param, ctx):
         if isinstance(value, float):
@@ -68,6 +68,8 @@ class Number(click.ParamType):
             raise ActvizError(f"{what} must be a number; got {value!r}") from None
         if self.finite and not math.isfinite(number):
             raise ActvizError(f"{what} must be a finite number; got {value!r}")
+        if number < self.low or number > self.high:
+            raise ActvizError(f"{what} must lie in {self.low:g}–{self.high:g}; got {value!r}")
         return number
 
 
@@ -302,7 +304,7 @@ def output_options(command):
         click.option("--theme", type=click.Choice(["light", "dark", "print"]), default="light", show_default=True),
         click.option("--transparent", is_flag=True, help="Transparent background."),
         click.option("--title", help="Figure title (default: chosen for the figure)."),
-        click.option("--font-scale", type=click.FloatRange(0.5, 3.0), default=1.0, show_default=True,
+        click.option("--font-scale", type=Number(finite=True, low=0.5, high=3.0), default=1.0, show_default=True,
                      help="Scale every text, for large rooms."),
         click.option("--svg-text", type=click.Choice(["text", "path"]), default="text", show_default=True,
                      help="Keep SVG text editable, or convert it to outlines for viewers without the font."),
@@ -383,7 +385,7 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
               help="Random networks; the band spans their minimum to maximum.")
 @click.option("--init", type=click.Choice(["he", "xavier"]), default="he", show_default=True,
               help="Weight variance 2/width (He) or 1/width (Xavier).")
-@click.option("--weight-scale", type=click.FloatRange(0.01, 100), default=1.0, show_default=True,
+@click.option("--weight-scale", type=Number(finite=True, low=0.01, high=100), default=1.0, show_default=True,
               help="Multiply every weight: above 1 the gradient explodes.")
 @output_options
 def depth(names, params, preset, layers, width, seeds, init, weight_scale, **output):
@@ -407,7 +409,7 @@ def depth(names, params, preset, layers, width, seeds, init, weight_scale, **out
 @cli.command()
 @click.argument("names", nargs=-1, type=ActivationName())
 @click.option("--steps", type=click.IntRange(1, 10000), default=80, show_default=True)
-@click.option("--lr", type=click.FloatRange(1e-6, 10), default=0.5, show_default=True, help="Learning rate.")
+@click.option("--lr", type=Number(finite=True, low=1e-6, high=10), default=0.5, show_default=True, help="Learning rate.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @output_options
 def zigzag(names, steps, lr, seed, **output):

@@ -70,6 +70,8 @@ def test_info_states_the_facts():
     (["plot", "relu", "--xlim", "2", "1"], "Error: --xlim needs LO < HI; got 2.0 1.0"),
     (["plot", "relu", "-o", "relu.gif"], "Error: cannot write 'relu.gif': the suffix must be .png, .svg or .pdf"),
     (["plot", "relu", "-o", "missing/relu.png"], "Error: cannot write 'missing/relu.png': folder 'missing' does not exist"),
+    (["depth", "--weight-scale", "nan"], "Error: --weight-scale must be a finite number; got 'nan'"),
+    (["plot", "relu", "--font-scale", "9"], "Error: --font-scale must lie in 0.5–3; got '9'"),
     (["plot", "relu", "--size", "big"], "Error: size must be 16:9, 4:3, 1:1 or WxH in inches (e.g. 8x4.5); got 'big'"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, message, tmp_path, monkeypatch):

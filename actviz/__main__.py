@@ -1,0 +1,4 @@
+"""`python -m actviz` is the `actviz` command."""
+from .cli import main
+
+main()

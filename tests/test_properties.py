@@ -1,0 +1,112 @@
+"""Property tests over the whole registry: random doubles from every scale,
+breakpoints and their neighbours, NaN and infinities."""
+import math
+import warnings
+
+import mpmath as mp
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import actviz
+from actviz.analysis import breakpoints
+
+from reference import derivative, reference
+from test_functions import ULPS, condition, ulp_error
+
+NAMES = actviz.names()
+
+
+def near_breakpoints(name):
+    points = breakpoints(actviz.get(name)) or (0.0,)
+    return st.builds(lambda p, k, sign: p + sign * k * math.ulp(p or 1.0) if k < 64 else p + sign * 2.0 ** -k,
+                     st.sampled_from(points), st.integers(0, 200), st.sampled_from([-1, 1]))
+
+
+def doubles(name):
+    return st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=64),
+                     st.floats(-50, 50), near_breakpoints(name))
+
+
+@st.composite
+def name_and_values(draw, size=st.integers(1, 16)):
+    name = draw(st.sampled_from(NAMES))
+    return name, np.array(draw(st.lists(doubles(name), min_size=1, max_size=draw(size))), dtype=float)
+
+
+def evaluate(name, x):
+    act = actviz.get(name)
+    with warnings.catch_warnings(), np.errstate(all="raise", under="ignore"):
+        warnings.simplefilter("error")
+        return act, act.f(x), act.df(x)
+
+
+@given(name_and_values())
+def test_no_warning_nan_propagates_infinities_give_limits(case):
+    name, x = case
+    act, f, df = evaluate(name, x)
+    limit_at_x = np.where(x > 0, act.limits[1], act.limits[0])
+    assert np.array_equal(np.isnan(f), np.isnan(x) | (np.isinf(x) & np.isnan(limit_at_x)))
+    finite = np.isfinite(x)
+    assert not np.isnan(f[finite]).any() and not np.isnan(df[finite]).any()
+    np.testing.assert_array_equal(f[x == np.inf], act.limits[1])
+    np.testing.assert_array_equal(df[x == -np.inf], act.dlimits[0])
+
+
+@given(name_and_values())
+def test_one_element_equals_vectorised_bitwise(case):
+    name, x = case
+    act, f, df = evaluate(name, x)
+    for i, xi in enumerate(x):
+        assert np.array_equal(act.f(xi), f[i], equal_nan=True)
+        assert np.array_equal(act.df(np.array([xi]))[0], df[i], equal_nan=True)
+
+
+@given(st.sampled_from(NAMES), st.floats(-1e6, 1e6, width=32), st.integers(-1000, 1000))
+def test_float32_and_integer_inputs_are_computed_in_double(name, x32, n):
+    act = actviz.get(name)
+    assert act.f(np.float32(x32)) == act.f(float(np.float32(x32)))
+    assert act.df(np.int64(n)) == act.df(float(n))
+    shaped = act.f(np.full((2, 3, 1), x32, dtype=np.float32))
+    assert shaped.shape == (2, 3, 1) and shaped.dtype == np.float64
+
+
+@given(name_and_values(size=st.just(2)))
+def test_declared_metadata_holds(case):
+    name, x = case
+    act = actviz.get(name)
+    x = x[np.isfinite(x)]
+    assume(len(x))
+    f = act.f(x)
+    if act.monotonic and len(x) == 2:
+        lo, hi = np.argsort(x)
+        assert f[lo] <= f[hi] or x[lo] == x[hi]
+    rng = act.output_range
+    assert ((f >= rng.lo) & (f <= rng.hi)).all()
+    if act.symmetry == "odd":
+        np.testing.assert_array_equal(act.f(-x), -f)
+    if act.symmetry == "even":
+        np.testing.assert_array_equal(act.f(-x), f)
+
+
+@settings(max_examples=60)
+@given(st.sampled_from(NAMES), st.floats(-40, 40))
+def test_derivative_agrees_with_mpmath_away_from_breakpoints(name, x):
+    act = actviz.get(name)
+    assume(all(abs(x - b) > 1e-6 for b in breakpoints(act)))
+    ref = reference(act)
+    true = derivative(ref, x)
+    kappa = condition(x, true, derivative(ref, x, 2))
+    assert ulp_error(act.df(x), true) <= ULPS * (1 + kappa)
+
+
+@given(st.floats(-700, 700))
+def test_identities_teachers_quote(x):
+    get = actviz.get
+    sig, tanh = get("sigmoid"), get("tanh")
+    assert tanh.f(x) == pytest.approx(2 * sig.f(2 * x) - 1, rel=1e-15, abs=4e-16)
+    assert get("silu").f(x) == pytest.approx(x * sig.f(x), rel=4e-16, abs=1e-300)
+    assert get("logsigmoid").f(x) == pytest.approx(-get("softplus").f(-x), rel=4e-16)
+    assert sig.df(x) == pytest.approx(sig.f(x) * sig.f(-x), rel=4e-16, abs=1e-300)
+    assert get("hardswish").f(x) == pytest.approx(x * get("hardsigmoid").f(x), rel=4e-16, abs=1e-300)

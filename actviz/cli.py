@@ -12,9 +12,10 @@ import math
 import sys
 
 import click
+import numpy as np
 
 from . import __version__
-from .functions import PRESETS, REGISTRY, ActvizError, _ALIASES, describe_params, get, resolve_name
+from .functions import PRESETS, REGISTRY, ActvizError, ALIASES, describe_params, get, resolve_name
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 MAX_POINTS = 10_000_000
@@ -46,8 +47,8 @@ class ActivationName(click.ParamType):
 
     def shell_complete(self, ctx, param, incomplete):
         from click.shell_completion import CompletionItem
-        return [CompletionItem(n, help=REGISTRY[_ALIASES.get(n, n)].summary)
-                for n in sorted([*REGISTRY, *_ALIASES]) if n.startswith(incomplete)]
+        return [CompletionItem(n, help=REGISTRY[ALIASES.get(n, n)].summary)
+                for n in sorted([*REGISTRY, *ALIASES]) if n.startswith(incomplete)]
 
 
 class Number(click.ParamType):
@@ -257,7 +258,6 @@ def eval_cmd(name, xs, params, preset, derivative, fmt, grid, num):
       actviz eval sigmoid -800 0 37 --derivative
       actviz eval gelu --range -3 3 --num 7 --format csv
     """
-    import numpy as np
     act = _bind(name, params, preset)
     if grid:
         lo, hi = grid

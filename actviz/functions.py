@@ -29,7 +29,7 @@ import numpy as np
 
 __all__ = [
     "Activation", "Parameter", "Spec", "Interval", "REGISTRY", "PRESETS",
-    "ActvizError", "get", "names", "resolve_name",
+    "ActvizError", "ALIASES", "get", "names", "resolve_name",
 ]
 
 
@@ -911,6 +911,7 @@ _SPECS: list[Spec] = [
          _rng("(-{alpha}", "inf)"), lambda p: (-p["alpha"], math.inf), _ZERO_ONE,
          params=(Parameter(*_ALPHA_POS),), torch="torch.nn.ELU(alpha={alpha})",
          kinks=lambda p: _kink_if(p["alpha"] != 1, 0.0),
+         smooth_breaks=lambda p: _kink_if(p["alpha"] == 1, 0.0),
          continuity=lambda p: "C1" if p["alpha"] == 1 else "C0",
          reference="Clevert et al. 2016"),
     Spec("selu", selu, selu_grad, "Scaled ELU with self-normalising constants λ ≈ 1.0507, α ≈ 1.6733",
@@ -1181,7 +1182,7 @@ _SPECS: list[Spec] = [
 ]
 
 REGISTRY: dict[str, Spec] = {spec.name: spec for spec in _SPECS}
-_ALIASES: dict[str, str] = {alias: spec.name for spec in _SPECS for alias in spec.aliases}
+ALIASES: dict[str, str] = {alias: spec.name for spec in _SPECS for alias in spec.aliases}
 
 # Each framework's defaults where they differ from PyTorch's (the default preset).
 PRESETS: dict[str, dict[str, dict[str, Any]]] = {
@@ -1201,10 +1202,10 @@ def resolve_name(name: str) -> str:
     key = name.strip().lower().replace("-", "_")
     if key in REGISTRY:
         return key
-    if key in _ALIASES:
-        return _ALIASES[key]
-    close = difflib.get_close_matches(key, [*REGISTRY, *_ALIASES], n=1, cutoff=0.6)
-    hint = f"; did you mean {_ALIASES.get(close[0], close[0])!r}?" if close else ""
+    if key in ALIASES:
+        return ALIASES[key]
+    close = difflib.get_close_matches(key, [*REGISTRY, *ALIASES], n=1, cutoff=0.6)
+    hint = f"; did you mean {ALIASES.get(close[0], close[0])!r}?" if close else ""
     raise ActvizError(f"unknown activation {name!r}{hint}")
 
 

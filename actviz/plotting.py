@@ -26,7 +26,9 @@ from .teaching import format_cell
 STYLES = Path(__file__).with_name("styles")
 THEMES = tuple(sorted(p.stem for p in STYLES.glob("*.mplstyle")))
 FORMATS = ("png", "svg", "pdf")
-SHADE = {"saturated": ("#9AA5B1", 0.22), "dead": ("#C0504D", 0.16)}
+# Saturated regions grey, dead ones red and hatched, so a greyscale print
+# still tells them apart.
+SHADE = {"saturated": ("#9AA5B1", 0.22, None), "dead": ("#C0504D", 0.16, "/")}
 DERIVATIVE_DASHES = (0, (5, 2.5))
 # No timestamps or tool versions in the files: the same figure, the same bytes.
 _METADATA = {"svg": {"Date": None, "Creator": None},
@@ -171,12 +173,13 @@ def _short(v: float) -> str:
 def _shade(ax, act, lo, hi, threshold):
     artists, labelled = [], set()
     for region in analysis.saturation_regions(act, lo, hi, threshold):
-        colour, alpha = SHADE[region.kind]
+        colour, alpha, hatch = SHADE[region.kind]
         text = "dead (f′ = 0)" if region.dead else f"saturated (|f′| < {threshold:g})"
         label = text if region.kind not in labelled else None
         labelled.add(region.kind)
-        artists.append(ax.axvspan(max(region.lo, lo), min(region.hi, hi), color=colour, alpha=alpha,
-                                  lw=0, label=label, zorder=0, gid=f"shade-{region.kind}"))
+        artists.append(ax.axvspan(max(region.lo, lo), min(region.hi, hi), facecolor=mpl.colors.to_rgba(colour, alpha),
+                                  edgecolor=mpl.colors.to_rgba(colour, 0.35), hatch=hatch, lw=0, label=label,
+                                  zorder=0, gid=f"shade-{region.kind}"))
     return artists
 
 

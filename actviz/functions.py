@@ -23,7 +23,7 @@ from __future__ import annotations
 import difflib
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -1289,7 +1289,10 @@ class Activation:
 
     @property
     def torch(self) -> str | None:
-        return self.spec.torch.format(**self.params) if self.spec.torch else None
+        """The PyTorch module that computes the same function, as code."""
+        if not self.spec.torch:
+            return None
+        return self.spec.torch.format(**{k: _python_literal(v) for k, v in self.params.items()})
 
     @property
     def changed_params(self) -> dict[str, Any]:
@@ -1301,6 +1304,14 @@ class Activation:
         """The name, with the non-default parameters: 'leaky_relu(negative_slope=0.2)'."""
         changed = ", ".join(f"{k}={_fmt(v)}" for k, v in self.changed_params.items())
         return f"{self.name}({changed})" if changed else self.name
+
+
+def _python_literal(value):
+    """Parameters as Python source: 0.25, inf as float('inf'), strings bare
+    (the templates quote them where PyTorch wants a string)."""
+    if isinstance(value, float) and math.isinf(value):
+        return "float('inf')" if value > 0 else "-float('inf')"
+    return value
 
 
 def _fmt(value) -> str:
@@ -1342,7 +1353,3 @@ def describe_params(spec: Spec) -> str:
     """'negative_slope=0.01' style, for listings."""
     return ", ".join(f"{p.name}={_fmt(p.default)}" for p in spec.params)
 
-
-def all_activations(preset: str | None = None) -> Sequence[Activation]:
-    """Every registered function with its default parameters."""
-    return [get(name, preset) for name in REGISTRY]

@@ -136,7 +136,7 @@ def _draw_curve(ax, act, lo, hi, derivative, color, linestyle, label, lw_scale=1
     c = analysis.curve(act, lo, hi, derivative=derivative)
     lw = mpl.rcParams["lines.linewidth"] * lw_scale
     (line,) = ax.plot(c.x, c.y, color=color, linestyle=linestyle, linewidth=lw, label=label,
-                      gid=f"{act.name}-{'df' if derivative else 'f'}")
+                      gid=f"{act.label}-{'df' if derivative else 'f'}")
     artists = [line]
     background = ax.get_facecolor()
     for jump in c.jumps:
@@ -189,7 +189,7 @@ def _asymptotes(ax, acts, lo, hi):
 
 
 def _auto_ylim(ax):
-    ys = [line.get_ydata() for line in ax.get_lines() if line.get_gid() and "-" in line.get_gid()]
+    ys = [line.get_ydata() for line in ax.get_lines() if (line.get_gid() or "").endswith(("-f", "-df"))]
     ys = np.concatenate([np.asarray(y, dtype=float) for y in ys]) if ys else np.array([0.0, 1.0])
     ys = ys[np.isfinite(ys)]
     bottom, top = float(ys.min()), float(ys.max())
@@ -312,23 +312,31 @@ def figure(acts: Sequence[Activation], options: FigureOptions = FigureOptions())
 
 
 def _figure_legend(fig, axes, generic=False):
-    """One legend below the axes, where it can hide no curve and no tick."""
-    handles = {}
+    """One legend below the axes, where it can hide no curve and no tick.
+
+    Several functions get one entry each and a single key saying that
+    dashed means f′; `generic` (the grid, whose panels are titled) keeps
+    only that key and the shading.
+    """
+    from matplotlib.lines import Line2D
+    entries = {}
     for ax in axes:
         for handle, label in zip(*ax.get_legend_handles_labels()):
-            handles.setdefault(label, handle)
-    shading = {k: h for k, h in handles.items() if k.startswith(("saturated", "dead"))}
-    curves = {k: h for k, h in handles.items() if k not in shading}
-    gids = {line.get_gid() or "" for ax in axes for line in ax.get_lines()}
-    several = generic or len([k for k in curves if not k.endswith("′")]) > 1
-    if several and any(g.endswith("-df") for g in gids):
-        # Many functions: one entry each, and a single key for "dashed is f′".
-        from matplotlib.lines import Line2D
-        key = Line2D([], [], color="0.45", ls=DERIVATIVE_DASHES, label="f′ (dashed)")
-        curves = {k: h for k, h in curves.items() if not k.endswith("′")}
-        if generic or not curves:
-            curves = {"f (solid)": Line2D([], [], color="0.45")} if any(g.endswith("-f") for g in gids) else {}
-        curves["f′ (dashed)"] = key
+            entries.setdefault(label, handle)
+    gid = {label: handle.get_gid() or "" for label, handle in entries.items()}
+    shading = {k: h for k, h in entries.items() if gid[k].startswith("shade")}
+    curves = {k: h for k, h in entries.items() if k not in shading}
+    functions = {gid[k].rsplit("-", 1)[0] for k in curves}
+    has_f = any(gid[k].endswith("-f") for k in curves)
+    has_df = any(gid[k].endswith("-df") for k in curves)
+    dashed = Line2D([], [], color="0.45", ls=DERIVATIVE_DASHES)
+    if generic:
+        curves = {"f (solid)": Line2D([], [], color="0.45")} if has_f else {}
+        if has_df:
+            curves["f′ (dashed)"] = dashed
+    elif len(functions) > 1 and has_f and has_df:
+        curves = {k: h for k, h in curves.items() if not gid[k].endswith("-df")}
+        curves["f′ (dashed)"] = dashed
     handles = curves | shading
     if handles:
         # As many columns as fit the figure's width at the legend's font size.

@@ -59,6 +59,23 @@ def test_no_vertical_segment_at_a_jump(tmp_path):
         assert not (c == "L" and abs(x1 - x0) < 0.5 and abs(y1 - y0) > 2), "false vertical line"
 
 
+def test_svg_text_can_be_outlined_and_pdf_embeds_truetype(tmp_path):
+    outlined = draw(tmp_path, "relu", "--svg-text", "path", name="outlined.svg").read_text()
+    assert "<text" not in outlined
+    pdf = draw(tmp_path, "relu", name="relu.pdf").read_bytes()
+    assert b"/FontFile2" in pdf and b"/CreationDate" not in pdf
+
+
+@pytest.mark.parametrize("name", actviz.names())
+def test_every_formula_typesets_without_latex(name):
+    from matplotlib.mathtext import MathTextParser
+    spec = actviz.REGISTRY[name]
+    parser = MathTextParser("path")
+    for text in (spec.latex, spec.dlatex):
+        for piece in text.split("$")[1::2]:
+            parser.parse(f"${piece}$")
+
+
 def test_png_size_follows_dpi_and_size(tmp_path):
     path = draw(tmp_path, "relu", "--size", "4:3", "--dpi", "50", name="relu.png")
     width, height = np.frombuffer(path.read_bytes()[16:24], dtype=">u4")

@@ -308,19 +308,21 @@ def output_options(command):
                      help="Scale every text, for large rooms."),
         click.option("--svg-text", type=click.Choice(["text", "path"]), default="text", show_default=True,
                      help="Keep SVG text editable, or convert it to outlines for viewers without the font."),
+        click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+                     help="Language of the figure's texts (zh needs a CJK font)."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _draw(build, default_stem, output, dpi, size, theme, transparent, title, font_scale, svg_text):
+def _draw(build, default_stem, output, dpi, size, theme, transparent, title, font_scale, svg_text, lang):
     """Build a figure with `build(size, title)` inside the theme and write it atomically."""
     from pathlib import Path
     from . import plotting
     path = Path(output) if output else Path(f"{default_stem}.png")
     size_inches = plotting.parse_size(size)
-    with plotting.theme(theme, font_scale):
+    with plotting.theme(theme, font_scale, lang):
         fig = build(size_inches, title)
         written = plotting.save(fig, path, dpi=dpi, transparent=transparent, svg_text=svg_text)
     click.echo(str(written))
@@ -400,10 +402,7 @@ def depth(names, params, preset, layers, width, seeds, init, weight_scale, **out
     acts = _activations(names or ("sigmoid", "tanh", "relu", "gelu"), params, preset)
     profiles = [teaching.gradient_through_depth(a, layers=layers, width=width, seeds=seeds, init=init,
                                                 weight_scale=weight_scale) for a in acts]
-    _draw(lambda size, title: plotting.depth_figure(profiles, size, title,
-                                                    subtitle=f"{init} initialisation, width {width}"
-                                                    + (f", weights ×{weight_scale:g}" if weight_scale != 1 else "")),
-          "depth", **output)
+    _draw(lambda size, title: plotting.depth_figure(profiles, size, title), "depth", **output)
 
 
 @cli.command()
@@ -504,8 +503,10 @@ def compare(names, preset, as_json, no_cost, **output):
 @click.option("--formats", default="png,svg", show_default=True, help="Comma list of png, svg, pdf.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Processes [default: one per core].")
 @click.option("--theme", type=click.Choice(["light", "dark", "print"]), default="light", show_default=True)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the figures' texts (zh needs a CJK font).")
 @click.option("--check", is_flag=True, help="Only check that the folder is complete and current.")
-def gallery(out, formats, jobs, theme, check):
+def gallery(out, formats, jobs, theme, lang, check):
     """Regenerate the gallery: every function, comparisons, teaching figures.
 
     \b
@@ -530,7 +531,7 @@ def gallery(out, formats, jobs, theme, check):
         return
     todo = gallery_module.jobs()
     with click.progressbar(length=len(todo), label="drawing", file=sys.stderr, show_pos=True) as bar:
-        gallery_module.build(folder, chosen, theme, jobs, progress=lambda job: bar.update(1))
+        gallery_module.build(folder, chosen, theme, jobs, lang=lang, progress=lambda job: bar.update(1))
     click.echo(f"{folder}: {len(todo)} figures × {', '.join(chosen)}, and README.md")
 
 

@@ -52,8 +52,7 @@ def _figure(job: Job):
         return plotting.figure([get(n) for n in job.names], plotting.FigureOptions(derivative=True, layout="grid"))
     basics = [get(n) for n in ("sigmoid", "tanh", "relu", "gelu")]
     if job.stem == "teach-depth":
-        return plotting.depth_figure([teaching.gradient_through_depth(a) for a in basics],
-                                     subtitle="he initialisation, width 64")
+        return plotting.depth_figure([teaching.gradient_through_depth(a) for a in basics])
     if job.stem == "teach-zigzag":
         return plotting.zigzag_figure([teaching.zigzag(get(n)) for n in ("sigmoid", "tanh")])
     if job.stem == "teach-sparsity":
@@ -67,10 +66,10 @@ def _figure(job: Job):
     raise ActvizError(f"unknown gallery figure {job.stem!r}")
 
 
-def render(job: Job, out: Path, formats: tuple[str, ...], theme: str = "light") -> list[Path]:
+def render(job: Job, out: Path, formats: tuple[str, ...], theme: str = "light", lang: str = "en") -> list[Path]:
     """Draw one job and write it in every format."""
     from . import plotting
-    with plotting.theme(theme):
+    with plotting.theme(theme, lang=lang):
         fig = _figure(job)
         return [plotting.save(fig, out / f"{job.stem}.{fmt}", dpi=GALLERY_DPI) for fmt in formats]
 
@@ -80,7 +79,7 @@ def expected_files(formats: Iterable[str]) -> set[str]:
 
 
 def build(out: Path, formats: tuple[str, ...] = ("png", "svg"), theme: str = "light", workers: int | None = None,
-          progress: Callable[[Job], None] | None = None) -> None:
+          lang: str = "en", progress: Callable[[Job], None] | None = None) -> None:
     """Regenerate the gallery in `out`: every figure, the index, and no stale file.
 
     With more than one worker the figures are drawn in a process pool; each
@@ -93,12 +92,12 @@ def build(out: Path, formats: tuple[str, ...] = ("png", "svg"), theme: str = "li
     workers = workers or os.cpu_count() or 1
     if workers == 1:
         for job in todo:
-            render(job, out, formats, theme)
+            render(job, out, formats, theme, lang)
             if progress:
                 progress(job)
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(render, job, out, formats, theme): job for job in todo}
+            futures = {pool.submit(render, job, out, formats, theme, lang): job for job in todo}
             for future in futures:
                 future.result()
                 if progress:

@@ -6,10 +6,12 @@ and :func:`save` writes it atomically with reproducible bytes.
 """
 from __future__ import annotations
 
+import logging
 import math
 import os
 import tempfile
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -37,10 +39,13 @@ _METADATA = {"svg": {"Date": None, "Creator": None},
 
 
 @contextmanager
-def theme(name: str = "light", font_scale: float = 1.0):
-    """The rcParams of a shipped theme (light, dark, print), scaled for the room."""
+def theme(name: str = "light", font_scale: float = 1.0, lang: str = "en"):
+    """The rcParams of a shipped theme (light, dark, print), scaled for the
+    room, with the figure texts in `lang` ('en' or 'zh')."""
     if name not in THEMES:
         raise ActvizError(f"unknown theme {name!r}; choose from {', '.join(THEMES)}")
+    if lang not in LANGUAGES:
+        raise ActvizError(f"unknown language {lang!r}; choose from {', '.join(LANGUAGES)}")
     with mplstyle.context(STYLES / f"{name}.mplstyle"):
         if font_scale != 1.0:
             for key in ("font.size", "axes.titlesize", "axes.labelsize", "legend.fontsize",
@@ -48,7 +53,78 @@ def theme(name: str = "light", font_scale: float = 1.0):
                 value = mpl.rcParams[key]
                 if isinstance(value, (int, float)):
                     mpl.rcParams[key] = value * font_scale
-        yield
+        font_log = logging.getLogger("matplotlib.font_manager")
+        quiet = font_log.level
+        if lang == "zh":
+            # DejaVu first, for Latin letters and math; Chinese glyphs fall back to the CJK font.
+            mpl.rcParams["font.family"] = ["DejaVu Sans", _cjk_font()]
+            font_log.setLevel(logging.ERROR)  # CJK fonts' "Medium" weight is no news to a user
+        token = _LANGUAGE.set(lang)
+        try:
+            yield
+        finally:
+            _LANGUAGE.reset(token)
+            font_log.setLevel(quiet)
+
+
+# Figure texts in Chinese, keyed by their English templates (`--lang zh`).
+LANGUAGES = ("en", "zh")
+_ZH = {
+    "saturated (|f′| < {threshold:g})": "饱和区 (|f′| < {threshold:g})",
+    "dead (f′ = 0)": "死区 (f′ = 0)",
+    "max f′ = {value} at x = {x}": "导数最大值 f′ = {value}（x = {x}）",
+    "x < 0, magnified ×{factor:.0f}": "x < 0 放大 {factor:.0f} 倍",
+    "f(x)": "函数 f(x)",
+    "f′(x)": "导数 f′(x)",
+    "f (solid)": "函数 f（实线）",
+    "f′ (dashed)": "导数 f′（虚线）",
+    "layer (1 = nearest the input)": "层（1 = 最靠近输入）",
+    "gradient norm ‖∂L/∂z‖": "梯度范数 ‖∂L/∂z‖",
+    "{init} initialisation, width {width}": "{init} 初始化，宽度 {width}",
+    ", weights ×{scale:g}": "，权重 ×{scale:g}",
+    "max|f′|ⁿ: all that f′ can pass on through n layers": "max|f′|ⁿ：导数经过 n 层最多能传递的比例",
+    "Gradient through depth: each layer multiplies by f′": "梯度随深度消失：每一层都乘以 f′",
+    "optimum w*": "最优点 w*",
+    "start": "起点",
+    "a = {name}(u): {share:.0%} of steps\nmove w₁ and w₂ the same way":
+        "a = {name}(u)：{share:.0%} 的更新\n让 w₁ 与 w₂ 同向移动",
+    "Zero-centring: all-positive inputs force a zig-zag": "非零中心：输入全为正时梯度下降呈锯齿形",
+    "{share:.1%}\nexactly 0": "{share:.1%}\n恰好为 0",
+    "{name}\nmean {mean:+.3f}\nf′ = 0 for {dead:.1%}": "{name}\n均值 {mean:+.3f}\nf′ = 0 占 {dead:.1%}",
+    "Outputs for x ~ N(0, 1): mean, sparsity and dead gradients": "x ~ N(0, 1) 时的输出：均值、稀疏性与死梯度",
+    "identity: a straight line": "恒等函数：一条直线",
+    "input x": "输入 x",
+    "network output": "网络输出",
+    "The same {layers}-layer network without and with an activation": "同一个 {layers} 层网络：无激活函数与有激活函数",
+    "Properties of activation functions": "激活函数的性质",
+}
+_LANGUAGE: ContextVar[str] = ContextVar("actviz_language", default="en")
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
+             "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC")
+
+
+def _t(template: str, **values) -> str:
+    """A figure text in the current language."""
+    if _LANGUAGE.get() == "zh":
+        template = _ZH.get(template, template)
+    return template.format(**values)
+
+
+def _cjk_font() -> str:
+    """The first installed font that can write Chinese, or a clear error."""
+    from matplotlib import font_manager
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    if not any(name in known for name in CJK_FONTS):
+        # Fonts installed after matplotlib built its cache are not in it yet.
+        for path in font_manager.findSystemFonts():
+            if any(key in Path(path).name.lower() for key in ("cjk", "wqy", "sourcehan", "simhei", "yahei")):
+                font_manager.fontManager.addfont(path)
+        known = {f.name for f in font_manager.fontManager.ttflist}
+    for name in CJK_FONTS:
+        if name in known:
+            return name
+    raise ActvizError("--lang zh needs a font with Chinese characters: install one, e.g. "
+                      "`apt install fonts-noto-cjk` (Debian, Ubuntu) or `dnf install google-noto-sans-cjk-fonts`")
 
 
 def _as_activation(item) -> Activation:
@@ -160,7 +236,7 @@ def _mark_peak(ax, act, lo, hi, color):
     y = float(act.df(peak.x))
     marker = ax.plot([peak.x], [y], "D", ms=6, color=color, zorder=5)
     right_half = peak.x > (lo + hi) / 2
-    text = ax.annotate(f"max f′ = {_short(y)} at x = {_short(peak.x)}", (peak.x, y),
+    text = ax.annotate(_t("max f′ = {value} at x = {x}", value=_short(y), x=_short(peak.x)), (peak.x, y),
                        xytext=(-10 if right_half else 10, 6), textcoords="offset points",
                        ha="right" if right_half else "left", fontsize="small", color=color)
     return [*marker, text]
@@ -174,7 +250,7 @@ def _shade(ax, act, lo, hi, threshold):
     artists, labelled = [], set()
     for region in analysis.saturation_regions(act, lo, hi, threshold):
         colour, alpha, hatch = SHADE[region.kind]
-        text = "dead (f′ = 0)" if region.dead else f"saturated (|f′| < {threshold:g})"
+        text = _t("dead (f′ = 0)") if region.dead else _t("saturated (|f′| < {threshold:g})", threshold=threshold)
         label = text if region.kind not in labelled else None
         labelled.add(region.kind)
         artists.append(ax.axvspan(max(region.lo, lo), min(region.hi, hi), facecolor=mpl.colors.to_rgba(colour, alpha),
@@ -230,7 +306,7 @@ def _inset_small_slope(ax, act, lo, hi, props, derivative):
     if derivative:
         inset.plot(xs, act.df(xs), color=props.get("color"), lw=1.4, ls=DERIVATIVE_DASHES)
     inset.set_xlim(lo, 0)
-    inset.set_title(f"x < 0, magnified ×{(y1 - y0) / (2 * extent):.0f}", fontsize="x-small")
+    inset.set_title(_t("x < 0, magnified ×{factor:.0f}", factor=(y1 - y0) / (2 * extent)), fontsize="x-small")
     inset.tick_params(labelsize="x-small")
     inset.grid(True)
     return [inset]
@@ -298,8 +374,8 @@ def figure(acts: Sequence[Activation], options: FigureOptions = FigureOptions())
              formula=o.formula)
         plot(right, *acts, function=False, derivative=True, shade=o.shade, threshold=o.threshold,
              xlim=o.xlim, formula=o.formula)
-        left.set_title("f(x)", fontsize="medium")
-        right.set_title("f′(x)", fontsize="medium")
+        left.set_title(_t("f(x)"), fontsize="medium")
+        right.set_title(_t("f′(x)"), fontsize="medium")
         _figure_legend(fig, (left, right))
     else:
         fig = Figure(figsize=o.size, layout="constrained")
@@ -331,12 +407,12 @@ def _figure_legend(fig, axes, generic=False):
     has_df = any(gid[k].endswith("-df") for k in curves)
     dashed = Line2D([], [], color="0.45", ls=DERIVATIVE_DASHES)
     if generic:
-        curves = {"f (solid)": Line2D([], [], color="0.45")} if has_f else {}
+        curves = {_t("f (solid)"): Line2D([], [], color="0.45")} if has_f else {}
         if has_df:
-            curves["f′ (dashed)"] = dashed
+            curves[_t("f′ (dashed)")] = dashed
     elif len(functions) > 1 and has_f and has_df:
         curves = {k: h for k, h in curves.items() if not gid[k].endswith("-df")}
-        curves["f′ (dashed)"] = dashed
+        curves[_t("f′ (dashed)")] = dashed
     handles = curves | shading
     if handles:
         # As many columns as fit the figure's width at the legend's font size.
@@ -407,7 +483,7 @@ def _new_figure(size, panels=1):
     return fig, fig.subplots(1, panels, squeeze=False).ravel()
 
 
-def depth_figure(profiles, size=SIZES["16:9"], title=None, subtitle=None) -> Figure:
+def depth_figure(profiles, size=SIZES["16:9"], title=None) -> Figure:
     """Gradient norm at each layer, log scale: median line, min–max band,
     and the thin line max|f'|ⁿ that f' alone can contribute over n layers."""
     fig, (ax,) = _new_figure(size)
@@ -423,16 +499,20 @@ def depth_figure(profiles, size=SIZES["16:9"], title=None, subtitle=None) -> Fig
             bound = median[-1] * profile.max_slope ** (layers[-1] - layers)
             ax.plot(layers, bound, color=colour, lw=1.0, ls=(0, (2, 2)), gid=f"{profile.act.name}-bound")
     ax.set_yscale("log")
-    ax.set_xlabel("layer (1 = nearest the input)" + (f"   ·   {subtitle}" if subtitle else ""))
-    ax.set_ylabel("gradient norm ‖∂L/∂z‖")
+    first = profiles[0]
+    setting = _t("{init} initialisation, width {width}", init=first.init, width=first.width)
+    if first.weight_scale != 1:
+        setting += _t(", weights ×{scale:g}", scale=first.weight_scale)
+    ax.set_xlabel(_t("layer (1 = nearest the input)") + "   ·   " + setting)
+    ax.set_ylabel(_t("gradient norm ‖∂L/∂z‖"))
     ax.invert_xaxis()
     handles, labels = ax.get_legend_handles_labels()
     if any(p.max_slope < 1 for p in profiles):
         from matplotlib.lines import Line2D
         handles.append(Line2D([], [], color="0.45", lw=1.0, ls=(0, (2, 2))))
-        labels.append("max|f′|ⁿ: all that f′ can pass on through n layers")
+        labels.append(_t("max|f′|ⁿ: all that f′ can pass on through n layers"))
     fig.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False)
-    fig.suptitle(title or "Gradient through depth: each layer multiplies by f′")
+    fig.suptitle(title or _t("Gradient through depth: each layer multiplies by f′"))
     return fig
 
 
@@ -450,17 +530,17 @@ def zigzag_figure(results, size=SIZES["16:9"], title=None) -> Figure:
         ax.contour(g1, g2, loss, levels=12, colors="0.75", linewidths=0.8)
         path = result.path
         ax.plot(path[:, 0], path[:, 1], "-o", color=colour, ms=3, lw=1.6, gid=f"{result.act.name}-path")
-        ax.plot(*centre, "*", color="0.15", ms=14, label="optimum w*")
-        ax.plot(*path[0], "s", color="0.15", ms=7, label="start")
+        ax.plot(*centre, "*", color="0.15", ms=14, label=_t("optimum w*"))
+        ax.plot(*path[0], "s", color="0.15", ms=7, label=_t("start"))
         ax.set_aspect("equal")
         ax.set_xlim(centre[0] - span, centre[0] + span)
         ax.set_ylim(centre[1] - span, centre[1] + span)
         ax.set_xlabel("w₁")
         ax.set_ylabel("w₂")
-        ax.set_title(f"a = {result.act.label}(u): {result.same_sign_share:.0%} of steps\n"
-                     "move w₁ and w₂ the same way", fontsize="small")
+        ax.set_title(_t("a = {name}(u): {share:.0%} of steps\nmove w₁ and w₂ the same way",
+                        name=result.act.label, share=result.same_sign_share), fontsize="small")
     _figure_legend(fig, axes[:1])
-    fig.suptitle(title or "Zero-centring: all-positive inputs force a zig-zag")
+    fig.suptitle(title or _t("Zero-centring: all-positive inputs force a zig-zag"))
     return fig
 
 
@@ -482,15 +562,16 @@ def sparsity_figure(results, size=SIZES["16:9"], title=None) -> Figure:
         if result.zero_share:
             top = ax.get_ylim()[1]
             ax.vlines(0, 0, top * 0.75, color=colour, lw=4, gid=f"{result.act.name}-zeros")
-            ax.annotate(f"{result.zero_share:.1%}\nexactly 0", (0, top * 0.75), xytext=(6, 0),
+            ax.annotate(_t("{share:.1%}\nexactly 0", share=result.zero_share), (0, top * 0.75), xytext=(6, 0),
                         textcoords="offset points", va="top", fontsize="small", color=colour)
         ax.axvline(result.mean, color="0.2", lw=1.2, ls=(0, (4, 2)))
-        ax.set_title(f"{result.act.label}\nmean {result.mean:+.3f}\nf′ = 0 for {result.dead_share:.1%}",
+        ax.set_title(_t("{name}\nmean {mean:+.3f}\nf′ = 0 for {dead:.1%}", name=result.act.label,
+                        mean=result.mean, dead=result.dead_share),
                      fontsize="small")
         ax.set_yticks([])
     for ax in axes[len(results):]:
         ax.set_visible(False)
-    fig.suptitle(title or "Outputs for x ~ N(0, 1): mean, sparsity and dead gradients")
+    fig.suptitle(title or _t("Outputs for x ~ N(0, 1): mean, sparsity and dead gradients"))
     return fig
 
 
@@ -498,13 +579,13 @@ def collapse_figure(act, result, layers, size=SIZES["16:9"], title=None) -> Figu
     """The same random network with f = identity (a line) and with f."""
     fig, (ax,) = _new_figure(size)
     (colour,) = [p.get("color") for p in _cycle(1)]
-    ax.plot(result.x, result.linear, color="0.45", lw=2, ls=(0, (5, 3)), label="identity: a straight line",
+    ax.plot(result.x, result.linear, color="0.45", lw=2, ls=(0, (5, 3)), label=_t("identity: a straight line"),
             gid="identity-net")
     ax.plot(result.x, result.nonlinear, color=colour, label=f"{act.label}", gid=f"{act.name}-net")
-    ax.set_xlabel("input x")
-    ax.set_ylabel("network output")
+    ax.set_xlabel(_t("input x"))
+    ax.set_ylabel(_t("network output"))
     _figure_legend(fig, (ax,))
-    fig.suptitle(title or f"The same {layers}-layer network without and with an activation")
+    fig.suptitle(title or _t("The same {layers}-layer network without and with an activation", layers=layers))
     return fig
 
 
@@ -520,6 +601,6 @@ def compare_figure(rows, size=SIZES["16:9"], title=None) -> Figure:
     table.set_fontsize(mpl.rcParams["font.size"] * 0.7)
     table.auto_set_column_width(list(range(len(columns))))
     table.scale(1, 1.6)
-    fig.suptitle(title or "Properties of activation functions")
+    fig.suptitle(title or _t("Properties of activation functions"))
     return fig
 

@@ -24,6 +24,9 @@ class DepthProfile:
     act: Activation
     norms: np.ndarray          # shape (seeds, layers)
     max_slope: float           # max |f'|: f' alone scales a gradient by at most this per layer
+    init: str
+    width: int
+    weight_scale: float
 
     @property
     def median(self):
@@ -63,7 +66,7 @@ def gradient_through_depth(act: Activation, *, layers: int = 30, width: int = 64
                 if layer:
                     delta = act.df(pre[layer - 1]) * (delta @ weights[layer].T)
     peak = analysis.max_abs_derivative(act, -50.0, 50.0).value
-    return DepthProfile(act, norms, peak)
+    return DepthProfile(act, norms, peak, init, width, weight_scale)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ COMMON_PARAMS = some(option("-p", PARAMS), 2)
 FIGURE = some(st.one_of(option("-o", OUTPUTS), option("--dpi", NUMBERS), option("--size", st.sampled_from(
     ["16:9", "4:3", "1x1", "0x0", "big", "100x100", "3x2"])), option("--theme", st.sampled_from(["dark", "neon"])),
     st.just(["--transparent"]), option("--font-scale", NUMBERS), option("--svg-text", st.sampled_from(["path", "x"])),
-    option("--title", st.text(max_size=10))), 3)
+    option("--title", st.text(max_size=10)), option("--lang", st.sampled_from(["zh", "fr"]))), 3)
 
 CALLS = st.one_of(
     arguments("list", some(st.just(["--json"]), 1)),

@@ -137,6 +137,25 @@ def test_every_function_renders(name, tmp_path):
             assert path.stat().st_size > 1000
 
 
+def test_chinese_labels_need_a_cjk_font_and_say_which_to_install(tmp_path, monkeypatch):
+    from matplotlib import font_manager
+    monkeypatch.setattr(plotting, "CJK_FONTS", ("No Such Font",))
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda: [])
+    result = CliRunner().invoke(cli, ["plot", "relu", "--lang", "zh", "-o", str(tmp_path / "relu.png")])
+    assert result.exit_code == 2 and "apt install fonts-noto-cjk" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_chinese_labels(tmp_path):
+    try:
+        plotting._cjk_font()
+    except actviz.ActvizError:
+        pytest.skip("no CJK font on this machine (the error path is tested above)")
+    root = ET.parse(draw(tmp_path, "sigmoid", "-d", "--lang", "zh")).getroot()
+    texts = {"".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")}
+    assert "饱和区 (|f′| < 0.05)" in texts and "导数最大值 f′ = 0.25（x = 0）" in texts
+
+
 BASELINE_CASES = [
     ["relu", "-d"], ["hardshrink", "-d"], ["leaky_relu", "-p", "negative_slope=0.01,0.1,0.3", "-d"],
     ["sigmoid", "-d", "--layout", "side", "--theme", "dark"], ["sigmoid", "tanh", "relu", "gelu", "-d", "--grid"],

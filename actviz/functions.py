@@ -723,14 +723,6 @@ def shifted_softplus(x):
 # The registry
 # ---------------------------------------------------------------------------
 
-def _positive(v):
-    return v > 0
-
-
-def _non_negative(v):
-    return v >= 0
-
-
 @dataclass(frozen=True)
 class Parameter:
     """A named parameter with its default and its domain."""
@@ -759,12 +751,12 @@ class Parameter:
         return number
 
 
-def _number(name, default, description, valid=math.isfinite, domain="a finite number"):
-    return Parameter(name, default, description, valid, domain)
+def _positive(name, default, description):
+    return Parameter(name, default, description, lambda v: 0 < v < math.inf, "a finite number > 0")
 
 
-_ALPHA_POS = ("alpha", 1.0, "scale of the negative saturation", lambda v: 0 < v < math.inf,
-              "a finite number > 0")
+_ALPHA = _positive("alpha", 1.0, "scale of the negative saturation")
+_LAMBD = Parameter("lambd", 0.5, "half-width of the dead zone", lambda v: 0 <= v < math.inf, "a finite number >= 0")
 
 
 @dataclass(frozen=True)
@@ -869,7 +861,6 @@ def _slope_spec(name, kernel, grad, slope, slope_name, summary, *, params, torch
     )
 
 
-_INF2 = (math.inf, math.inf)
 _ZERO_ONE = (0.0, 1.0)
 
 _SPECS: list[Spec] = [
@@ -891,17 +882,17 @@ _SPECS: list[Spec] = [
          reference="Nair & Hinton 2010"),
     _slope_spec("leaky_relu", leaky_relu, leaky_relu_grad, lambda p: p["negative_slope"], "negative_slope",
                 "Leaky ReLU, a small slope for x < 0",
-                params=(_number("negative_slope", 0.01, "slope for x < 0"),),
+                params=(Parameter("negative_slope", 0.01, "slope for x < 0"),),
                 torch="torch.nn.LeakyReLU(negative_slope={negative_slope})",
                 aliases=("leakyrelu", "leaky"), reference="Maas et al. 2013"),
     _slope_spec("prelu", prelu, prelu_grad, lambda p: p["weight"], "weight",
                 "Parametric ReLU, a learnable slope for x < 0",
-                params=(_number("weight", 0.25, "learnable slope for x < 0 (its initial value)"),),
+                params=(Parameter("weight", 0.25, "learnable slope for x < 0 (its initial value)"),),
                 torch="torch.nn.PReLU(init={weight})", reference="He et al. 2015"),
     _slope_spec("rrelu", rrelu, rrelu_grad, lambda p: (p["lower"] + p["upper"]) / 2, "(lower + upper)/2",
                 "Randomised leaky ReLU in evaluation mode (mean slope)",
-                params=(_number("lower", 1 / 8, "lower bound of the random slope"),
-                        _number("upper", 1 / 3, "upper bound of the random slope")),
+                params=(Parameter("lower", 1 / 8, "lower bound of the random slope"),
+                        Parameter("upper", 1 / 3, "upper bound of the random slope")),
                 torch="torch.nn.RReLU(lower={lower}, upper={upper}).eval()",
                 reference="Xu et al. 2015"),
     Spec("elu", elu, elu_grad, "Exponential linear unit, smooth negative saturation at −α",
@@ -909,7 +900,7 @@ _SPECS: list[Spec] = [
          "f(x) = x if x > 0 else alpha·(exp(x) - 1)",
          "f'(x) = 1 if x > 0 else alpha·exp(x)   (f'(0) = alpha, as PyTorch)",
          _rng("(-{alpha}", "inf)"), lambda p: (-p["alpha"], math.inf), _ZERO_ONE,
-         params=(Parameter(*_ALPHA_POS),), torch="torch.nn.ELU(alpha={alpha})",
+         params=(_ALPHA,), torch="torch.nn.ELU(alpha={alpha})",
          kinks=lambda p: _kink_if(p["alpha"] != 1, 0.0),
          smooth_breaks=lambda p: _kink_if(p["alpha"] == 1, 0.0),
          continuity=lambda p: "C1" if p["alpha"] == 1 else "C0",
@@ -929,7 +920,7 @@ _SPECS: list[Spec] = [
          "f(x) = max(0, x) + min(0, alpha·(exp(x/alpha) - 1))",
          "f'(x) = 1 if x > 0 else exp(x/alpha)",
          _rng("(-{alpha}", "inf)"), lambda p: (-p["alpha"], math.inf), _ZERO_ONE,
-         params=(Parameter(*_ALPHA_POS),), torch="torch.nn.CELU(alpha={alpha})",
+         params=(_ALPHA,), torch="torch.nn.CELU(alpha={alpha})",
          continuity="C1", smooth_breaks=(0.0,), reference="Barron 2017"),
     Spec("gelu", gelu, gelu_grad, "Gaussian error linear unit, x·Φ(x)",
          r"$f(x)=x\,\Phi(x)$", r"$f'(x)=\Phi(x)+x\,\varphi(x)$",
@@ -946,7 +937,7 @@ _SPECS: list[Spec] = [
          r"$f(x)=\frac{1}{\beta}\log(1+e^{\beta x})$", r"$f'(x)=\sigma(\beta x)$",
          "f(x) = log(1 + exp(beta·x)) / beta", "f'(x) = sigmoid(beta·x)",
          _rng("(0", "inf)"), (0.0, math.inf), _ZERO_ONE,
-         params=(Parameter("beta", 1.0, "sharpness", lambda v: 0 < v < math.inf, "a finite number > 0"),
+         params=(_positive("beta", 1.0, "sharpness"),
                  Parameter("threshold", math.inf,
                            "PyTorch's shortcut f = x for beta·x > threshold (inf: exact)",
                            lambda v: True, "a number")),
@@ -964,8 +955,7 @@ _SPECS: list[Spec] = [
          "f(x) = x·sigmoid(beta·x)", "f'(x) = sigmoid(beta·x)·(1 + beta·x·sigmoid(-beta·x))",
          lambda p: Interval(-0.2784645427610738 / p["beta"], math.inf, True, False),
          (0.0, math.inf), _ZERO_ONE,
-         params=(Parameter("beta", 1.0, "slope inside the sigmoid", lambda v: 0 < v < math.inf,
-                           "a finite number > 0"),),
+         params=(_positive("beta", 1.0, "slope inside the sigmoid"),),
          monotonic=False, reference="Ramachandran et al. 2017"),
     Spec("quick_gelu", quick_gelu, quick_gelu_grad, "GELU approximation x·σ(1.702x) (CLIP)",
          r"$f(x)=x\,\sigma(1.702\,x)$", r"$f'(x)=\sigma(1.702x)\,(1+1.702x\,\sigma(-1.702x))$",
@@ -993,7 +983,7 @@ _SPECS: list[Spec] = [
          r"$f(x)=\min(\max(x,a),b)$", r"$f'(x)=1$ if $a<x<b$, else $0$",
          "f(x) = min(max(x, min_val), max_val)", "f'(x) = 1 if min_val < x < max_val else 0",
          _rng("[{min_val}", "{max_val}]"), lambda p: (p["min_val"], p["max_val"]), (0.0, 0.0),
-         params=(_number("min_val", -1.0, "lower clip"), _number("max_val", 1.0, "upper clip")),
+         params=(Parameter("min_val", -1.0, "lower clip"), Parameter("max_val", 1.0, "upper clip")),
          aliases=("hard_tanh",), torch="torch.nn.Hardtanh(min_val={min_val}, max_val={max_val})",
          kinks=lambda p: (p["min_val"], p["max_val"]), continuity="C0",
          symmetry=lambda p: "odd" if p["min_val"] == -p["max_val"] else "none",
@@ -1027,8 +1017,7 @@ _SPECS: list[Spec] = [
          "f(x) = x - lambd if x > lambd, x + lambd if x < -lambd, else 0",
          "f'(x) = 1 if |x| > lambd else 0",
          _rng("(-inf", "inf)"), (-math.inf, math.inf), (1.0, 1.0),
-         params=(_number("lambd", 0.5, "half-width of the dead zone", lambda v: 0 <= v < math.inf,
-                         "a finite number >= 0"),),
+         params=(_LAMBD,),
          aliases=("soft_shrink",), torch="torch.nn.Softshrink(lambd={lambd})",
          kinks=lambda p: (-p["lambd"], p["lambd"]) if p["lambd"] > 0 else (0.0,),
          continuity="C0", symmetry="odd", xlim=(-2.0, 2.0)),
@@ -1037,8 +1026,7 @@ _SPECS: list[Spec] = [
          "f(x) = x if |x| > lambd else 0", "f'(x) = 1 if |x| > lambd else 0",
          lambda p: Interval(-math.inf, math.inf, False, False),
          (-math.inf, math.inf), (1.0, 1.0),
-         params=(_number("lambd", 0.5, "half-width of the dead zone", lambda v: 0 <= v < math.inf,
-                         "a finite number >= 0"),),
+         params=(_LAMBD,),
          aliases=("hard_shrink",), torch="torch.nn.Hardshrink(lambd={lambd})",
          jumps=lambda p: (-p["lambd"], p["lambd"]) if p["lambd"] > 0 else (),
          kinks=lambda p: () if p["lambd"] > 0 else (0.0,),
@@ -1050,8 +1038,8 @@ _SPECS: list[Spec] = [
          lambda p: Interval(min(p["threshold"], p["value"]), math.inf,
                             p["value"] <= p["threshold"], False),
          lambda p: (p["value"], math.inf), _ZERO_ONE,
-         params=(_number("threshold", 1.0, "the switch point (PyTorch has no default)"),
-                 _number("value", 0.0, "the output at and below the switch")),
+         params=(Parameter("threshold", 1.0, "the switch point (PyTorch has no default)"),
+                 Parameter("value", 0.0, "the output at and below the switch")),
          torch="torch.nn.Threshold(threshold={threshold}, value={value})",
          jumps=lambda p: (p["threshold"],) if p["value"] != p["threshold"] else (),
          kinks=lambda p: () if p["value"] != p["threshold"] else (p["threshold"],),
@@ -1063,7 +1051,7 @@ _SPECS: list[Spec] = [
          r"$f'(x)=\frac{1}{2}\left(1+\frac{x}{\sqrt{x^2+b}}\right)$",
          "f(x) = (x + sqrt(x^2 + b)) / 2", "f'(x) = (1 + x / sqrt(x^2 + b)) / 2",
          _rng("(0", "inf)"), (0.0, math.inf), _ZERO_ONE,
-         params=(Parameter("b", 4.0, "curvature at 0", lambda v: 0 < v < math.inf, "a finite number > 0"),),
+         params=(_positive("b", 4.0, "curvature at 0"),),
          reference="Barron 2021"),
     Spec("sparse_plus", sparse_plus, sparse_plus_grad, "Piecewise-quadratic smooth ReLU",
          r"$f(x)=0,\ \frac{(x+1)^2}{4},\ x$ on $x\leq-1,\ |x|<1,\ x\geq1$",
@@ -1114,8 +1102,7 @@ _SPECS: list[Spec] = [
          "f(x) = x / sqrt(1 + alpha·x^2)", "f'(x) = (1 + alpha·x^2)^(-3/2)",
          lambda p: Interval(-p["alpha"] ** -0.5, p["alpha"] ** -0.5, False, False),
          lambda p: (-p["alpha"] ** -0.5, p["alpha"] ** -0.5), (0.0, 0.0),
-         params=(Parameter("alpha", 1.0, "saturation: the range is ±1/√α",
-                           lambda v: 0 < v < math.inf, "a finite number > 0"),),
+         params=(_positive("alpha", 1.0, "saturation: the range is ±1/√α"),),
          symmetry="odd", reference="Carlile et al. 2017"),
     Spec("isrlu", isrlu, isrlu_grad, "Inverse square root linear unit",
          r"$f(x)=x$ if $x\geq0$, else $x/\sqrt{1+\alpha x^2}$",
@@ -1124,8 +1111,7 @@ _SPECS: list[Spec] = [
          "f'(x) = 1 if x >= 0 else (1 + alpha·x^2)^(-3/2)",
          lambda p: Interval(-p["alpha"] ** -0.5, math.inf, False, False),
          lambda p: (-p["alpha"] ** -0.5, math.inf), _ZERO_ONE,
-         params=(Parameter("alpha", 1.0, "negative saturation at −1/√α",
-                           lambda v: 0 < v < math.inf, "a finite number > 0"),),
+         params=(_positive("alpha", 1.0, "negative saturation at −1/√α"),),
          smooth_breaks=(0.0,), continuity="C2", reference="Carlile et al. 2017"),
     Spec("gaussian", gaussian, gaussian_grad, "Gaussian bump e^{−x²}",
          r"$f(x)=e^{-x^2}$", r"$f'(x)=-2x\,e^{-x^2}$", "f(x) = exp(-x^2)", "f'(x) = -2x·exp(-x^2)",
@@ -1168,7 +1154,7 @@ _SPECS: list[Spec] = [
          r"$f(x)=x+\frac{1}{a}\sin^2(ax)$", r"$f'(x)=1+\sin(2ax)$",
          "f(x) = x + sin(a·x)^2 / a", "f'(x) = 1 + sin(2a·x)",
          _rng("(-inf", "inf)"), (-math.inf, math.inf), (math.nan, math.nan),
-         params=(Parameter("a", 1.0, "frequency", lambda v: 0 < v < math.inf, "a finite number > 0"),),
+         params=(_positive("a", 1.0, "frequency"),),
          xlim=(-6.0, 6.0), reference="Ziyin et al. 2020"),
     Spec("bipolar_sigmoid", bipolar_sigmoid, bipolar_sigmoid_grad, "2σ(x) − 1 = tanh(x/2)",
          r"$f(x)=2\sigma(x)-1=\tanh(x/2)$", r"$f'(x)=2\,\sigma(x)\,\sigma(-x)$",

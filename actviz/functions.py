@@ -29,7 +29,7 @@ import numpy as np
 
 __all__ = [
     "Activation", "Parameter", "Spec", "Interval", "REGISTRY", "PRESETS",
-    "ActvizError", "ALIASES", "get", "names", "resolve_name",
+    "ActvizError", "ALIASES", "format_value", "get", "names", "resolve_name",
 ]
 
 
@@ -1288,7 +1288,7 @@ class Activation:
     @property
     def label(self) -> str:
         """The name, with the non-default parameters: 'leaky_relu(negative_slope=0.2)'."""
-        changed = ", ".join(f"{k}={_fmt(v)}" for k, v in self.changed_params.items())
+        changed = ", ".join(f"{k}={format_value(v)}" for k, v in self.changed_params.items())
         return f"{self.name}({changed})" if changed else self.name
 
 
@@ -1300,7 +1300,8 @@ def _python_literal(value):
     return value
 
 
-def _fmt(value) -> str:
+def format_value(value) -> str:
+    """0.2 as '0.2', 'tanh' as 'tanh': how a parameter value is shown."""
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -1337,5 +1338,5 @@ def _check_together(name: str, p: Mapping[str, Any]) -> None:
 
 def describe_params(spec: Spec) -> str:
     """'negative_slope=0.01' style, for listings."""
-    return ", ".join(f"{p.name}={_fmt(p.default)}" for p in spec.params)
+    return ", ".join(f"{p.name}={format_value(p.default)}" for p in spec.params)
 

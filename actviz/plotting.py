@@ -22,7 +22,7 @@ from matplotlib import style as mplstyle
 from matplotlib.figure import Figure
 
 from . import analysis
-from .functions import Activation, ActvizError, get
+from .functions import Activation, ActvizError, format_value, get
 from .teaching import format_cell
 
 STYLES = Path(__file__).with_name("styles")
@@ -171,7 +171,7 @@ def plot(ax, *functions, derivative: bool = False, function: bool = True, shade:
     if shade and single:
         artists += _shade(ax, acts[0], lo, hi, threshold)
     if function and annotate:
-        artists += _asymptotes(ax, acts, lo, hi)
+        artists += _asymptotes(ax, acts)
     ax.set_xlim(lo, hi)
     ax.set_ylim(*(ylim if ylim is not None else _auto_ylim(ax)))
     if origin_axes:
@@ -186,7 +186,7 @@ def _labels(acts):
     that vary ('negative_slope=0.1'), since the title names the function."""
     if len(acts) > 1 and len({a.name for a in acts}) == 1:
         varying = [k for k in acts[0].params if len({a.params[k] for a in acts}) > 1]
-        return [", ".join(f"{k}={a.params[k]:g}" for k in varying) for a in acts]
+        return [", ".join(f"{k}={format_value(a.params[k])}" for k in varying) for a in acts]
     return [a.label for a in acts]
 
 
@@ -259,7 +259,7 @@ def _shade(ax, act, lo, hi, threshold):
     return artists
 
 
-def _asymptotes(ax, acts, lo, hi):
+def _asymptotes(ax, acts):
     levels = sorted({y for a in acts for y in a.asymptotes if y != 0})
     return [ax.axhline(y, color="0.5", lw=0.9, ls=(0, (3, 3)), zorder=1, gid="asymptote") for y in levels]
 

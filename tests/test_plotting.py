@@ -43,6 +43,12 @@ def test_svg_keeps_text_as_text_with_title_and_legend(tmp_path):
     assert {"relu", "relu′", "dead (f′ = 0)"} <= texts
 
 
+def test_a_family_is_labelled_by_the_values_that_vary(tmp_path):
+    root = ET.parse(draw(tmp_path, "gelu", "-p", "approximate=none,tanh", "-d")).getroot()
+    texts = {"".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")}
+    assert {"gelu", "approximate=none", "approximate=tanh", "f′ (dashed)"} <= texts
+
+
 def test_saturation_is_shaded_where_the_derivative_is_small(tmp_path):
     root = ET.parse(draw(tmp_path, "sigmoid", "-d")).getroot()
     shaded = [g for g in root.iter(f"{SVG}g") if g.get("id", "").startswith("shade-saturated")]

@@ -4,7 +4,10 @@ For every generated call: exit status 0 or 2, never a traceback, exactly one
 error line on exit 2, and a failed call creates no file and leaves every
 existing file byte-identical.
 """
+import os
 import stat
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -72,6 +75,17 @@ CALLS = st.one_of(
 )
 
 
+@contextmanager
+def inside(folder):
+    """Run with `folder` as the working directory (relative -o paths land there)."""
+    previous = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
 def snapshot(folder: Path):
     return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
@@ -80,7 +94,7 @@ def snapshot(folder: Path):
 @given(CALLS)
 def test_every_call_exits_0_or_2_with_one_error_line(args):
     runner = CliRunner()
-    with runner.isolated_filesystem() as where:
+    with tempfile.TemporaryDirectory() as where, inside(where):
         here = Path(where)
         (here / "existing_dir").mkdir()
         (here / "existing.png").write_bytes(b"old figure")

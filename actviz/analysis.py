@@ -121,8 +121,10 @@ class Peak:
 def max_abs_derivative(act: Activation, lo: float, hi: float, *, num: int = 4001) -> Peak:
     """The largest |f'| on [lo, hi], refined by golden-section search when
     it is an isolated interior maximum."""
-    if any(math.isinf(v) for v in act.dlimits):
-        return Peak(math.inf, math.inf if act.dlimits[1] in (math.inf, -math.inf) else -math.inf, False)
+    low, high = act.dlimits
+    if math.isinf(low) or math.isinf(high):
+        # |f'| grows without bound (eˣ, x²): the supremum is a limit, not a point.
+        return Peak(math.inf, math.inf if math.isinf(high) else -math.inf, False)
     x = _grid(act, lo, hi, num)
     g = np.abs(act.df(x))
     i = int(np.argmax(g))
@@ -139,6 +141,8 @@ def max_abs_derivative(act: Activation, lo: float, hi: float, *, num: int = 4001
             a = c
     xm = 0.5 * (a + b)
     best = max((xm, x[i]), key=lambda t: abs(act.df(t)))
+    # Golden section locates a peak to about √ε; one that close to 0 is, for
+    # the symmetric bumps (σ', tanh'), exactly at 0 when f'(0) is as high.
     if abs(best) < 1e-7 * max(1.0, hi - lo):
         best = 0.0 if abs(act.df(0.0)) >= abs(act.df(best)) else best
     return Peak(float(abs(act.df(best))), float(best), True)

@@ -598,9 +598,9 @@ def compare_figure(rows, size=SIZES["16:9"], title=None) -> Figure:
     headers = [c if c != "cost" else "cost ×\n(this machine)" for c in columns]
     table = ax.table(cellText=cells, colLabels=headers, loc="center", cellLoc="center")
     table.auto_set_font_size(False)
-    table.set_fontsize(mpl.rcParams["font.size"] * 0.7)
+    table.set_fontsize(mpl.rcParams["font.size"] * 0.85)
     table.auto_set_column_width(list(range(len(columns))))
-    table.scale(1, 1.6)
+    table.scale(1.1, 2.0)
     fig.suptitle(title or _t("Properties of activation functions"))
     return fig
 

@@ -15,10 +15,14 @@ import click
 import numpy as np
 
 from . import __version__
-from .functions import PRESETS, REGISTRY, ActvizError, ALIASES, describe_params, get, resolve_name
+from .functions import ALIASES, PRESETS, REGISTRY, ActvizError, describe_params, family, get, resolve_name
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 MAX_POINTS = 10_000_000
+# The shipped themes and figure languages (actviz/styles/*.mplstyle, plotting.LANGUAGES),
+# spelled out here so that building the CLI does not import matplotlib.
+THEMES = ("light", "dark", "print")
+LANGUAGES = ("en", "zh")
 
 
 class ActvizGroup(click.Group):
@@ -301,14 +305,14 @@ def output_options(command):
                      help="File to write: .png, .svg or .pdf [default: NAME.png here]."),
         click.option("--dpi", type=click.IntRange(20, 1200), default=None, help="Raster resolution [theme: 200]."),
         click.option("--size", default="16:9", show_default=True, help="16:9, 4:3, 1:1 or WxH in inches."),
-        click.option("--theme", type=click.Choice(["light", "dark", "print"]), default="light", show_default=True),
+        click.option("--theme", type=click.Choice(THEMES), default="light", show_default=True),
         click.option("--transparent", is_flag=True, help="Transparent background."),
         click.option("--title", help="Figure title (default: chosen for the figure)."),
         click.option("--font-scale", type=Number(finite=True, low=0.5, high=3.0), default=1.0, show_default=True,
                      help="Scale every text, for large rooms."),
         click.option("--svg-text", type=click.Choice(["text", "path"]), default="text", show_default=True,
                      help="Keep SVG text editable, or convert it to outlines for viewers without the font."),
-        click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+        click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
                      help="Language of the figure's texts (zh needs a CJK font)."),
     ]
     for option in reversed(options):
@@ -330,8 +334,7 @@ def _draw(build, default_stem, output, dpi, size, theme, transparent, title, fon
 
 def _activations(names, params, preset):
     per_name = parse_params(params, list(dict.fromkeys(names)))
-    from . import plotting
-    return [a for name in dict.fromkeys(names) for a in plotting.family(name, per_name[name], preset)]
+    return [a for name in per_name for a in family(name, per_name[name], preset)]
 
 
 @cli.command()
@@ -502,8 +505,8 @@ def compare(names, preset, as_json, no_cost, **output):
               help="Folder to (re)generate.")
 @click.option("--formats", default="png,svg", show_default=True, help="Comma list of png, svg, pdf.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Processes [default: one per core].")
-@click.option("--theme", type=click.Choice(["light", "dark", "print"]), default="light", show_default=True)
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+@click.option("--theme", type=click.Choice(THEMES), default="light", show_default=True)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
               help="Language of the figures' texts (zh needs a CJK font).")
 @click.option("--check", is_flag=True, help="Only check that the folder is complete and current.")
 def gallery(out, formats, jobs, theme, lang, check):

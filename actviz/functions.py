@@ -29,7 +29,7 @@ import numpy as np
 
 __all__ = [
     "Activation", "Parameter", "Spec", "Interval", "REGISTRY", "PRESETS",
-    "ActvizError", "ALIASES", "format_value", "get", "names", "resolve_name",
+    "ActvizError", "ALIASES", "family", "format_value", "get", "names", "resolve_name",
 ]
 
 
@@ -1326,6 +1326,19 @@ def get(name: str, preset: str | None = None, **params) -> Activation:
     values.update({key: known[key].parse(value) for key, value in params.items()})
     _check_together(spec.name, values)
     return Activation(spec, values)
+
+
+def family(name: str, values: Mapping[str, Any], preset: str | None = None) -> list[Activation]:
+    """One Activation per value of the (single) parameter given as a list:
+    ``family("leaky_relu", {"negative_slope": [0.01, 0.1]})``."""
+    listed = {k: v for k, v in values.items() if isinstance(v, (list, tuple))}
+    fixed = {k: v for k, v in values.items() if k not in listed}
+    if not listed:
+        return [get(name, preset, **fixed)]
+    if len(listed) > 1:
+        raise ActvizError("only one parameter can take a list of values")
+    (key, options), = listed.items()
+    return [get(name, preset, **fixed, **{key: v}) for v in options]
 
 
 def _check_together(name: str, p: Mapping[str, Any]) -> None:

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import matplotlib as mpl
 import numpy as np
@@ -460,18 +460,6 @@ def save(fig: Figure, path: str | os.PathLike, *, dpi: float | None = None,
         Path(temp).unlink(missing_ok=True)
         raise
     return path
-
-
-def family(name: str, values: dict[str, Iterable], preset: str | None = None) -> list[Activation]:
-    """One Activation per value of the single parameter given as a list."""
-    listed = {k: v for k, v in values.items() if isinstance(v, (list, tuple))}
-    fixed = {k: v for k, v in values.items() if k not in listed}
-    if not listed:
-        return [get(name, preset, **fixed)]
-    if len(listed) > 1:
-        raise ActvizError("only one parameter can take a list of values")
-    (key, options), = listed.items()
-    return [get(name, preset, **fixed, **{key: v}) for v in options]
 
 
 # ---------------------------------------------------------------------------

@@ -37,6 +37,12 @@ def path_points(group):
     return [(c, float(x), float(y)) for c, x, y in re.findall(r"([ML])\s*(-?[\d.]+)\s+(-?[\d.]+)", d)]
 
 
+def test_cli_choices_match_the_shipped_themes_and_languages():
+    from actviz import cli as cli_module
+    assert set(cli_module.THEMES) == set(plotting.THEMES)
+    assert cli_module.LANGUAGES == plotting.LANGUAGES
+
+
 def test_svg_keeps_text_as_text_with_title_and_legend(tmp_path):
     root = ET.parse(draw(tmp_path, "relu", "-d")).getroot()
     texts = {"".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")}

@@ -3,7 +3,6 @@ breakpoints and their neighbours, NaN and infinities."""
 import math
 import warnings
 
-import mpmath as mp
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings

@@ -79,6 +79,7 @@ def check_accuracy(kernel_values, xs, true_fn, slope_fn):
     assert not failures, "\n".join(failures[:10])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,params", CASES, ids=IDS)
 def test_f_is_accurate_to_a_few_ulps_beyond_conditioning(name, params):
     act = actviz.get(name, **params)
@@ -87,6 +88,7 @@ def test_f_is_accurate_to_a_few_ulps_beyond_conditioning(name, params):
     check_accuracy(act.f(xs), xs, ref, lambda x: derivative(ref, x))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,params", CASES, ids=IDS)
 def test_df_matches_mpmath_differentiation(name, params):
     act = actviz.get(name, **params)

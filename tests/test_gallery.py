@@ -1,5 +1,7 @@
 """The committed gallery is complete and current, and --check can fail."""
 import shutil
+
+import pytest
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -10,6 +12,7 @@ from actviz.cli import cli
 GALLERY = Path(__file__).resolve().parent.parent / "gallery"
 
 
+@pytest.mark.slow
 def test_committed_gallery_is_current():
     result = CliRunner().invoke(cli, ["gallery", "--check", "--out", str(GALLERY)])
     assert result.exit_code == 0, result.output

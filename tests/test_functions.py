@@ -14,12 +14,17 @@ import pytest
 import actviz
 from actviz.functions import SELU_ALPHA, SELU_SCALE, ActvizError, REGISTRY
 
-from reference import derivative, reference
+from reference import derivative, reference, step
 
 ULPS = 4
 TINY = 2.0 ** -1022
-HARD = [1e-300, 1e-20, 1e-8, 1e-3, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 20, 37, 40, 100,
-        354, 370, 37.5, 38, 38.5, 709, 710, 745, 1e3, 1e4, 1e5, 1e10, 1e100, 1e300]
+MAX = float(np.finfo(float).max)
+# A subnormal result may lose bits within the tolerance, but not all of them:
+# a true value of two subnormal spacings or more must not come out as 0.
+FLUSH = 2.0 ** -1073
+HARD = [5e-324, 1e-320, TINY, 1e-300, 1e-20, 1e-8, 1e-3, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 20, 27.33, 37,
+        40, 100, 354, 370, 37.5, 38, 38.5, 38.55, 38.6, 709, 710, 745, 745.2, 1e3, 1e4, 1e5, 1e10, 1e100,
+        1e300, 1e302, 1e305, 1e307, 3e307, 1e308, MAX]
 
 # A few non-default parameter sets, so the parametric branches are held to
 # the same standard.
@@ -35,8 +40,42 @@ VARIANTS = [
     ("snake", {"a": 0.5}),
     ("isru", {"alpha": 3.0}),
 ]
-CASES = [(name, {}) for name in actviz.names()] + VARIANTS
+# Every numeric parameter also at the ends of its domain (the ends of the
+# double range, the least subnormal, 0), where the domain allows them.
+PARAMETER_EXTREMES = (-MAX, 0.0, 5e-324, 1e300, MAX)
+
+
+def _at_extremes():
+    cases = []
+    for spec in REGISTRY.values():
+        for param in (p for p in spec.params if not p.choices):
+            for value in PARAMETER_EXTREMES:
+                try:
+                    actviz.get(spec.name, **{param.name: value})
+                except ActvizError:
+                    continue
+                cases.append((spec.name, {param.name: value}))
+    return cases + [("hardtanh", {"min_val": -MAX, "max_val": MAX}), ("rrelu", {"lower": MAX, "upper": MAX}),
+                    ("threshold", {"threshold": -MAX, "value": MAX})]
+
+
+CASES = [(name, {}) for name in actviz.names()] + VARIANTS + _at_extremes()
 IDS = [name + "".join(f"-{k}={v}" for k, v in params.items()) for name, params in CASES]
+
+
+def switch_points(act):
+    """Where the piecewise definition changes: the breakpoints, and
+    softplus's switch to f = x at βx = threshold."""
+    points = {*act.kinks, *act.jumps, *act.smooth_breaks}
+    if act.name == "softplus" and math.isfinite(act.params["threshold"] / act.params["beta"]):
+        points.add(act.params["threshold"] / act.params["beta"])
+    return points
+
+
+def clear_of(breaks, x):
+    """x is no breakpoint and mpmath's difference quotients around x (two
+    reference.step either side) cross none."""
+    return all(abs(mp.mpf(x) - b) > 4 * step(x) for b in breaks)
 
 
 def grid(act):
@@ -46,19 +85,22 @@ def grid(act):
     points.update(np.linspace(-10, 10, 81).tolist())
     points.update(np.logspace(-300, 5, 31).tolist())
     points.update((-np.logspace(-300, 5, 31)).tolist())
-    breaks = {*act.kinks, *act.jumps, *act.smooth_breaks}
+    breaks = switch_points(act)
     for b in breaks:
-        points.update([b - 1e-9, b + 1e-9, b - 1e-3, b + 1e-3,
-                       np.nextafter(b, -np.inf), np.nextafter(b, np.inf)])
-    return np.array(sorted(points - breaks))
+        points.update([b - 1e-9, b + 1e-9, b - 1e-3, b + 1e-3, np.nextafter(b, -MAX), np.nextafter(b, MAX)])
+    return np.array(sorted(x for x in points if math.isfinite(x) and clear_of(breaks, x)))
+
+
+# The least magnitude that rounds to ±inf: MAX plus half its spacing.
+OVERFLOW = mp.mpf(2) ** 1024 - mp.mpf(2) ** 970
 
 
 def ulp_error(computed, true):
     """|computed − true| in units of the spacing of doubles at `true`
     (subnormal spacing below the normal range)."""
-    if abs(true) > np.finfo(float).max:
-        return 0.0 if computed == np.sign(float(true)) * np.inf else math.inf
-    spacing = np.spacing(max(abs(float(true)), TINY))
+    if abs(true) >= OVERFLOW:
+        return 0.0 if computed == mp.sign(true) * math.inf else math.inf
+    spacing = math.ulp(max(abs(float(true)), TINY))
     return float(abs(mp.mpf(float(computed)) - true) / spacing)
 
 
@@ -72,8 +114,13 @@ def check_accuracy(kernel_values, xs, true_fn, slope_fn):
     failures = []
     for x, got in zip(xs, kernel_values):
         true = true_fn(x)
-        kappa = condition(x, true, slope_fn(x))
+        if got == 0 and FLUSH <= abs(true) < TINY:
+            failures.append(f"x={x!r}: got {got!r}, true {mp.nstr(true, 20)}: a subnormal flushed to 0")
+            continue
         err = ulp_error(got, true)
+        if err <= ULPS:
+            continue
+        kappa = condition(x, true, slope_fn(x))
         if err > ULPS * (1 + kappa):
             failures.append(f"x={x!r}: got {got!r}, true {mp.nstr(true, 20)}, {err:.3g} ulps, κ={kappa:.3g}")
     assert not failures, "\n".join(failures[:10])
@@ -94,15 +141,47 @@ def test_df_matches_mpmath_differentiation(name, params):
     act = actviz.get(name, **params)
     ref = reference(act)
     xs = grid(act)
-    if name == "softplus" and params.get("threshold"):
-        xs = xs[np.abs(2 * xs - params["threshold"] / params.get("beta", 1.0)) > 1e-3]
     check_accuracy(act.df(xs), xs, lambda x: derivative(ref, x), lambda x: derivative(ref, x, 2))
 
 
-@pytest.mark.parametrize("name", actviz.names())
-def test_no_warning_no_nan_for_any_finite_input(name):
-    act = actviz.get(name)
-    xs = np.concatenate([grid(act), [np.finfo(float).max, -np.finfo(float).max, 5e-324, -5e-324]])
+def first_zero_or_infinity(g, breaks):
+    """The doubles where g's computed value turns 0 or ±inf next to a finite
+    non-zero value, found on a grid over every binade of both signs and
+    bisected to adjacent doubles: wherever the kernel underflows or
+    overflows, the true value must have done so too."""
+    magnitudes = np.append(np.geomspace(5e-324, 1e308, 20000), MAX)
+    xs = np.concatenate([-magnitudes[::-1], [0.0], magnitudes])
+    gone = lambda x: (g(x) == 0) | np.isinf(g(x))  # noqa: E731
+    flags = gone(xs)
+    edges = []
+    for i in np.flatnonzero(flags[1:] != flags[:-1]):
+        good, bad = (xs[i], xs[i + 1]) if flags[i + 1] else (xs[i + 1], xs[i])
+        while np.nextafter(good, bad) != bad:
+            mid = good + (bad - good) / 2
+            if mid in (good, bad):
+                break
+            good, bad = (good, mid) if gone(mid) else (mid, bad)
+        if clear_of(breaks, bad):
+            edges.append(float(bad))
+    return np.array(edges)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,params", CASES, ids=IDS)
+def test_kernels_underflow_and_overflow_only_where_the_true_values_do(name, params):
+    act = actviz.get(name, **params)
+    ref = reference(act)
+    breaks = switch_points(act)
+    xs = first_zero_or_infinity(act.f, breaks)
+    check_accuracy(act.f(xs), xs, ref, lambda x: derivative(ref, x))
+    xs = first_zero_or_infinity(act.df, breaks)
+    check_accuracy(act.df(xs), xs, lambda x: derivative(ref, x), lambda x: derivative(ref, x, 2))
+
+
+@pytest.mark.parametrize("name,params", CASES, ids=IDS)
+def test_no_warning_no_nan_for_any_finite_input(name, params):
+    act = actviz.get(name, **params)
+    xs = np.concatenate([grid(act), [MAX, -MAX, 5e-324, -5e-324]])
     with np.errstate(all="raise", under="ignore"):
         f, df = act.f(xs), act.df(xs)
     assert not np.isnan(f).any() and not np.isnan(df).any()

@@ -316,6 +316,37 @@ def test_selu_constants_are_the_papers():
     assert SELU_SCALE == float(mp.mpf("1.0507009873554804934193349852946"))
 
 
+# Values once wrong near the ends of the double range, with what they were:
+# inf from an intermediate overflow, 0 from a factor that underflowed first.
+EDGE_VALUES = [
+    ("hardswish", {}, "f", 3e307, 3e307),                             # inf: x·6 overflowed
+    ("hardswish", {}, "f", 1e308, 1e308),                             # inf
+    ("celu", {"alpha": 1e300}, "f", -1e-300, -1e-300),                # -0.0: x/α flushed to 0
+    ("celu", {"alpha": 1e300}, "f", -1e-20, -1e-20),                  # -9.99988867182683e-21
+    ("isru", {"alpha": 1e300}, "f", 1e300, 1e-150),                   # 0.0: √α·x overflowed
+    ("silu", {}, "f", -745.2, -1.724e-321),                           # -0.0: σ(x) flushed to 0
+    ("silu", {}, "df", -745.2, -1.72e-321),                           # -0.0
+    ("swish_beta", {}, "f", -745.2, -1.724e-321),                     # -0.0
+    ("mish", {}, "f", -745.2, -1.724e-321),                           # -0.0
+    ("mish", {}, "df", -745.2, -1.72e-321),                           # 0.0
+    ("tanhexp", {}, "f", -745.2, -1.724e-321),                        # -0.0
+    ("gelu", {}, "f", -38.55, -1e-323),                               # -0.0: Φ(x) flushed to 0
+    ("gelu", {}, "df", -38.6, -4.4e-323),                             # 0.0: φ(x) flushed to 0
+    ("gelu", {"approximate": "tanh"}, "df", 1e305, 1.0),              # nan: inf·0
+    ("elu", {"alpha": 1e300}, "df", -745.2, 2.310745339009376e-24),   # 0.0: eˣ flushed to 0
+    ("squareplus", {"b": 5e-324}, "f", -1e-20, 1.2351641146031164e-304),  # 0.0: b/2 flushed to 0
+    ("gaussian", {}, "df", 27.33, -2.5e-323),                         # -0.0: e^{−x²} flushed to 0
+    ("lecun_tanh", {}, "df", -558.85, 1e-323),                        # 0.0: sech² flushed to 0
+    ("rrelu", {"lower": MAX, "upper": MAX}, "f", -1.0, -MAX),         # -inf: lower + upper overflowed
+]
+
+
+@pytest.mark.parametrize("name,params,which,x,expected", EDGE_VALUES)
+def test_no_intermediate_overflow_or_underflow(name, params, which, x, expected):
+    act = actviz.get(name, **params)
+    assert (act.f if which == "f" else act.df)(x) == expected
+
+
 @pytest.mark.parametrize("name,x", [("sigmoid", -740.0), ("exponential", -740.0),
                                     ("silu", -740.0), ("gelu", -38.0)])
 def test_subnormal_results_are_kept(name, x):
@@ -358,6 +389,9 @@ def test_presets_give_each_frameworks_defaults():
 @pytest.mark.parametrize("call,message", [
     (lambda: actviz.get("rleu"), "unknown activation 'rleu'; did you mean 'relu'?"),
     (lambda: actviz.get("elu", alpha="abc"), "parameter 'alpha' must be a number; got 'abc'"),
+    (lambda: actviz.get("leaky_relu", negative_slope="0_1"), "parameter 'negative_slope' must be a number; got '0_1'"),
+    (lambda: actviz.get("elu", alpha="0x10"), "parameter 'alpha' must be a number; got '0x10'"),
+    (lambda: actviz.get("elu", alpha="١"), "parameter 'alpha' must be a number; got '١'"),
     (lambda: actviz.get("elu", nope=1), "elu has no parameter 'nope' (parameters: alpha)"),
     (lambda: actviz.get("softplus", beta=-1), "parameter 'beta' must be a finite number > 0; got -1"),
     (lambda: actviz.get("rrelu", lower=0.5, upper=0.1), "rrelu: lower (0.5) must not exceed upper (0.1)"),

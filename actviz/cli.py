@@ -9,6 +9,7 @@ import json
 import math
 import re
 import sys
+import unicodedata
 
 import click
 import numpy as np
@@ -92,10 +93,10 @@ class Integer(click.IntRange):
 
 
 class FigureText(click.ParamType):
-    """Text for a figure.  matplotlib typesets what lies between dollar signs
-    (mathtext); a formula it cannot parse ('$\\frac{$') is drawn as the
-    literal text instead, its dollar signs escaped, rather than failing while
-    the figure is drawn."""
+    """Text for a figure: printable, line breaks allowed.  matplotlib typesets
+    what lies between dollar signs (mathtext); a formula it cannot parse
+    ('$\\frac{$') is drawn as the literal text instead, its dollar signs
+    escaped, rather than failing while the figure is drawn."""
 
     name = "TEXT"
 
@@ -103,6 +104,8 @@ class FigureText(click.ParamType):
         from matplotlib import cbook
         from matplotlib.font_manager import FontProperties
         from matplotlib.mathtext import MathTextParser
+        if any(unicodedata.category(c) == "Cc" and c != "\n" for c in value):
+            self.fail(f"{value!r} holds a control character (only line breaks are drawn)", param, ctx)
         if not cbook.is_math_text(value):
             return value
         try:
@@ -288,7 +291,7 @@ def _format_info(facts):
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--range", "grid", nargs=2, type=Number(finite=True), metavar="LO HI",
               help="Evaluate on an even grid from LO to HI instead of the given X.")
-@click.option("--num", type=Integer(), default=None, show_default="11", help="Points on the --range grid.")
+@click.option("--num", type=Integer(2, MAX_POINTS), help="Points on the --range grid [default: 11].")
 def eval_cmd(name, xs, params, preset, derivative, fmt, grid, num):
     """Evaluate a function (and its derivative) at X... or on a grid.
 
@@ -308,8 +311,6 @@ def eval_cmd(name, xs, params, preset, derivative, fmt, grid, num):
         num = 11 if num is None else num
         if not lo < hi:
             _fail(f"--range needs LO < HI; got {_shortest(lo)} {_shortest(hi)}")
-        if not 2 <= num <= MAX_POINTS:
-            _fail(f"--num must be between 2 and {MAX_POINTS:,}; got {num}")
         chunks = lambda: _even_grid(lo, hi, num)  # noqa: E731
     elif num is not None:
         _fail("--num goes with --range LO HI")

@@ -1042,12 +1042,17 @@ _SPECS: list[Spec] = [
     Spec("softplus", softplus, softplus_grad, "Smooth ReLU, log(1 + e^{βx})/β",
          r"$f(x)=\frac{1}{\beta}\log(1+e^{\beta x})$", r"$f'(x)=\sigma(\beta x)$",
          "f(x) = log(1 + exp(beta·x)) / beta", "f'(x) = sigmoid(beta·x)",
-         _rng("(0", "inf)"), (0.0, math.inf), _ZERO_ONE,
+         # A finite threshold drops f from softplus to x at x = threshold/beta:
+         # values down to threshold/beta, and f no longer monotonic.
+         lambda p: Interval(min(0.0, p["threshold"] / p["beta"]), math.inf, False, False),
+         lambda p: (-math.inf if p["threshold"] == -math.inf else 0.0, math.inf),
+         lambda p: (1.0 if p["threshold"] == -math.inf else 0.0, 1.0),
          params=(_positive("beta", 1.0, "sharpness"),
                  Parameter("threshold", math.inf,
                            "PyTorch's shortcut f = x for beta·x > threshold (inf: exact)",
                            lambda v: True, "a number")),
          torch="torch.nn.Softplus(beta={beta}, threshold={threshold})",
+         monotonic=lambda p: p["threshold"] == math.inf,
          continuity=lambda p: "C∞" if p["threshold"] == math.inf else "discontinuous",
          reference="Dugas et al. 2001"),
     Spec("silu", silu, silu_grad, "Sigmoid-weighted linear unit x·σ(x), a.k.a. swish",

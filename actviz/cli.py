@@ -311,34 +311,39 @@ def eval_cmd(name, xs, params, preset, derivative, fmt, grid, num):
         num = 11 if num is None else num
         if not lo < hi:
             _fail(f"--range needs LO < HI; got {_shortest(lo)} {_shortest(hi)}")
-        chunks = lambda: _even_grid(lo, hi, num)  # noqa: E731
+        points = EvenGrid(lo, hi, num)
     elif num is not None:
         _fail("--num goes with --range LO HI")
     elif xs:
-        chunks = lambda: [np.array(xs, dtype=float)]  # noqa: E731
+        points = [np.array(xs, dtype=float)]
     else:
         _fail("give the points X... or --range LO HI")
     columns = {"x": lambda x: x, "f": act.f, **({"df": act.df} if derivative else {})}
-    for text in _FORMATS[fmt](columns, chunks, act):
+    for text in _FORMATS[fmt](columns, points, act):
         click.echo(text, nl=False)
 
 
-EVAL_CHUNK = 65_536
-
-
-def _even_grid(lo, hi, num, chunk=EVAL_CHUNK):
+class EvenGrid:
     """The points of np.linspace(lo, hi, num), xᵢ = lo + i·(hi − lo)/(num − 1)
-    and x_{num−1} = hi, in pieces of `chunk`, so a long grid never exists in
-    memory whole.  Where hi − lo overflows (a range wider than 1.8e308) the
-    grid is formed at half scale and doubled, both exact for such numbers."""
-    scale = 1.0 if math.isfinite(hi - lo) else 2.0
-    start, stop = lo / scale, hi / scale
-    step = (stop - start) / (num - 1)
-    for first in range(0, num, chunk):
-        x = (np.arange(first, min(first + chunk, num), dtype=float) * step + start) * scale
-        if first + chunk >= num:
-            x[-1] = hi
-        yield x
+    and x_{num−1} = hi, as pieces of `chunk` points, so that a long grid never
+    exists in memory whole; it can be walked more than once.  Where hi − lo
+    overflows (a range wider than 1.8e308) the grid is formed at half scale
+    and doubled, both exact for such numbers."""
+
+    CHUNK = 65_536
+
+    def __init__(self, lo: float, hi: float, num: int, chunk: int = CHUNK):
+        self.lo, self.hi, self.num, self.chunk = lo, hi, num, chunk
+
+    def __iter__(self):
+        scale = 1.0 if math.isfinite(self.hi - self.lo) else 2.0
+        start = self.lo / scale
+        step = (self.hi / scale - start) / (self.num - 1)
+        for first in range(0, self.num, self.chunk):
+            x = (np.arange(first, min(first + self.chunk, self.num), dtype=float) * step + start) * scale
+            if first + self.chunk >= self.num:
+                x[-1] = self.hi
+            yield x
 
 
 def _texts(columns, x):
@@ -346,34 +351,34 @@ def _texts(columns, x):
     return [[repr(v) for v in g(x).tolist()] for g in columns.values()]
 
 
-def _table(columns, chunks, act):
+def _table(columns, points, act):
     """Right-aligned columns; when the points come in several pieces, a first
     pass over them finds the columns' widths."""
     header = [{"x": "x", "f": f"{act.name}(x)", "df": f"{act.name}'(x)"}[k] for k in columns]
     widths = [len(h) for h in header]
-    for pieces, x in enumerate(chunks(), 1):
+    for pieces, x in enumerate(points, 1):
         texts = _texts(columns, x)
         widths = [max(w, *map(len, column)) for w, column in zip(widths, texts)]
     yield "  ".join(h.rjust(w) for h, w in zip(header, widths))
-    for texts in [texts] if pieces == 1 else (_texts(columns, x) for x in chunks()):
+    for texts in [texts] if pieces == 1 else (_texts(columns, x) for x in points):
         yield "".join("\n" + "  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in zip(*texts))
     yield "\n"
 
 
-def _csv(columns, chunks, act):
+def _csv(columns, points, act):
     yield ",".join(columns) + "\n"
-    for x in chunks():
+    for x in points:
         yield "".join(",".join(row) + "\n" for row in zip(*_texts(columns, x)))
 
 
-def _json(columns, chunks, act):
+def _json(columns, points, act):
     """What json.dumps(..., indent=2) prints, one column after another."""
     head = json.dumps({"name": act.name, "parameters": _finite_json(dict(act.params))}, indent=2)
     yield head.removesuffix("\n}")
     for key, g in columns.items():
         yield f',\n  "{key}": ['
         separator = "\n    "
-        for x in chunks():
+        for x in points:
             yield separator + ",\n    ".join(repr(v) if math.isfinite(v) else json.dumps(_json_number(v))
                                              for v in g(x).tolist())
             separator = ",\n    "
@@ -459,7 +464,7 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
         _fail("--threshold must be > 0")
     acts = _activations(names, params, preset)
     if xlim:
-        _check_finite_somewhere(acts, xlim, derivative or derivative_only)
+        _check_finite_somewhere(acts, xlim, function=not derivative_only, derivative=derivative or derivative_only)
     from . import plotting
 
     def build(size, title):
@@ -470,11 +475,12 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
     _draw(build, "-".join(dict.fromkeys(names)), **output)
 
 
-def _check_finite_somewhere(acts, xlim, derivative, samples=1001):
-    """Refuse a range on which a curve has nothing finite to draw (eˣ on 710–800)."""
+def _check_finite_somewhere(acts, xlim, function, derivative, samples=1001):
+    """Refuse a range on which a drawn curve has nothing finite to show (eˣ on 710–800)."""
     x = np.linspace(*xlim, samples)
     for act in acts:
-        for what, g in (("f", act.f), ("f'", act.df))[:1 + derivative]:
+        curves = [("f", act.f)] * function + [("f'", act.df)] * derivative
+        for what, g in curves:
             if not np.isfinite(g(x)).any():
                 _fail(f"nothing to draw: {what} of {act.label} is not finite at any of {samples} points across "
                       f"--xlim {_shortest(xlim[0])} {_shortest(xlim[1])}; choose a range where it is")

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 import actviz
-from actviz.cli import EVAL_CHUNK, FigureText, _even_grid, cli
+from actviz.cli import EvenGrid, FigureText, cli
 
 MAX = float(np.finfo(float).max)
 
@@ -101,6 +101,8 @@ def test_info_states_the_facts():
      "Error: --ylim must lie in -1e+300–1e+300; got '1.7976931348623157e308'"),
     (["plot", "exponential", "--xlim", "710", "800"], "Error: nothing to draw: f of exponential is not finite at any "
                                                        "of 1001 points across --xlim 710.0 800.0; choose a range where it is"),
+    (["plot", "squared_relu", "--derivative-only", "--xlim", "1e200", "1e300", "-o", "missing/x.png"],
+     "Error: cannot write 'missing/x.png': folder 'missing' does not exist"),
     (["depth", "relu", "--weight-scale", "100", "--layers", "1000", "--seeds", "1"],
      "Error: nothing to draw: the gradient norm of relu is 0, inf or nan at every layer (it vanished or overflowed); "
      "use fewer --layers or a --weight-scale nearer 1"),
@@ -157,14 +159,14 @@ def test_eval_grid_spans_the_whole_double_range_without_overflow():
 @pytest.mark.parametrize("lo,hi,num", [(-3, 3, 7), (0, 1, 11), (-1e-300, 2e-300, 1000), (1.0, 1.0000000000000004, 5),
                                        (-5, 123.4, 100_003)])
 def test_eval_grid_is_numpys_linspace_in_pieces(lo, hi, num):
-    pieces = list(_even_grid(lo, hi, num, chunk=4096))
+    pieces = list(EvenGrid(lo, hi, num, chunk=4096))
     assert max(len(p) for p in pieces) <= 4096
     np.testing.assert_array_equal(np.concatenate(pieces), np.linspace(lo, hi, num))
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
 def test_a_long_grid_prints_the_same_as_in_one_piece(fmt):
-    num = 2 * EVAL_CHUNK + 3
+    num = 2 * EvenGrid.CHUNK + 3
     args = ["eval", "gelu", "--range", "-10", "10", "--num", str(num), "-d", "--format", fmt]
     printed = run(*args).output
     x = np.linspace(-10, 10, num)

@@ -208,15 +208,17 @@ DERIVATIVE_PREFIX = "f'(x) = "
 
 
 def _format_info(facts):
-    def num(v):
-        return "∞" if v == math.inf else "-∞" if v == -math.inf else f"{v:.10g}"
+    from .analysis import format_number as num
     peak, where = facts["max|f'|"], facts["max|f'| at"]
-    peak = num(peak) + (f" at x = {where:.6g}" if where is not None else "")
-    f0, df0 = num(facts["f(0)"]), num(facts["f'(0)"])
-    saturation = ", ".join(
-        f"({num(r['from'])}, {num(r['to'])}) {r['kind']}" for r in facts["saturation"][:8]) or "none"
-    if len(facts["saturation"]) > 8:
-        saturation += f", … ({len(facts['saturation'])} in all)"
+    peak = num(peak) + (f" at x = {num(where)}" if where is not None else "")
+
+    def spans(kind, most=8):
+        found = [f"({num(r['from'])}, {num(r['to'])})" for r in facts["saturation"] if r["kind"] == kind]
+        return ", ".join(found[:most]) + (f", … ({len(found)} in all)" if len(found) > most else "")
+    saturated, dead = spans("saturated"), spans("dead")
+    df0 = facts["f'(0)"]
+    points = [f"{p['kind']} at x = {num(p['x'])}, f = {num(p['f(x)'])}" for p in facts["stationary_points"]]
+    lo, hi = facts["stationary_search"]
     params = ", ".join(f"{k}={v}" for k, v in facts["parameters"].items())
     lines = [
         f"{facts['name']}: {facts['summary']}",
@@ -225,13 +227,16 @@ def _format_info(facts):
         f"  f(x)         {facts['formula'].removeprefix('f(x) = ')}",
         f"  f'(x)        {facts['derivative'].removeprefix(DERIVATIVE_PREFIX)}",
         f"  range        {facts['range']}" + ("  (bounded)" if facts["bounded"] else ""),
-        f"  f(0)         {f0}",
-        f"  f'(0)        {df0}",
+        f"  f(0)         {num(facts['f(0)'])}",
+        f"  f'(0)        {num(df0)}",
         f"  max |f'|     {peak}",
         f"  kinks        {', '.join(num(k) for k in facts['kinks']) or 'none'}",
         f"  jumps        {', '.join(num(k) for k in facts['jumps']) or 'none'}",
         f"  asymptotes   {', '.join('y = ' + num(a) for a in facts['asymptotes']) or 'none'}",
-        f"  saturated    |f'| < {facts['saturation_threshold']:g} on {saturation}",
+        f"  saturated    " + (f"{saturated}  (|f'| < {facts['saturation_threshold']:g}, f → a constant)"
+                              if saturated else "none"),
+        f"  dead         " + (f"{dead}  (f' = 0)" if dead else "none"),
+        f"  stationary   " + ("\n               ".join(points) if points else f"none in [{num(lo)}, {num(hi)}]"),
         f"  monotonic    {'yes' if facts['monotonic'] else 'no'}",
         f"  smoothness   {facts['continuity']}",
         f"  zero-centred {'yes (odd)' if facts['zero_centred'] else 'no'}",

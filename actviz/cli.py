@@ -348,18 +348,19 @@ def _activations(names, params, preset):
 @preset_option
 @click.option("-d", "--derivative", is_flag=True, help="Draw f' too, dashed, in the same colour.")
 @click.option("--derivative-only", is_flag=True, help="Draw f' alone.")
-@click.option("--layout", type=click.Choice(["overlay", "side"]), default="overlay", show_default=True,
-              help="f' on the same axes, or in a second panel beside f.")
+@click.option("--layout", type=click.Choice(["auto", "overlay", "side"]), default="auto", show_default=True,
+              help="f' on the same axes, or in a second panel beside f (auto: side for a family).")
 @click.option("--grid", "tile", is_flag=True, help="One panel per function.")
 @click.option("--threshold", type=Number(finite=True), default=0.05, show_default=True,
               help="Shade where |f'(x)| is below this.")
 @click.option("--no-shade", is_flag=True, help="Do not shade saturated or dead regions.")
 @click.option("--formula", is_flag=True, help="Put f (and f') in the legend, typeset.")
 @click.option("--xlim", nargs=2, type=Number(finite=True), metavar="LO HI", help="x-range (default: per function).")
+@click.option("--own-xlim", is_flag=True, help="With --grid: each panel on its function's own x-range.")
 @click.option("--ylim", nargs=2, type=Number(finite=True), metavar="LO HI", help="y-range (default: automatic).")
 @output_options
 def plot(names, params, preset, derivative, derivative_only, layout, tile, threshold, no_shade, formula,
-         xlim, ylim, **output):
+         xlim, own_xlim, ylim, **output):
     """Draw functions and their derivatives, with saturation shaded.
 
     \b
@@ -374,6 +375,10 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
             _fail(f"{name} needs LO < HI; got {_shortest(limits[0])} {_shortest(limits[1])}")
     if threshold <= 0:
         _fail("--threshold must be > 0")
+    if layout == "side" and tile:
+        _fail("--grid draws one panel per function; it cannot be combined with --layout side")
+    if layout == "side" and not (derivative and not derivative_only):
+        _fail("--layout side puts f and f′ side by side: add -d (and drop --derivative-only)")
     acts = _activations(names, params, preset)
     from . import plotting
 
@@ -381,7 +386,7 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
         return plotting.figure(acts, plotting.FigureOptions(
             derivative=derivative, derivative_only=derivative_only, layout="grid" if tile else layout,
             shade=not no_shade, threshold=threshold, formula=formula, xlim=xlim or None,
-            ylim=ylim or None, size=size, title=title))
+            ylim=ylim or None, own_xlim=own_xlim, size=size, title=title))
     _draw(build, "-".join(dict.fromkeys(names)), **output)
 
 

@@ -263,7 +263,7 @@ def gelu_grad(x, approximate):
         v = _gelu_tanh_arg(x)
         xc = np.clip(x, -1e4, 1e4)
         dv = 2.0 * _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_CUBIC * xc * xc)
-        return _sigmoid(v) + x * dv * (_sigmoid(v) * _sigmoid(-v))
+        return _sigmoid(v) + xc * dv * (_sigmoid(v) * _sigmoid(-v))  # the product is 0 beyond |x| = 1e4
     return _normal_cdf(x) + x * _normal_pdf(x)
 
 

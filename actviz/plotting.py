@@ -20,6 +20,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib import style as mplstyle
 from matplotlib.figure import Figure
+from matplotlib.text import Annotation
 
 from . import analysis
 from .functions import Activation, ActvizError, format_value, get
@@ -28,9 +29,11 @@ from .teaching import format_cell
 STYLES = Path(__file__).with_name("styles")
 THEMES = tuple(sorted(p.stem for p in STYLES.glob("*.mplstyle")))
 FORMATS = ("png", "svg", "pdf")
-# Saturated regions grey, dead ones red and hatched, so a greyscale print
-# still tells them apart.
-SHADE = {"saturated": ("#9AA5B1", 0.22, None), "dead": ("#C0504D", 0.16, "/")}
+# (colour, opacity, hatch) of each kind of region: saturated grey, dead red
+# and hatched, so that a greyscale print still tells them apart; the print
+# theme makes both grey and tells them apart by the hatch alone.
+SHADE = {"saturated": ("#9AA5B1", 0.22, None), "dead": ("#C0504D", 0.16, "//")}
+PRINT_SHADE = {"saturated": ("0.6", 0.22, None), "dead": ("0.35", 0.14, "//")}
 DERIVATIVE_DASHES = (0, (5, 2.5))
 # No timestamps or tool versions in the files: the same figure, the same bytes.
 _METADATA = {"svg": {"Date": None, "Creator": None},
@@ -59,21 +62,24 @@ def theme(name: str = "light", font_scale: float = 1.0, lang: str = "en"):
             # DejaVu first, for Latin letters and math; Chinese glyphs fall back to the CJK font.
             mpl.rcParams["font.family"] = ["DejaVu Sans", _cjk_font()]
             font_log.setLevel(logging.ERROR)  # CJK fonts' "Medium" weight is no news to a user
-        token = _LANGUAGE.set(lang)
+        token, shade_token = _LANGUAGE.set(lang), _SHADE.set(PRINT_SHADE if name == "print" else SHADE)
         try:
             yield
         finally:
             _LANGUAGE.reset(token)
+            _SHADE.reset(shade_token)
             font_log.setLevel(quiet)
 
 
 # Figure texts in Chinese, keyed by their English templates (`--lang zh`).
 LANGUAGES = ("en", "zh")
 _ZH = {
-    "saturated (|f′| < {threshold:g})": "饱和区 (|f′| < {threshold:g})",
-    "dead (f′ = 0)": "死区 (f′ = 0)",
-    "max f′ = {value} at x = {x}": "导数最大值 f′ = {value}（x = {x}）",
-    "x < 0, magnified ×{factor:.0f}": "x < 0 放大 {factor:.0f} 倍",
+    "saturated: f → constant, |f′| < {threshold:g}": "饱和区：f → 常数，|f′| < {threshold:g}",
+    "dead: f′ = 0": "死区：f′ = 0",
+    "max f′ = {value}\nat x = {x}": "导数最大值 f′ = {value}\n（x = {x}）",
+    "minimum\n({x}, {y})": "极小值\n({x}, {y})",
+    "maximum\n({x}, {y})": "极大值\n({x}, {y})",
+    "x < 0, magnified ×{factor}": "x < 0 放大 {factor} 倍",
     "f(x)": "函数 f(x)",
     "f′(x)": "导数 f′(x)",
     "f (solid)": "函数 f（实线）",
@@ -99,6 +105,7 @@ _ZH = {
     "Properties of activation functions": "激活函数的性质",
 }
 _LANGUAGE: ContextVar[str] = ContextVar("actviz_language", default="en")
+_SHADE: ContextVar[dict] = ContextVar("actviz_shade", default=SHADE)
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
              "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC")
 
@@ -132,7 +139,7 @@ def _as_activation(item) -> Activation:
 
 
 def _cycle(n):
-    """The first n (colour, line style) pairs of the active theme."""
+    """The first n style dicts (colour, and marker in the print theme) of the active theme."""
     props = list(mpl.rcParams["axes.prop_cycle"])
     return [props[i % len(props)] for i in range(n)]
 
@@ -143,31 +150,33 @@ def plot(ax, *functions, derivative: bool = False, function: bool = True, shade:
          zoom: bool = True, origin_axes: bool = True, first_colour: int = 0) -> list:
     """Draw each function (and/or its derivative) on `ax`; return the artists.
 
-    `functions` are names or :class:`Activation` objects.  f is solid, f'
-    dashed in the same colour (the theme's colours from `first_colour` on).
-    With a single function, the regions where
-    |f'| < threshold are shaded, the peak of f' is marked, and a small slope
-    that the y-range would flatten (leaky ReLU's 0.01) gets an inset zoom.
+    `functions` are names or :class:`Activation` objects.  f is solid and f'
+    dashed: in the same colour when several functions share the axes, in
+    the next colour when one function is drawn (so that f' = f = 0, ReLU's
+    x < 0, stays visible).  f' drawn alone is solid.  With a single
+    function, its dead and saturated regions are shaded, its stationary
+    points and the peak of f' are marked and labelled where the label
+    hides nothing, and a side that the y-range would flatten (leaky ReLU's
+    slope of 0.01, GELU's dip) is magnified in an inset.
     """
     acts = [_as_activation(f) for f in functions]
     if not acts:
         raise ActvizError("nothing to plot: give at least one function")
     lo, hi = xlim if xlim is not None else _common_xlim(acts)
+    single = len(acts) == 1
+    styles = _cycle(first_colour + len(acts) + 1)[first_colour:]
     artists = []
-    styles = _cycle(first_colour + len(acts))[first_colour:]
-    for act, props, name in zip(acts, styles, _labels(acts)):
-        color = props.get("color")
-        linestyle = props.get("linestyle", "-")
-        label = name + (f"   {act.spec.latex}" if formula else "")
+    for i, (act, name) in enumerate(zip(acts, _labels(acts))):
+        style = styles[i]
+        dstyle = styles[i + 1] if single and function else style
         if function:
-            artists += _draw_curve(ax, act, lo, hi, False, color, linestyle, label)
-            artists += _mark_kinks(ax, act, lo, hi, color)
+            label = name + (f"   {act.spec.latex}" if formula else "")
+            artists += _draw_curve(ax, act, lo, hi, False, style, "-", label)
+            artists += _mark_kinks(ax, act, lo, hi, style["color"])
         if derivative:
             dlabel = name + "′" + (f"   {act.spec.dlatex}" if formula else "")
-            artists += _draw_curve(ax, act, lo, hi, True, color, DERIVATIVE_DASHES, dlabel, lw_scale=0.85)
-            if annotate and len(acts) == 1:
-                artists += _mark_peak(ax, act, lo, hi, color)
-    single = len(acts) == 1
+            dashes = DERIVATIVE_DASHES if function else "-"
+            artists += _draw_curve(ax, act, lo, hi, True, dstyle, dashes, dlabel, lw_scale=0.85 if function else 1)
     if shade and single:
         artists += _shade(ax, acts[0], lo, hi, threshold)
     if function and annotate:
@@ -176,8 +185,13 @@ def plot(ax, *functions, derivative: bool = False, function: bool = True, shade:
     ax.set_ylim(*(ylim if ylim is not None else _auto_ylim(ax)))
     if origin_axes:
         _axes_through_origin(ax)
-    if zoom and single and function and ylim is None:
-        artists += _inset_small_slope(ax, acts[0], lo, hi, styles[0], derivative)
+    if annotate and single:
+        if function:
+            artists += _mark_stationary(ax, acts[0], lo, hi, styles[0]["color"])
+        if derivative:
+            artists += _mark_peak(ax, acts[0], lo, hi, (styles[1] if function else styles[0])["color"])
+    if zoom and function and ylim is None:
+        artists += _inset_flattened_side(ax, acts, lo, hi, styles, derivative)
     return artists
 
 
@@ -190,17 +204,21 @@ def _labels(acts):
     return [a.label for a in acts]
 
 
-def title_for(acts) -> str:
-    """'gelu', 'sigmoid, tanh', the name of a family, or a count."""
+def title_for(acts, derivative_only: bool = False) -> str:
+    """'gelu', 'sigmoid, tanh', the name of a family, or a count; primed
+    ('relu′') when only the derivative is drawn."""
+    prime = "′" if derivative_only else ""
     names = list(dict.fromkeys(a.name if len({b.name for b in acts}) == 1 else a.label for a in acts))
-    return ", ".join(names) if len(names) <= 6 else f"{len(names)} activation functions"
+    if len(names) > 6:
+        return f"{len(names)} activation functions" + (" (f′)" if prime else "")
+    return ", ".join(n + prime for n in names)
 
 
 def _common_xlim(acts):
     """The overlap of the functions' own ranges, widened to show every
     breakpoint: a union would let the widest (sigmoid's ±8) flatten the rest."""
     lo, hi = max(a.xlim[0] for a in acts), min(a.xlim[1] for a in acts)
-    points = [p for a in acts for p in analysis.breakpoints(a)]
+    points = [p for a in acts for p in analysis.breakpoints(a) if math.isfinite(p) and abs(p) < 1e6]
     if points:
         lo, hi = min(lo, min(points) - 1.0), max(hi, max(points) + 1.0)
     if not lo < hi:
@@ -208,17 +226,27 @@ def _common_xlim(acts):
     return lo, hi
 
 
-def _draw_curve(ax, act, lo, hi, derivative, color, linestyle, label, lw_scale=1.0):
+def _draw_curve(ax, act, lo, hi, derivative, style, linestyle, label, lw_scale=1.0):
+    """One curve, broken at its jumps: a filled marker on the value taken,
+    open ones on the one-sided limits.  Circles for f, squares for f', so
+    that f''s markers can never be read as a hole or a point of f: they
+    lie beneath f's, and f''s open squares are see-through, so f's own
+    corner shows inside."""
     c = analysis.curve(act, lo, hi, derivative=derivative)
+    color = style["color"]
+    marker = style.get("marker")
     lw = mpl.rcParams["lines.linewidth"] * lw_scale
     (line,) = ax.plot(c.x, c.y, color=color, linestyle=linestyle, linewidth=lw, label=label,
-                      gid=f"{act.label}-{'df' if derivative else 'f'}")
+                      gid=f"{act.label}-{'df' if derivative else 'f'}",
+                      **({"marker": marker, "markevery": 0.1, "ms": 6} if marker else {}))
     artists = [line]
-    background = ax.get_facecolor()
+    shape, size, hole, z = ("s", 6.5, "none", 3.5) if derivative else ("o", 7, ax.get_facecolor(), 4.5)
+    kind = "df" if derivative else "f"
     for jump in c.jumps:
         for y in {jump.left, jump.right} - {jump.value}:
-            artists += ax.plot([jump.x], [y], "o", ms=7, mfc=background, mec=color, mew=1.8, zorder=4)
-        artists += ax.plot([jump.x], [jump.value], "o", ms=7, color=color, zorder=5)
+            artists += ax.plot([jump.x], [y], shape, ms=size, mfc=hole, mec=color, mew=1.8, zorder=z,
+                               gid=f"jump-open-{kind}")
+        artists += ax.plot([jump.x], [jump.value], shape, ms=size, color=color, zorder=z, gid=f"jump-value-{kind}")
     return artists
 
 
@@ -226,7 +254,19 @@ def _mark_kinks(ax, act, lo, hi, color):
     ks = [k for k in act.kinks if lo < k < hi]
     if not ks:
         return []
-    return ax.plot(ks, act.f(np.array(ks)), "o", ms=5, color=color, zorder=4, gid=f"{act.name}-kinks")
+    return ax.plot(ks, act.f(np.array(ks)), "o", ms=5, color=color, zorder=4, gid="kinks")
+
+
+def _mark_stationary(ax, act, lo, hi, color):
+    """Each minimum and maximum of f in view, as a point with its (x, f(x))."""
+    artists = []
+    for point in analysis.stationary_points(act, lo, hi):
+        if not lo < point.x < hi:
+            continue
+        artists += ax.plot([point.x], [point.y], "D", ms=6, color=color, zorder=5, gid=f"stationary-{point.kind}")
+        text = _t(f"{point.kind}\n({{x}}, {{y}})", x=_short(point.x), y=_short(point.y))
+        artists.append(_label(ax, text, (point.x, point.y), color))
+    return artists
 
 
 def _mark_peak(ax, act, lo, hi, color):
@@ -234,27 +274,78 @@ def _mark_peak(ax, act, lo, hi, color):
     if not peak.isolated or not math.isfinite(peak.value):
         return []
     y = float(act.df(peak.x))
-    marker = ax.plot([peak.x], [y], "D", ms=6, color=color, zorder=5)
-    right_half = peak.x > (lo + hi) / 2
-    text = ax.annotate(_t("max f′ = {value} at x = {x}", value=_short(y), x=_short(peak.x)), (peak.x, y),
-                       xytext=(-10 if right_half else 10, 6), textcoords="offset points",
-                       ha="right" if right_half else "left", fontsize="small", color=color)
-    return [*marker, text]
+    marker = ax.plot([peak.x], [y], "D", ms=6, color=color, zorder=5, gid="peak-df")
+    text = _t("max f′ = {value}\nat x = {x}", value=_short(y), x=_short(peak.x))
+    return [*marker, _label(ax, text, (peak.x, y), color)]
 
 
 def _short(v: float) -> str:
     return f"{v:.4g}" if abs(v) > 1e-12 else "0"
 
 
+class PlacedLabel(Annotation):
+    """A label for a point that, each time it is drawn, takes the first of a
+    few positions around the point where it stays inside the axes and
+    crosses no curve, no marker and no other label.
+
+    The choice is made at draw time, after the layout engine has placed
+    the axes, so it holds for every size, layout and file format."""
+
+    OFFSETS = [(8, 8), (-8, 8), (8, -8), (-8, -8), (0, 12), (0, -12), (14, 26), (-14, 26), (14, -26),
+               (-14, -26), (0, -30), (26, 46), (-26, 46), (26, -46), (-26, -46), (0, -50),
+               (40, 72), (-40, 72), (40, -72), (-40, -72), (0, -80)]
+
+    def draw(self, renderer):
+        if self.get_visible() and self.axes is not None:
+            best = min(self.OFFSETS, key=lambda offset: self._cost(offset, renderer))
+            self._place(best)
+        super().draw(renderer)
+
+    def _place(self, offset):
+        dx, dy = offset
+        self.set_position(offset)
+        self.set_horizontalalignment("left" if dx > 0 else "right" if dx < 0 else "center")
+        self.set_verticalalignment("bottom" if dy >= 0 else "top")
+
+    def _cost(self, offset, renderer):
+        self._place(offset)
+        box = self.get_window_extent(renderer).padded(2)
+        frame = self.axes.get_window_extent(renderer)
+        cost = 1000 * (not frame.contains(box.x0, box.y0) or not frame.contains(box.x1, box.y1))
+        for line in self.axes.get_lines():
+            if not line.get_visible() or line.get_gid() in ("x-axis", "y-axis"):
+                continue
+            path = line.get_transform().transform_path(line.get_path())
+            if line.get_linestyle() in ("None", "", " "):
+                cost += 100 * bool(box.count_contains(path.vertices))
+            else:
+                cost += 100 * path.intersects_bbox(box, filled=False)
+        others = [t.get_window_extent(renderer) for t in self.axes.texts if t is not self and t.get_visible()]
+        others += [inset.get_tightbbox(renderer) for inset in self.axes.child_axes]
+        cost += 100 * sum(box.overlaps(other) for other in others)
+        return cost + 0.01 * (abs(offset[0]) + abs(offset[1]))
+
+
+def _label(ax, text, xy, color):
+    label = PlacedLabel(text, xy, xytext=(8, 8), textcoords="offset points", fontsize="small", color=color,
+                        zorder=6, bbox={"boxstyle": "round,pad=0.15", "fc": ax.get_facecolor(), "ec": "none",
+                                        "alpha": 0.85})
+    label.set_in_layout(False)
+    ax._add_text(label)
+    return label
+
+
 def _shade(ax, act, lo, hi, threshold):
+    """The dead and saturated regions in view, as the analysis defines them."""
     artists, labelled = [], set()
-    for region in analysis.saturation_regions(act, lo, hi, threshold):
-        colour, alpha, hatch = SHADE[region.kind]
-        text = _t("dead (f′ = 0)") if region.dead else _t("saturated (|f′| < {threshold:g})", threshold=threshold)
+    for region in analysis.clip(analysis.regions(act, threshold), lo, hi):
+        colour, alpha, hatch = _SHADE.get()[region.kind]
+        text = (_t("dead: f′ = 0") if region.dead
+                else _t("saturated: f → constant, |f′| < {threshold:g}", threshold=threshold))
         label = text if region.kind not in labelled else None
         labelled.add(region.kind)
-        artists.append(ax.axvspan(max(region.lo, lo), min(region.hi, hi), facecolor=mpl.colors.to_rgba(colour, alpha),
-                                  edgecolor=mpl.colors.to_rgba(colour, 0.35), hatch=hatch, lw=0, label=label,
+        artists.append(ax.axvspan(region.lo, region.hi, facecolor=mpl.colors.to_rgba(colour, alpha),
+                                  edgecolor=mpl.colors.to_rgba(colour, 0.45), hatch=hatch, lw=0, label=label,
                                   zorder=0, gid=f"shade-{region.kind}"))
     return artists
 
@@ -265,10 +356,11 @@ def _asymptotes(ax, acts):
 
 
 def _auto_ylim(ax):
+    """Every drawn value and asymptote in view, with room above for labels."""
     ys = [line.get_ydata() for line in ax.get_lines() if (line.get_gid() or "").endswith(("-f", "-df"))]
     ys = np.concatenate([np.asarray(y, dtype=float) for y in ys]) if ys else np.array([0.0, 1.0])
     ys = ys[np.isfinite(ys)]
-    bottom, top = float(ys.min()), float(ys.max())
+    bottom, top = (float(ys.min()), float(ys.max())) if ys.size else (0.0, 1.0)
     for line in ax.get_lines():
         if line.get_gid() == "asymptote":
             level = float(np.asarray(line.get_ydata())[0])
@@ -276,7 +368,7 @@ def _auto_ylim(ax):
     if bottom > 0 and bottom < 0.25 * top:
         bottom = 0.0
     span = top - bottom or 1.0
-    return bottom - 0.08 * span, top + 0.12 * span
+    return bottom - 0.1 * span, top + 0.14 * span
 
 
 def _axes_through_origin(ax):
@@ -290,26 +382,61 @@ def _axes_through_origin(ax):
         ax.axvline(0, color=colour, lw=0.9, zorder=1.5, gid="y-axis")
 
 
-def _inset_small_slope(ax, act, lo, hi, props, derivative):
-    """An inset magnifying x < 0 when f there is non-zero but would be
-    drawn flat: PyTorch's own LeakyReLU(0.01) image looks like ReLU."""
-    if not lo < 0 < hi or 0.0 not in act.kinks:
+INSET_SHARE = 0.06  # a side spanning less of the height than this is drawn magnified
+INSET_SIZE = (0.34, 0.32)  # of the axes; placed clear of the frame's tick labels
+
+
+def _inset_flattened_side(ax, acts, lo, hi, styles, derivative):
+    """An inset magnifying x < 0 when f there is not 0 but spans so little
+    of the height that it looks flat: PyTorch's own LeakyReLU(0.01) image
+    looks like ReLU, and GELU's dip below 0 is a sliver.  It goes in a
+    corner of the axes that no curve passes through, or nowhere."""
+    if not lo < 0 < hi:
         return []
     y0, y1 = ax.get_ylim()
-    left = act.f(np.linspace(lo, 0, 201))
-    extent = float(np.max(np.abs(left)))
-    if extent == 0 or extent > 0.04 * (y1 - y0):
+    xs = np.linspace(lo, 0.0, 301)
+    sides = [np.asarray(a.f(xs), dtype=float) for a in acts]
+    spans = [np.ptp(side[np.isfinite(side)]) if np.isfinite(side).any() else 0.0 for side in sides]
+    flattest = int(np.argmin(spans))
+    if spans[flattest] == 0 or spans[flattest] > INSET_SHARE * (y1 - y0):
         return []
-    inset = ax.inset_axes([0.07, 0.2, 0.34, 0.34])
-    xs = np.linspace(lo, 0, 201)
-    inset.plot(xs, left, color=props.get("color"), lw=1.8)
-    if derivative:
-        inset.plot(xs, act.df(xs), color=props.get("color"), lw=1.4, ls=DERIVATIVE_DASHES)
+    corner = _free_corner(ax, INSET_SIZE)
+    if corner is None:
+        return []
+    inset = ax.inset_axes([*corner, *INSET_SIZE])
+    inset.set_gid("inset")
+    for i, (act, side) in enumerate(zip(acts, sides)):
+        inset.plot(xs, side, color=styles[i]["color"], lw=1.8)
+        if derivative:
+            dstyle = styles[i + 1] if len(acts) == 1 else styles[i]
+            inset.plot(xs, act.df(xs), color=dstyle["color"], lw=1.4, ls=DERIVATIVE_DASHES)
+    low, high = float(np.nanmin(sides[flattest])), float(np.nanmax(sides[flattest]))
+    margin = 0.25 * spans[flattest]
     inset.set_xlim(lo, 0)
-    inset.set_title(_t("x < 0, magnified ×{factor:.0f}", factor=(y1 - y0) / (2 * extent)), fontsize="x-small")
+    inset.set_ylim(low - margin, high + margin)
+    inset.axhline(0, color=mpl.rcParams["axes.edgecolor"], lw=0.7)
+    factor = (y1 - y0) / (high - low + 2 * margin)
+    inset.set_title(_t("x < 0, magnified ×{factor}", factor=f"{factor:.2g}" if factor < 100 else f"{factor:.0f}"),
+                    fontsize="x-small")
     inset.tick_params(labelsize="x-small")
     inset.grid(True)
     return [inset]
+
+
+def _free_corner(ax, size):
+    """The lower-left corner, in axes coordinates, of the first of the four
+    corners (upper left first) where a box of `size` meets no curve."""
+    w, h = size
+    to_axes = ax.transData + ax.transAxes.inverted()
+    points = np.concatenate([to_axes.transform(np.column_stack([line.get_xdata(), line.get_ydata()]))
+                             for line in ax.get_lines() if (line.get_gid() or "").endswith(("-f", "-df"))])
+    points = points[np.all(np.isfinite(points), axis=1)]
+    for x, y in ((0.14, 0.52), (0.14, 0.12), (0.62, 0.52), (0.62, 0.12)):
+        inside = (points[:, 0] > x - 0.02) & (points[:, 0] < x + w + 0.02) & \
+                 (points[:, 1] > y - 0.05) & (points[:, 1] < y + h + 0.1)
+        if not inside.any():
+            return x, y
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -338,37 +465,46 @@ class FigureOptions:
 
     derivative: bool = False
     derivative_only: bool = False
-    layout: str = "overlay"        # overlay, side or grid
+    layout: str = "auto"           # auto, overlay, side or grid
     shade: bool = True
     threshold: float = analysis.DEFAULT_THRESHOLD
     formula: bool = False
     xlim: tuple[float, float] | None = None
     ylim: tuple[float, float] | None = None
+    own_xlim: bool = False         # grid panels each on their function's own x-range
     size: tuple[float, float] = SIZES["16:9"]
     title: str | None = None
 
 
-def figure(acts: Sequence[Activation], options: FigureOptions = FigureOptions()) -> Figure:
+def figure(acts: Sequence[Activation], options: FigureOptions | None = None) -> Figure:
     """A Figure of `acts` laid out as the options say (call inside :func:`theme`)."""
-    o = options
+    o = options or FigureOptions()
     draw_f = not o.derivative_only
     draw_df = o.derivative or o.derivative_only
-    if o.layout == "grid" and len(acts) > 1:
+    if o.layout == "side" and not (draw_f and draw_df):
+        raise ActvizError("--layout side puts f and f′ side by side: it needs -d, and not --derivative-only")
+    layout = o.layout
+    if layout == "auto":
+        # A family's f′ levels (leaky ReLU's 0.01, 0.1, 0.3) need a panel of their own to be told apart.
+        family = len(acts) > 1 and len({a.name for a in acts}) == 1
+        layout = "side" if family and draw_f and draw_df else "overlay"
+    fig = Figure(figsize=o.size, layout="constrained")
+    if layout == "grid" and len(acts) > 1:
         cols = math.ceil(math.sqrt(len(acts)))
         rows = math.ceil(len(acts) / cols)
-        fig = Figure(figsize=(o.size[0], o.size[0] * rows / cols * 0.62), layout="constrained")
         axes = fig.subplots(rows, cols, squeeze=False).ravel()
-        for i, (ax, act) in enumerate(zip(axes, acts)):
+        xlim = o.xlim or (None if o.own_xlim else _common_xlim(acts))
+        for ax, act in zip(axes, acts):
             plot(ax, act, function=draw_f, derivative=draw_df, shade=o.shade, threshold=o.threshold,
-                 xlim=o.xlim, ylim=o.ylim, formula=o.formula, annotate=False, zoom=False,
-                 origin_axes=False, first_colour=i)
-            ax.set_title(act.label, fontsize="medium")
+                 xlim=xlim, ylim=o.ylim, formula=o.formula, annotate=False, origin_axes=False)
+            ax.set_title(act.label + ("′" if o.derivative_only else ""), fontsize="medium")
             ax.tick_params(labelsize="small")
+            ax.xaxis.set_major_formatter("{x:g}")
+            ax.yaxis.set_major_formatter("{x:g}")
         for ax in axes[len(acts):]:
             ax.set_visible(False)
         _figure_legend(fig, axes[:len(acts)], generic=True)
-    elif o.layout == "side" and draw_f and draw_df:
-        fig = Figure(figsize=o.size, layout="constrained")
+    elif layout == "side":
         left, right = fig.subplots(1, 2)
         plot(left, *acts, shade=o.shade, threshold=o.threshold, xlim=o.xlim, ylim=o.ylim,
              formula=o.formula)
@@ -376,23 +512,23 @@ def figure(acts: Sequence[Activation], options: FigureOptions = FigureOptions())
              xlim=o.xlim, formula=o.formula)
         left.set_title(_t("f(x)"), fontsize="medium")
         right.set_title(_t("f′(x)"), fontsize="medium")
-        _figure_legend(fig, (left, right))
+        _figure_legend(fig, (left, right), side=True)
     else:
-        fig = Figure(figsize=o.size, layout="constrained")
         ax = fig.add_subplot()
         plot(ax, *acts, function=draw_f, derivative=draw_df, shade=o.shade, threshold=o.threshold,
              xlim=o.xlim, ylim=o.ylim, formula=o.formula)
         _figure_legend(fig, (ax,))
-    fig.suptitle(o.title if o.title is not None else title_for(acts))
+    fig.suptitle(o.title if o.title is not None else title_for(acts, o.derivative_only))
     return fig
 
 
-def _figure_legend(fig, axes, generic=False):
+def _figure_legend(fig, axes, generic=False, side=False):
     """One legend below the axes, where it can hide no curve and no tick.
 
     Several functions get one entry each and a single key saying that
     dashed means f′; `generic` (the grid, whose panels are titled) keeps
-    only that key and the shading.
+    only the f/f′ key and the shading; `side` (f and f′ in panels titled
+    so) lists each function once.
     """
     from matplotlib.lines import Line2D
     entries = {}
@@ -407,9 +543,13 @@ def _figure_legend(fig, axes, generic=False):
     has_df = any(gid[k].endswith("-df") for k in curves)
     dashed = Line2D([], [], color="0.45", ls=DERIVATIVE_DASHES)
     if generic:
-        curves = {_t("f (solid)"): Line2D([], [], color="0.45")} if has_f else {}
-        if has_df:
-            curves[_t("f′ (dashed)")] = dashed
+        curves = {}
+        if has_f and has_df:
+            f_style, df_style = _cycle(2)
+            curves = {_t("f (solid)"): Line2D([], [], color=f_style["color"]),
+                      _t("f′ (dashed)"): Line2D([], [], color=df_style["color"], ls=DERIVATIVE_DASHES)}
+    elif side:
+        curves = {k: h for k, h in curves.items() if not gid[k].endswith("-df")}
     elif len(functions) > 1 and has_f and has_df:
         curves = {k: h for k, h in curves.items() if not gid[k].endswith("-df")}
         curves[_t("f′ (dashed)")] = dashed

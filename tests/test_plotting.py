@@ -46,13 +46,13 @@ def test_cli_choices_match_the_shipped_themes_and_languages():
 def test_svg_keeps_text_as_text_with_title_and_legend(tmp_path):
     root = ET.parse(draw(tmp_path, "relu", "-d")).getroot()
     texts = {"".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")}
-    assert {"relu", "relu′", "dead (f′ = 0)"} <= texts
+    assert {"relu", "relu′", "dead: f′ = 0"} <= texts
 
 
 def test_a_family_is_labelled_by_the_values_that_vary(tmp_path):
     root = ET.parse(draw(tmp_path, "gelu", "-p", "approximate=none,tanh", "-d")).getroot()
     texts = {"".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")}
-    assert {"gelu", "approximate=none", "approximate=tanh", "f′ (dashed)"} <= texts
+    assert {"gelu", "approximate=none", "approximate=tanh", "f′(x)"} <= texts  # a family's f′ gets its own panel
 
 
 def test_saturation_is_shaded_where_the_derivative_is_small(tmp_path):
@@ -165,7 +165,7 @@ def test_chinese_labels(tmp_path):
         pytest.skip("no CJK font on this machine (the error path is tested above)")
     root = ET.parse(draw(tmp_path, "sigmoid", "-d", "--lang", "zh")).getroot()
     texts = {"".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")}
-    assert "饱和区 (|f′| < 0.05)" in texts and "导数最大值 f′ = 0.25（x = 0）" in texts
+    assert "饱和区：f → 常数，|f′| < 0.05" in texts and "导数最大值 f′ = 0.25" in texts
 
 
 BASELINE_CASES = [

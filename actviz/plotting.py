@@ -383,7 +383,15 @@ def _axes_through_origin(ax):
 
 
 INSET_SHARE = 0.06  # a side spanning less of the height than this is drawn magnified
-INSET_SIZE = (0.34, 0.32)  # of the axes; placed clear of the frame's tick labels
+INSET_SIZE = (0.32, 0.32)  # of the axes; placed clear of the frame's tick labels
+INSET_MIN_AXES = 2.6       # inches: in a smaller panel an inset's texts would collide
+
+
+def _size_inches(ax):
+    """The axes' width and height in inches, as the figure lays it out."""
+    box = ax.get_position()
+    width, height = ax.figure.get_size_inches()
+    return box.width * width, box.height * height
 
 
 def _inset_flattened_side(ax, acts, lo, hi, styles, derivative):
@@ -391,7 +399,7 @@ def _inset_flattened_side(ax, acts, lo, hi, styles, derivative):
     of the height that it looks flat: PyTorch's own LeakyReLU(0.01) image
     looks like ReLU, and GELU's dip below 0 is a sliver.  It goes in a
     corner of the axes that no curve passes through, or nowhere."""
-    if not lo < 0 < hi:
+    if not lo < 0 < hi or min(_size_inches(ax)) < INSET_MIN_AXES:
         return []
     y0, y1 = ax.get_ylim()
     xs = np.linspace(lo, 0.0, 301)
@@ -431,7 +439,7 @@ def _free_corner(ax, size):
     points = np.concatenate([to_axes.transform(np.column_stack([line.get_xdata(), line.get_ydata()]))
                              for line in ax.get_lines() if (line.get_gid() or "").endswith(("-f", "-df"))])
     points = points[np.all(np.isfinite(points), axis=1)]
-    for x, y in ((0.14, 0.52), (0.14, 0.12), (0.62, 0.52), (0.62, 0.12)):
+    for x, y in ((0.18, 0.52), (0.18, 0.12), (0.64, 0.52), (0.64, 0.12)):
         inside = (points[:, 0] > x - 0.02) & (points[:, 0] < x + w + 0.02) & \
                  (points[:, 1] > y - 0.05) & (points[:, 1] < y + h + 0.1)
         if not inside.any():

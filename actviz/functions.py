@@ -431,17 +431,28 @@ def mish_grad(x):
     return np.tanh(sp) + x * _sech2(sp) * _sigmoid(x)
 
 
+def _sech2_softplus(x):
+    r"""sech²(softplus(x)) = (2/(w + 1/w))², w = 1 + eˣ.
+
+    sech² of the rounded softplus(x) magnifies its rounding error by
+    2·softplus(x) (4× at x = 2, growing with x); w + 1/w passes the rounding
+    of w on unmagnified.  x is capped at 400, beyond which the value
+    underflows, so eˣ cannot overflow.
+    """
+    w = 1.0 + np.exp(np.minimum(x, 400.0))
+    return (2.0 / (w + 1.0 / w)) ** 2
+
+
 def mish_grad2(x):
     r"""sech²(sp)·σ(x)·(2 + x·(σ(−x) − 2·tanh(sp)·σ(x))), sp = softplus(x).
 
-    From sp' = σ(x), tanh(sp)' = sech²(sp)·σ(x), σ' = σ(x)σ(−x).  The
-    bracket uses x capped at ±1e4, where its factor sech²(sp)·σ(x) is
-    already 0, so 2x cannot overflow.
+    From sp' = σ(x), tanh(sp)' = sech²(sp)·σ(x), σ' = σ(x)σ(−x); sech²(sp)
+    comes from :func:`_sech2_softplus`.  The bracket uses x capped at ±1e4,
+    where its factor sech²(sp)·σ(x) is already 0, so 2x cannot overflow.
     """
-    sp = _softplus(x)
     s = _sigmoid(x)
     xc = np.clip(x, -1e4, 1e4)
-    return _sech2(sp) * s * (2.0 + xc * (_sigmoid(-x) - 2.0 * np.tanh(sp) * s))
+    return _sech2_softplus(x) * s * (2.0 + xc * (_sigmoid(-x) - 2.0 * np.tanh(_softplus(x)) * s))
 
 
 def softsign(x):
@@ -455,14 +466,22 @@ def softsign_grad(x):
 
 
 def softsign_grad2(x):
-    r"""−2·sign(x)/(1 + |x|)³, formed from r = 1/(1 + |x|) so nothing
-    overflows.
+    r"""−2·sign(x)/(1 + |x|)³, formed as −2·sign(x)·r/u²·(1 − 3e·r).
+
+    u = 1 + |x| rounded, r = 1/u, and e = 1 + |x| − u its rounding error,
+    exact by Fast2Sum: the cube would triple the rounding of u (up to 5 ulps
+    in all), so (1 + e/u)^{−3} ≈ 1 − 3e·r puts it back (2.5 ulps).  Where u²
+    overflows (|x| > 1e154) r/u² is correctly 0, and the result rounds into
+    the subnormal range only at its last step.
 
     softsign' is continuous at 0 but softsign'' jumps there from 2 to −2;
     softsign''(0) = 0, the value that keeps f'' odd (sign(0) = 0).
     """
-    r = 1.0 / (1.0 + np.abs(x))
-    return -2.0 * np.sign(x) * r * r * r
+    a = np.abs(x)
+    u = 1.0 + a
+    e = np.minimum(a, 1.0) - (u - np.maximum(a, 1.0))
+    r = 1.0 / u
+    return -2.0 * np.sign(x) * r / (u * u) * (1.0 - 3.0 * e * r)
 
 
 def logsigmoid(x):
@@ -750,15 +769,18 @@ def isru_grad(x, alpha):
 
 
 def isru_grad2(x, alpha):
-    r"""−3αx·(1 + αx²)^{−5/2} = −3√α·(t·s)·s⁴, t = √α·x, s = 1/√(1 + t²).
+    r"""−3αx·(1 + αx²)^{−5/2} = −3αx/(q²·√q), q = 1 + αx².
 
-    t·s lies in (−1, 1) and the powers of s are multiplied in one at a time,
-    so the result rounds into the subnormal range only at its last step.  t
-    is capped at ±1e200, where s⁴ is already 0, so √α·x cannot overflow.
+    αx² is formed as α·x·x: (√α·x)², as in f and f', would add the rounding
+    of √α, which the power 5/2 magnifies.  Dividing by q, q and √q in turn
+    makes the result round into the subnormal range only at its last step.
+    x is capped at ±1e150/√α, beyond which the value is 0, so αx² cannot
+    overflow.
     """
-    t = np.clip(math.sqrt(alpha) * x, -1e200, 1e200)
-    s = 1.0 / np.hypot(1.0, t)
-    return (-3.0 * math.sqrt(alpha)) * (t * s) * s * s * s * s
+    cap = 1e150 / math.sqrt(alpha)
+    xc = np.clip(x, -cap, cap)
+    q = 1.0 + alpha * xc * xc
+    return (-3.0 * alpha * xc) / q / q / np.sqrt(q)
 
 
 def isrlu(x, alpha):
@@ -912,14 +934,21 @@ def elish_grad(x):
 
 
 def elish_grad2(x):
-    r"""silu''(x) for x ≥ 0; eˣ − 2σ''(x) for x < 0.
+    r"""silu''(x) for x ≥ 0; eˣ − 2σ''(x) = u·(u³ + 3u² + 5u − 1)/(1 + u)³,
+    u = eˣ, for x < 0.
 
     For x < 0, (eˣ − 1)·σ(x) = eˣ − 2σ(x) (put both over 1 + e^{−x}), so
-    f'' = eˣ − 2σ''(x) with the cancellation-free σ'' of
-    :func:`sigmoid_grad2`.  At 0, where f'' jumps from 1 to 1/2, it takes the
-    side of x ≥ 0, as f and f' do.
+    f'' = eˣ − 2σ''(x), with the cancellation-free σ'' of
+    :func:`sigmoid_grad2`, on (−1, 0).  Further left the two terms cancel
+    near the root of f'' (u ≈ 0.185), up to 5 ulps lost; the rational form,
+    whose terms cancel less, is used there.  At 0, where f'' jumps from 1 to
+    1/2, it takes the side of x ≥ 0, as f and f' do.
     """
-    return np.where(x >= 0, silu_grad2(x), np.exp(np.minimum(x, 0.0)) - 2.0 * sigmoid_grad2(x))
+    xn = np.minimum(x, 0.0)
+    u = np.exp(xn)
+    near = u - 2.0 * sigmoid_grad2(xn)
+    far = u * (u * (u * (u + 3.0) + 5.0) - 1.0) / (1.0 + u) ** 3
+    return np.where(x >= 0, silu_grad2(x), np.where(xn > -1.0, near, far))
 
 
 def sqnl(x):

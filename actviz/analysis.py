@@ -273,10 +273,10 @@ def stationary_points(act: Activation, lo: float, hi: float, *, num: int = 4001)
 
 def max_abs_derivative(act: Activation, lo: float | None = None, hi: float | None = None, *,
                        num: int = 4001) -> Peak:
-    """The largest |f'| on [lo, hi] (by default on the whole line), refined
-    when it is an isolated interior maximum: to the correctly rounded root
-    of f'' where the registry gives f'' (GELU's at exactly √2), else by
-    golden-section search (to √ε)."""
+    """The largest |f'| on [lo, hi] (by default on the whole line); when it
+    is an isolated interior maximum, reached at the correctly rounded root of
+    f'' (GELU's at exactly √2), where |f'| stops growing: f''·f' changes sign.
+    Searching f' alone could locate it only to √ε, f' being flat there."""
     low, high = act.dlimits
     if math.isinf(low) or math.isinf(high):
         # |f'| grows without bound (eˣ, x²): the supremum is a limit, not a point.
@@ -292,24 +292,11 @@ def max_abs_derivative(act: Activation, lo: float | None = None, hi: float | Non
     if not isolated:
         return Peak(float(g[i]), float(x[i]), False)
     a, b = float(x[i - 1]), float(x[i + 1])
-    best = _golden_peak(act, a, b, float(x[i]))
-    return Peak(float(abs(act.df(best))), float(best), True)
-
-
-def _golden_peak(act, a, b, start):
-    ratio = (math.sqrt(5) - 1) / 2
-    for _ in range(100):
-        c, e = b - ratio * (b - a), a + ratio * (b - a)
-        if abs(act.df(c)) >= abs(act.df(e)):
-            b = e
-        else:
-            a = c
-    best = max((0.5 * (a + b), start), key=lambda t: abs(act.df(t)))
-    # Golden section locates a peak to about √ε; one that close to 0 is, for
-    # the symmetric bumps (σ', tanh'), exactly at 0 when f'(0) is as high.
-    if abs(best) < 1e-7 * max(1.0, b - a):
-        best = 0.0 if abs(act.df(0.0)) >= abs(act.df(best)) else best
-    return best
+    lo_side, hi_side = _bisect(lambda t: act.d2f(t) * act.df(t) > 0, [a], [b])
+    # f'' underflows near a root at 0 (σ''(x) ≈ −x/8): 0 itself, when in the bracket, wins ties.
+    candidates = [float(lo_side[0]), float(hi_side[0]), *([0.0] if a < 0 < b else [])]
+    best = min(candidates, key=lambda t: (abs(act.d2f(t)), abs(t)))
+    return Peak(float(abs(act.df(best))), best, True)
 
 
 # ---------------------------------------------------------------------------

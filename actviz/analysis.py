@@ -97,22 +97,34 @@ def format_number(value: float, digits: int = 10) -> str:
 # Root finding on doubles
 # ---------------------------------------------------------------------------
 
+_SIGN = np.int64(-2 ** 63)
+
+
+def _ordered(x):
+    """Doubles as int64 keys in the same order, neighbours one apart (±0 both 0)."""
+    bits = np.asarray(x, dtype=np.float64).view(np.int64)
+    return np.where(bits < 0, -(bits & ~_SIGN), bits)
+
+
+def _from_ordered(k):
+    return np.where(k < 0, (-k) | _SIGN, k).view(np.float64)
+
+
 def _bisect(inside, left, right):
     """Shrink each bracket [left, right], whose ends `inside` classifies
     differently, to two neighbouring doubles.
 
-    The midpoint is taken as a/2 + b/2, which cannot overflow; a bracket
-    that spans many binades needs more than 64 halvings, hence the bound."""
-    a, b = np.array(left, dtype=float), np.array(right, dtype=float)
-    side = inside(a)
-    for _ in range(2200):
-        mid = 0.5 * a + 0.5 * b
-        mid = np.where((mid == a) | (mid == b), a, mid)
+    Halving the count of doubles between the ends, not the distance, takes
+    at most 64 steps for any bracket, from 1e-320 to 1e308 alike."""
+    a, b = _ordered(left), _ordered(right)
+    side = inside(_from_ordered(a))
+    for _ in range(66):
+        mid = (a >> 1) + (b >> 1) + (a & b & 1)
         if np.all(mid == a):
             break
-        same = inside(mid) == side
+        same = inside(_from_ordered(mid)) == side
         a, b = np.where(same, mid, a), np.where(same, b, mid)
-    return a, b
+    return _from_ordered(a), _from_ordered(b)
 
 
 def _root(g, target, a, b):

@@ -422,7 +422,7 @@ def zigzag(names, params, preset, steps, lr, seed, **output):
     \b
     Examples:
       actviz zigzag sigmoid tanh -o zigzag.svg
-      actviz zigzag sigmoid tanh hardtanh -p hardtanh.min_val=0
+      actviz zigzag softplus elu -p alpha=0.5        # softplus > 0 zig-zags, elu does not
     """
     from . import plotting, teaching
     acts = _activations(names or ("sigmoid", "tanh"), params, preset)

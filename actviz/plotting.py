@@ -91,8 +91,8 @@ _ZH = {
     "bound: max|f′| × the weights' factor, layer by layer": "上界：逐层累乘 max|f′| × 权重的倍数",
     "optimum w*": "最优点 w*",
     "start": "起点",
-    "a = {name}(u): {share:.0%} of steps\nmove w₁ and w₂ the same way":
-        "a = {name}(u)：{share:.0%} 的更新\n让 w₁ 与 w₂ 同向移动",
+    "a = {name}(u)\n{share:.0%} of steps move w₁ and w₂ the same way":
+        "a = {name}(u)\n{share:.0%} 的更新 让 w₁ 与 w₂ 同向移动",
     "Zero-centring: all-positive inputs force a zig-zag": "非零中心：输入全为正时梯度下降呈锯齿形",
     "{name}\nmean {mean:+.3f}\nf(x) = 0 for {zeros:.1%}\nf′ = 0 for {dead:.1%}":
         "{name}\n均值 {mean:+.3f}\nf(x) = 0 占 {zeros:.1%}\nf′ = 0 占 {dead:.1%}",
@@ -507,16 +507,19 @@ def _wrap(text: str, width: float, fontsize, *, most_lines: int | None = None) -
     """`text` broken at spaces, after hyphens and before a function's
     arguments into lines at most `width` points wide (a word wider than that
     gets a line of its own); wider, if need be, to keep to `most_lines`."""
-    lines, line = [], ""
-    for token in re.findall(r"\S+?(?:-|(?<=\w)\(|\s+|$)", text):
-        if line and _text_width((line + token).rstrip(), fontsize) > width:
-            lines.append(line.rstrip())
-            line = token
-        else:
-            line += token
-    if most_lines and len(lines) >= most_lines:
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in re.findall(r"\S+?(?:-|(?<=\w)\(|\s+|$)", paragraph):
+            if line and _text_width((line + token).rstrip(), fontsize) > width:
+                lines.append(line.rstrip())
+                line = token
+            else:
+                line += token
+        lines.append(line.rstrip())
+    if most_lines and len(lines) > most_lines:
         return _wrap(text, 1.1 * width, fontsize, most_lines=most_lines)
-    return "\n".join([*lines, line.rstrip()])
+    return "\n".join(lines)
 
 
 def _suptitle(fig, text):
@@ -575,8 +578,15 @@ def depth_figure(profiles, size=SIZES["16:9"], title=None) -> Figure:
 
 
 def zigzag_figure(results, size=SIZES["16:9"], title=None) -> Figure:
-    """The SGD path on the loss contours, one panel per activation."""
-    fig, axes = _new_figure(size, len(results))
+    """The SGD path on the loss contours, one square panel per activation,
+    in as many columns as make the panels largest."""
+    columns = max(range(1, len(results) + 1),
+                  key=lambda c: (min(size[0] / c, size[1] / math.ceil(len(results) / c)), c))
+    rows = math.ceil(len(results) / columns)
+    fig, axes = _new_figure(size, rows * columns, rows=rows)
+    for ax in axes[len(results):]:
+        ax.set_visible(False)
+    ink = mpl.rcParams["text.color"]
     for ax, result, props in zip(axes, results, _cycle(len(results))):
         colour = props.get("color")
         centre = result.optimum
@@ -588,18 +598,29 @@ def zigzag_figure(results, size=SIZES["16:9"], title=None) -> Figure:
         ax.contour(g1, g2, loss, levels=12, colors="0.75", linewidths=0.8)
         path = result.path
         ax.plot(path[:, 0], path[:, 1], "-o", color=colour, ms=3, lw=1.6, gid=f"{result.act.name}-path")
-        ax.plot(*centre, "*", color="0.15", ms=14, label=_t("optimum w*"))
-        ax.plot(*path[0], "s", color="0.15", ms=7, label=_t("start"))
+        ax.plot(*centre, "*", color=ink, ms=14, label=_t("optimum w*"))
+        ax.plot(*path[0], "s", color=ink, ms=7, label=_t("start"))
         ax.set_aspect("equal")
         ax.set_xlim(centre[0] - span, centre[0] + span)
         ax.set_ylim(centre[1] - span, centre[1] + span)
         ax.set_xlabel("w₁")
         ax.set_ylabel("w₂")
-        ax.set_title(_t("a = {name}(u): {share:.0%} of steps\nmove w₁ and w₂ the same way",
+        ax.set_title(_t("a = {name}(u)\n{share:.0%} of steps move w₁ and w₂ the same way",
                         name=result.act.label, share=result.same_sign_share), fontsize="small")
     _legend_below(fig, *axes[0].get_legend_handles_labels())
     _suptitle(fig, title or _t("Zero-centring: all-positive inputs force a zig-zag"))
+    _wrap_titles(fig, axes[:len(results)])
     return fig
+
+
+def _wrap_titles(fig, axes):
+    """Wrap each panel's title to the width its axes has once laid out
+    (a square panel is narrower than its slot, so its title would spill over)."""
+    fig.draw_without_rendering()
+    for ax in axes:
+        title = ax.title
+        width = ax.get_window_extent().width * 72 / fig.dpi
+        title.set_text(_wrap(title.get_text(), width, title.get_fontsize()))
 
 
 def sparsity_figure(results, size=SIZES["16:9"], title=None) -> Figure:
@@ -607,7 +628,8 @@ def sparsity_figure(results, size=SIZES["16:9"], title=None) -> Figure:
     and, where f(x) = 0 exactly with positive probability, that probability
     as a spike on an axis of its own (right, 0–100 %): a point mass has no
     density, and drawn on the density's axis its height would mean nothing.
-    The density integrates to 1 − P(f(x) = 0), so bars and spike add up to 1."""
+    The bars' area is the probability of the non-zero values they cover (all
+    but the 0.1 % at each far end), so bars and spike add up to 99.8 %."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     from matplotlib.ticker import MaxNLocator, PercentFormatter
@@ -750,13 +772,20 @@ _TABLE_PAD = 0.45  # ems either side of a cell's text
 
 
 def _table_layout(cells, fontsize):
-    """The cells with the header row wrapped (to its column's other cells,
-    in three lines at most), and the column widths and row heights in points."""
-    body_widths = [max(_text_width(row[c], fontsize) for row in cells[1:]) for c in range(len(cells[0]))]
-    header = [_wrap(h, w, fontsize, most_lines=3) for h, w in zip(cells[0], body_widths)]
-    cells = [header, *cells[1:]]
+    """The cells with the row and column labels wrapped, and the column
+    widths and row heights in points.
+
+    A label in the first column wraps to the typical width of that column
+    (its median), one in the header row to the widest cell below it; both in
+    three lines at most.  The other cells are never broken.
+    """
+    labels = [row[0] for row in cells[1:]]
+    typical = float(np.median([_text_width(label, fontsize) for label in labels]))
+    cells = [cells[0]] + [[_wrap(row[0], typical, fontsize, most_lines=3), *row[1:]] for row in cells[1:]]
+    below = [max(_text_width(row[c], fontsize) for row in cells[1:]) for c in range(len(cells[0]))]
+    cells = [[_wrap(h, w, fontsize, most_lines=3) for h, w in zip(cells[0], below)], *cells[1:]]
     pad, line = _TABLE_PAD * fontsize, 1.4 * fontsize
-    widths = [max(_text_width(row[c], fontsize) for row in cells) + 2 * pad for c in range(len(header))]
+    widths = [max(_text_width(row[c], fontsize) for row in cells) + 2 * pad for c in range(len(cells[0]))]
     heights = [(max(text.count("\n") for text in row) + 1) * line + 1.2 * pad for row in cells]
     return cells, widths, heights
 

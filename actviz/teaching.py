@@ -253,5 +253,5 @@ def format_cell(value) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return "∞" if value == math.inf else f"{value:.3g}"
+        return "∞" if value == math.inf else f"{value + 0.0:.3g}"  # + 0.0: -0 prints as 0
     return str(value)

@@ -536,7 +536,7 @@ def _legend_below(fig, handles, labels):
     for columns in range(len(labels), 0, -1):
         rows = math.ceil(len(labels) / columns)
         needed = sum(max(widths[i:i + rows]) for i in range(0, len(labels), rows))
-        if needed <= 0.96 * fig.get_figwidth() * 72 or columns == 1:
+        if needed <= 0.96 * fig.get_figwidth() * 72:
             break
     return fig.legend(handles, labels, loc="outside lower center", ncols=columns, frameon=False)
 
@@ -562,7 +562,9 @@ def depth_figure(profiles, size=SIZES["16:9"], title=None) -> Figure:
     setting = _t("{init}, width {width}", init=init, width=first.width)
     if first.weight_scale != 1:
         setting += _t(", weights ×{scale:g}", scale=first.weight_scale)
-    setting += _t(": the weights multiply the gradient by ≈{gain} per layer", gain=f"{gain:.2g}")
+    if math.isfinite(gain):
+        two_digits = np.format_float_positional(gain, precision=2, unique=False, fractional=False, trim="-")
+        setting += _t(": the weights multiply the gradient by ≈{gain} per layer", gain=two_digits)
     ax.set_xlabel(_t("layer (1 = nearest the input)") + "\n"
                   + _wrap(setting, 0.9 * 72 * fig.get_figwidth(), mpl.rcParams["axes.labelsize"]))
     ax.set_ylabel(_t("gradient norm ‖∂L/∂z‖"))
@@ -703,6 +705,7 @@ def collapse_figure(act, result, layers, size=SIZES["16:9"], title=None) -> Figu
 # The table's font shrinks to fit the figure, but not below this share of the
 # theme's: smaller would not be read from the back of a lecture room.
 TABLE_FONT_FLOOR = 0.7
+_TABLE_PAD = 0.45  # ems either side of a cell's text
 _TABLE_HEADERS = {"max|f'|": "max|f′|", "f'(0)": "f′(0)", "cost": COST_HEADER}
 
 
@@ -710,12 +713,13 @@ def compare_figure(rows, size=SIZES["16:9"], title=None) -> Figure:
     """The property matrix as a table sized to its content and to `size`.
 
     One function per row, or one per column when that allows a font 15 %
-    larger or more (a few functions on a narrow figure).  Each column is as wide as its
-    widest cell; the headers wrap to that width.  The font is the theme's,
-    shrunk to fit `size` but never below TABLE_FONT_FLOOR of it: a table that
-    does not fit even then makes the figure larger than `size` (the caller
-    compares ``fig.get_size_inches()``).  The rows below the header stretch,
-    up to 1.8 times their height, to take up spare height.
+    larger or more (a few functions on a narrow figure).  Each column is as
+    wide as its widest cell (see :func:`_table_layout` for the labels).  The
+    font is the theme's, shrunk to fit `size` but never below
+    TABLE_FONT_FLOOR of it: a table that does not fit even then makes the
+    figure larger than `size` (the caller compares ``fig.get_size_inches()``).
+    The rows below the header stretch, up to 1.8 times their height, to take
+    up spare height.
     """
     base = mpl.rcParams["font.size"]
     columns = list(rows[0])
@@ -766,9 +770,6 @@ def compare_figure(rows, size=SIZES["16:9"], title=None) -> Figure:
             fig.text(*at(x, (edges_y[r] + edges_y[r + 1]) / 2), text, ha=ha, va="center", ma=ha,
                      fontsize=scale * base, color=ink, gid=f"cell-{r}-{c}")
     return fig
-
-
-_TABLE_PAD = 0.45  # ems either side of a cell's text
 
 
 def _table_layout(cells, fontsize):

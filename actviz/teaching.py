@@ -23,7 +23,7 @@ class DepthProfile:
 
     act: Activation
     norms: np.ndarray          # shape (seeds, layers)
-    weight_gains: np.ndarray   # shape (seeds, layers − 1): ‖δ_{l+1}·W_{l+1}ᵀ‖ / ‖δ_{l+1}‖, the weights' share
+    weight_gains: np.ndarray   # (seeds, layers − 1): ‖δ_{l+1}·W_{l+1}ᵀ‖ / ‖δ_{l+1}‖, the weights' share
     max_slope: float           # max |f'|: f' alone scales a gradient by at most this per layer
     init: str
     width: int
@@ -35,9 +35,9 @@ class DepthProfile:
 
     @property
     def weight_gain(self) -> float:
-        """The weights' factor per layer, geometric mean over layers and seeds."""
-        with np.errstate(divide="ignore"):
-            return float(np.exp(np.mean(np.log(self.weight_gains)))) if self.weight_gains.size else 1.0
+        """The weights' factor per layer, geometric mean over layers and seeds
+        (NaN for a single layer, where no gradient passes through weights)."""
+        return float(np.exp(np.mean(np.log(self.weight_gains)))) if self.weight_gains.size else math.nan
 
     @property
     def bound(self):
@@ -245,7 +245,8 @@ def format_interval(interval: Interval, digits: int = 3) -> str:
             return "∞" if value > 0 else "-∞"
         short = f"{value:.{digits}g}"
         return short if float(short) == value else f"≈{value:#.{digits}g}"
-    return f"{'[' if interval.lo_closed else '('}{end(interval.lo)}, {end(interval.hi)}{']' if interval.hi_closed else ')'}"
+    left, right = "[" if interval.lo_closed else "(", "]" if interval.hi_closed else ")"
+    return f"{left}{end(interval.lo)}, {end(interval.hi)}{right}"
 
 
 def format_cell(value) -> str:

@@ -174,6 +174,15 @@ def test_every_text_is_inside_the_figure_and_clear_of_the_others(name, look):
         assert text_problems(fig) == []
 
 
+@pytest.mark.skipif(not _cjk_font_installed(), reason="no CJK font installed")
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_word_of_a_figure_is_translated(name):
+    with plotting.theme(lang="zh"):
+        fig = FIGURES[name](plotting.SIZES["16:9"])
+        words = {w for t in visible_texts(fig) for w in re.findall(r"[A-Za-z_]{3,}", t.get_text())}
+    assert words <= {*REGISTRY, "max", "Xavier", "mathdefault", "approximate"}
+
+
 def test_the_suptitle_keeps_clear_of_the_panel_titles():
     with plotting.theme():
         fig = FIGURES["zigzag"](plotting.SIZES["16:9"])

@@ -420,19 +420,22 @@ def depth(names, params, preset, layers, width, seeds, init, weight_scale, **out
 
 @cli.command()
 @click.argument("names", nargs=-1, type=ActivationName())
+@param_option
+@preset_option
 @click.option("--steps", type=click.IntRange(1, 10000), default=80, show_default=True)
 @click.option("--lr", type=Number(finite=True, low=1e-6, high=10), default=0.5, show_default=True, help="Learning rate.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @output_options
-def zigzag(names, steps, lr, seed, **output):
+def zigzag(names, params, preset, steps, lr, seed, **output):
     """Why zero-centred outputs matter: SGD paths fed by sigmoid vs tanh.
 
     \b
-    Example:
+    Examples:
       actviz zigzag sigmoid tanh -o zigzag.svg
+      actviz zigzag softplus elu -p alpha=0.5        # softplus > 0 zig-zags, elu does not
     """
     from . import plotting, teaching
-    acts = [get(n) for n in (names or ("sigmoid", "tanh"))]
+    acts = _activations(names or ("sigmoid", "tanh"), params, preset)
     results = [teaching.zigzag(a, steps=steps, lr=lr, seed=seed) for a in acts]
     _draw(lambda size, title: plotting.zigzag_figure(results, size, title), "zigzag", **output)
 
@@ -480,34 +483,45 @@ def collapse(name, params, preset, layers, width, seed, **output):
 
 @cli.command()
 @click.argument("names", nargs=-1, required=True, type=ActivationName())
+@param_option
 @preset_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--no-cost", is_flag=True, help="Skip timing each function.")
+@click.option("--cost", is_flag=True,
+              help="Add f's time per element, relative to the cheapest listed, measured on this machine "
+                   "(it differs from run to run).")
 @output_options
-def compare(names, preset, as_json, no_cost, **output):
+def compare(names, params, preset, as_json, cost, **output):
     """A matrix of properties; with -o, drawn as a table figure.
 
-    The cost column is f's time per element relative to the cheapest one
-    listed, measured with numpy on this machine.
+    Without --cost nothing is timed, so the same command gives the same
+    table and the same figure, byte for byte.
 
     \b
     Examples:
       actviz compare sigmoid tanh relu gelu
       actviz compare sigmoid tanh relu gelu -o properties.svg
+      actviz compare relu leaky_relu -p negative_slope=0.01,0.2 --cost
     """
     from . import teaching
-    rows = teaching.properties([get(n, preset) for n in dict.fromkeys(names)], measure_cost=not no_cost)
+    rows = teaching.properties(_activations(names, params, preset), measure_cost=cost)
     if output["output"]:
         from . import plotting
-        _draw(lambda size, title: plotting.compare_figure(rows, size, title), "compare", **output)
+
+        def build(size, title):
+            fig = plotting.compare_figure(rows, size, title)
+            width, height = fig.get_size_inches()
+            if not np.allclose((width, height), size):
+                click.echo(f"note: the table does not fit {size[0]:g}×{size[1]:g} in at a readable size; "
+                           f"drawn at {width:.3g}×{height:.3g} in", err=True)
+            return fig
+        _draw(build, "compare", **output)
     elif as_json:
         click.echo(json.dumps(_finite_json(rows), indent=2, ensure_ascii=False))
     else:
-        header = [k if k != "cost" else "cost (this machine)" for k in rows[0]]
+        header = [k if k != "cost" else teaching.COST_HEADER for k in rows[0]]
         cells = [header] + [[teaching.format_cell(v) for v in row.values()] for row in rows]
         widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
         click.echo("\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells))
-
 
 
 @cli.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -24,7 +25,7 @@ from matplotlib.text import Annotation
 
 from . import analysis
 from .functions import Activation, ActvizError, format_value, get
-from .teaching import format_cell
+from .teaching import COST_HEADER, format_cell
 
 STYLES = Path(__file__).with_name("styles")
 THEMES = tuple(sorted(p.stem for p in STYLES.glob("*.mplstyle")))
@@ -86,23 +87,44 @@ _ZH = {
     "f′ (dashed)": "导数 f′（虚线）",
     "layer (1 = nearest the input)": "层（1 = 最靠近输入）",
     "gradient norm ‖∂L/∂z‖": "梯度范数 ‖∂L/∂z‖",
-    "{init} initialisation, width {width}": "{init} 初始化，宽度 {width}",
     ", weights ×{scale:g}": "，权重 ×{scale:g}",
-    "max|f′|ⁿ: all that f′ can pass on through n layers": "max|f′|ⁿ：导数经过 n 层最多能传递的比例",
     "Gradient through depth: each layer multiplies by f′": "梯度随深度消失：每一层都乘以 f′",
+    "{name}  (max|f′| = {slope})": "{name}（max|f′| = {slope}）",
+    "He initialisation": "He 初始化",
+    "Xavier initialisation": "Xavier 初始化",
+    "{init}, width {width}": "{init}，宽度 {width}",
+    ": the weights multiply the gradient by ≈{gain} per layer": "：权重每层把梯度乘以 ≈{gain}",
+    "bound: max|f′| × the weights' factor, layer by layer": "上界：逐层累乘 max|f′| × 权重的倍数",
     "optimum w*": "最优点 w*",
     "start": "起点",
-    "a = {name}(u): {share:.0%} of steps\nmove w₁ and w₂ the same way":
-        "a = {name}(u)：{share:.0%} 的更新\n让 w₁ 与 w₂ 同向移动",
+    "a = {name}(u)\n{share:.0%} of steps move w₁ and w₂ the same way":
+        "a = {name}(u)\n{share:.0%} 的更新 让 w₁ 与 w₂ 同向移动",
     "Zero-centring: all-positive inputs force a zig-zag": "非零中心：输入全为正时梯度下降呈锯齿形",
-    "{share:.1%}\nexactly 0": "{share:.1%}\n恰好为 0",
-    "{name}\nmean {mean:+.3f}\nf′ = 0 for {dead:.1%}": "{name}\n均值 {mean:+.3f}\nf′ = 0 占 {dead:.1%}",
+    "{name}\nmean {mean:+.3f}\nf(x) = 0 for {zeros:.1%}\nf′ = 0 for {dead:.1%}":
+        "{name}\n均值 {mean:+.3f}\nf(x) = 0 占 {zeros:.1%}\nf′ = 0 占 {dead:.1%}",
     "Outputs for x ~ N(0, 1): mean, sparsity and dead gradients": "x ~ N(0, 1) 时的输出：均值、稀疏性与死梯度",
+    "density": "概率密度",
+    "density of f(x) ≠ 0": "f(x) ≠ 0 的概率密度",
+    "mean": "均值",
+    "P(f(x) = 0), right axis": "P(f(x) = 0)，右侧坐标轴",
     "identity: a straight line": "恒等函数：一条直线",
     "input x": "输入 x",
     "network output": "网络输出",
     "The same {layers}-layer network without and with an activation": "同一个 {layers} 层网络：无激活函数与有激活函数",
     "Properties of activation functions": "激活函数的性质",
+    "name": "函数",
+    "range": "值域",
+    "bounded": "有界",
+    "monotonic": "单调",
+    "smooth": "光滑性",
+    "zero-centred": "零中心",
+    "saturates": "饱和侧",
+    "cost (× cheapest), measured on this machine": "耗时 (× 最快者)， 本机实测",
+    "yes": "是",
+    "no": "否",
+    "left": "左侧",
+    "right": "右侧",
+    "left & right": "两侧",
 }
 _LANGUAGE: ContextVar[str] = ContextVar("actviz_language", default="en")
 _SHADE: ContextVar[dict] = ContextVar("actviz_shade", default=SHADE)
@@ -614,47 +636,107 @@ def save(fig: Figure, path: str | os.PathLike, *, dpi: float | None = None,
 # Teaching figures: each draws one result of actviz.teaching
 # ---------------------------------------------------------------------------
 
-def _new_figure(size, panels=1):
+def _new_figure(size, panels=1, rows=1):
+    """A figure of `panels` axes in `rows` rows, with room between the title and the panels' own titles."""
     fig = Figure(figsize=size, layout="constrained")
-    return fig, fig.subplots(1, panels, squeeze=False).ravel()
+    fig.get_layout_engine().set(h_pad=0.08)
+    return fig, fig.subplots(rows, math.ceil(panels / rows), squeeze=False).ravel()
+
+
+def _text_width(text: str, fontsize) -> float:
+    """The width in points of the widest line of `text` in the theme's font."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+    prop = FontProperties(size=fontsize)
+    return max(text_to_path.get_text_width_height_descent(line, prop, ismath=False)[0] for line in text.split("\n"))
+
+
+def _wrap(text: str, width: float, fontsize, *, most_lines: int | None = None) -> str:
+    """`text` broken at spaces, after hyphens and before a function's
+    arguments into lines at most `width` points wide (a word wider than that
+    gets a line of its own); wider, if need be, to keep to `most_lines`."""
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in re.findall(r"\S+?(?:-|(?<=\w)\(|\s+|$)", paragraph):
+            if line and _text_width((line + token).rstrip(), fontsize) > width:
+                lines.append(line.rstrip())
+                line = token
+            else:
+                line += token
+        lines.append(line.rstrip())
+    if most_lines and len(lines) > most_lines:
+        return _wrap(text, 1.1 * width, fontsize, most_lines=most_lines)
+    return "\n".join(lines)
+
+
+def _suptitle(fig, text):
+    """The figure's title, wrapped to the figure's width."""
+    size = mpl.rcParams["figure.titlesize"]
+    return fig.suptitle(_wrap(text, 0.94 * fig.get_figwidth() * 72, size))
+
+
+def _legend_below(fig, handles, labels):
+    """One legend below the axes, in as many columns as the figure's width holds."""
+    fontsize = mpl.rcParams["legend.fontsize"]
+    em = _text_width("M", fontsize)
+    widths = [_text_width(label, fontsize) + 3.5 * em for label in labels]
+    for columns in range(len(labels), 0, -1):
+        rows = math.ceil(len(labels) / columns)
+        needed = sum(max(widths[i:i + rows]) for i in range(0, len(labels), rows))
+        if needed <= 0.96 * fig.get_figwidth() * 72:
+            break
+    return fig.legend(handles, labels, loc="outside lower center", ncols=columns, frameon=False)
 
 
 def depth_figure(profiles, size=SIZES["16:9"], title=None) -> Figure:
     """Gradient norm at each layer, log scale: median line, min–max band,
-    and the thin line max|f'|ⁿ that f' alone can contribute over n layers."""
+    and, for functions whose |f'| never exceeds 1, the bound that f' and the
+    weights together put on the median (:attr:`DepthProfile.bound`)."""
     fig, (ax,) = _new_figure(size)
     for profile, props in zip(profiles, _cycle(len(profiles))):
         colour = props.get("color")
         layers = np.arange(1, profile.norms.shape[1] + 1)
-        median = profile.median
         ax.fill_between(layers, profile.norms.min(axis=0), profile.norms.max(axis=0), color=colour,
                         alpha=0.18, lw=0)
-        ax.plot(layers, median, color=colour, label=f"{profile.act.label}  (max|f′| = {profile.max_slope:.3g})",
-                marker="o", ms=3.5, gid=f"{profile.act.name}-depth")
+        ax.plot(layers, profile.median, color=colour, marker="o", ms=3.5, gid=f"{profile.act.name}-depth",
+                label=_t("{name}  (max|f′| = {slope})", name=profile.act.label, slope=f"{profile.max_slope:.3g}"))
         if profile.max_slope < 1:
-            bound = median[-1] * profile.max_slope ** (layers[-1] - layers)
-            ax.plot(layers, bound, color=colour, lw=1.0, ls=(0, (2, 2)), gid=f"{profile.act.name}-bound")
+            ax.plot(layers, profile.bound, color=colour, lw=1.0, ls=(0, (2, 2)), gid=f"{profile.act.name}-bound")
     ax.set_yscale("log")
     first = profiles[0]
-    setting = _t("{init} initialisation, width {width}", init=first.init, width=first.width)
+    init = {"he": _t("He initialisation"), "xavier": _t("Xavier initialisation")}[first.init]
+    gain = math.exp(np.mean([math.log(p.weight_gain) for p in profiles]))
+    setting = _t("{init}, width {width}", init=init, width=first.width)
     if first.weight_scale != 1:
         setting += _t(", weights ×{scale:g}", scale=first.weight_scale)
-    ax.set_xlabel(_t("layer (1 = nearest the input)") + "   ·   " + setting)
+    if math.isfinite(gain):
+        two_digits = np.format_float_positional(gain, precision=2, unique=False, fractional=False, trim="-")
+        setting += _t(": the weights multiply the gradient by ≈{gain} per layer", gain=two_digits)
+    ax.set_xlabel(_t("layer (1 = nearest the input)") + "\n"
+                  + _wrap(setting, 0.9 * 72 * fig.get_figwidth(), mpl.rcParams["axes.labelsize"]))
     ax.set_ylabel(_t("gradient norm ‖∂L/∂z‖"))
     ax.invert_xaxis()
     handles, labels = ax.get_legend_handles_labels()
     if any(p.max_slope < 1 for p in profiles):
         from matplotlib.lines import Line2D
         handles.append(Line2D([], [], color="0.45", lw=1.0, ls=(0, (2, 2))))
-        labels.append(_t("max|f′|ⁿ: all that f′ can pass on through n layers"))
-    fig.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False)
-    fig.suptitle(title or _t("Gradient through depth: each layer multiplies by f′"))
+        labels.append(_t("bound: max|f′| × the weights' factor, layer by layer"))
+    _legend_below(fig, handles, labels)
+    _suptitle(fig, title or _t("Gradient through depth: each layer multiplies by f′"))
     return fig
 
 
 def zigzag_figure(results, size=SIZES["16:9"], title=None) -> Figure:
-    """The SGD path on the loss contours, one panel per activation."""
-    fig, axes = _new_figure(size, len(results))
+    """The SGD path on the loss contours, one square panel per activation,
+    in as many columns as make the panels largest."""
+    columns = max(range(1, len(results) + 1),
+                  key=lambda c: (min(size[0] / c, size[1] / math.ceil(len(results) / c)), c))
+    rows = math.ceil(len(results) / columns)
+    fig, axes = _new_figure(size, rows * columns, rows=rows)
+    for ax in axes[len(results):]:
+        ax.set_visible(False)
+    ink = mpl.rcParams["text.color"]
     for ax, result, props in zip(axes, results, _cycle(len(results))):
         colour = props.get("color")
         centre = result.optimum
@@ -666,27 +748,50 @@ def zigzag_figure(results, size=SIZES["16:9"], title=None) -> Figure:
         ax.contour(g1, g2, loss, levels=12, colors="0.75", linewidths=0.8)
         path = result.path
         ax.plot(path[:, 0], path[:, 1], "-o", color=colour, ms=3, lw=1.6, gid=f"{result.act.name}-path")
-        ax.plot(*centre, "*", color="0.15", ms=14, label=_t("optimum w*"))
-        ax.plot(*path[0], "s", color="0.15", ms=7, label=_t("start"))
+        ax.plot(*centre, "*", color=ink, ms=14, label=_t("optimum w*"))
+        ax.plot(*path[0], "s", color=ink, ms=7, label=_t("start"))
         ax.set_aspect("equal")
         ax.set_xlim(centre[0] - span, centre[0] + span)
         ax.set_ylim(centre[1] - span, centre[1] + span)
         ax.set_xlabel("w₁")
         ax.set_ylabel("w₂")
-        ax.set_title(_t("a = {name}(u): {share:.0%} of steps\nmove w₁ and w₂ the same way",
+        ax.set_title(_t("a = {name}(u)\n{share:.0%} of steps move w₁ and w₂ the same way",
                         name=result.act.label, share=result.same_sign_share), fontsize="small")
-    _figure_legend(fig, axes[:1])
-    fig.suptitle(title or _t("Zero-centring: all-positive inputs force a zig-zag"))
+    _legend_below(fig, *axes[0].get_legend_handles_labels())
+    _suptitle(fig, title or _t("Zero-centring: all-positive inputs force a zig-zag"))
+    _wrap_titles(fig, axes[:len(results)])
     return fig
 
 
+def _wrap_titles(fig, axes):
+    """Wrap each panel's title to the width its axes has once laid out
+    (a square panel is narrower than its slot, so its title would spill over)."""
+    fig.draw_without_rendering()
+    for ax in axes:
+        title = ax.title
+        width = ax.get_window_extent().width * 72 / fig.dpi
+        title.set_text(_wrap(title.get_text(), width, title.get_fontsize()))
+
+
 def sparsity_figure(results, size=SIZES["16:9"], title=None) -> Figure:
-    """Histogram of f(x), x ~ N(0, 1), with the mean and the exact zeros."""
-    cols = min(len(results), 4)
+    """f(x) for x ~ N(0, 1): the density of its non-zero values (left axis)
+    and, where f(x) = 0 exactly with positive probability, that probability
+    as a spike on an axis of its own (right, 0–100 %): a point mass has no
+    density, and drawn on the density's axis its height would mean nothing.
+    The bars' area is the probability of the non-zero values they cover (all
+    but the 0.1 % at each far end), so bars and spike add up to 99.8 %."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+    wide = size[0] >= 1.5 * size[1]
+    cols = min(len(results), 4 if wide else 2 if len(results) <= 4 else 3)
     rows = math.ceil(len(results) / cols)
-    fig = Figure(figsize=size, layout="constrained")
-    axes = fig.subplots(rows, cols, squeeze=False).ravel()
-    for ax, result, props in zip(axes, results, _cycle(len(results))):
+    fig, axes = _new_figure(size, rows * cols, rows=rows)
+    ink, paper = mpl.rcParams["text.color"], mpl.rcParams["axes.facecolor"]
+    bar_style = {"alpha": 0.45}
+    mean_style = {"color": ink, "lw": 1.2, "ls": (0, (4, 2))}
+    spike_style = {"color": ink, "lw": 2.5}
+    for i, (ax, result, props) in enumerate(zip(axes, results, _cycle(len(results)))):
         colour = props.get("color")
         y = result.outputs
         nonzero = y[y != 0]
@@ -694,20 +799,40 @@ def sparsity_figure(results, size=SIZES["16:9"], title=None) -> Figure:
         lo, hi = min(lo, 0.0), max(hi, 0.0)
         bins = np.linspace(lo, hi + 1e-12, 60)
         weights = np.full(len(nonzero), 1.0 / (len(y) * (bins[1] - bins[0])))
-        ax.hist(nonzero, bins=bins, weights=weights, color=colour, alpha=0.75)
-        if result.zero_share:
-            top = ax.get_ylim()[1]
-            ax.vlines(0, 0, top * 0.75, color=colour, lw=4, gid=f"{result.act.name}-zeros")
-            ax.annotate(_t("{share:.1%}\nexactly 0", share=result.zero_share), (0, top * 0.75), xytext=(6, 0),
-                        textcoords="offset points", va="top", fontsize="small", color=colour)
-        ax.axvline(result.mean, color="0.2", lw=1.2, ls=(0, (4, 2)))
-        ax.set_title(_t("{name}\nmean {mean:+.3f}\nf′ = 0 for {dead:.1%}", name=result.act.label,
-                        mean=result.mean, dead=result.dead_share),
+        ax.hist(nonzero, bins=bins, weights=weights, color=colour, **bar_style, gid=f"{result.act.name}-density")
+        ax.hist(nonzero, bins=bins, weights=weights, histtype="step", color=colour, lw=1.0)
+        ax.axvline(result.mean, **mean_style, gid=f"{result.act.name}-mean")
+        left, right = lo - 0.04 * (hi - lo), hi + 0.04 * (hi - lo)
+        ax.set_xlim(left, right)
+        ax.set_title(_t("{name}\nmean {mean:+.3f}\nf(x) = 0 for {zeros:.1%}\nf′ = 0 for {dead:.1%}",
+                        name=result.act.label, mean=result.mean, zeros=result.zero_share, dead=result.dead_share),
                      fontsize="small")
         ax.set_yticks([])
+        ax.xaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
+        ax.tick_params(labelsize="small")
+        if i % cols == 0:
+            ax.set_ylabel(_t("density"), fontsize="small")
+        if result.zero_share:
+            mass = ax.twinx()
+            mass.vlines(0, 0, result.zero_share, **spike_style, zorder=4, gid=f"{result.act.name}-zeros")
+            mass.plot([0], [result.zero_share], "o", color=ink, mec=paper, ms=7, zorder=5)
+            mass.hlines(result.zero_share, 0, right, color=ink, lw=0.8, ls=(0, (1, 2)),
+                        zorder=3)  # leads the eye from the spike to its scale
+            mass.set_ylim(0, 1.0)
+            mass.set_yticks([0, 0.5, 1])
+            mass.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            mass.tick_params(labelsize="small")
+            mass.spines["right"].set_visible(True)
+            mass.grid(False)
     for ax in axes[len(results):]:
         ax.set_visible(False)
-    fig.suptitle(title or _t("Outputs for x ~ N(0, 1): mean, sparsity and dead gradients"))
+    handles = [Patch(color="0.5", **bar_style), Line2D([], [], **mean_style)]
+    labels = [_t("density of f(x) ≠ 0"), _t("mean")]
+    if any(r.zero_share for r in results):
+        handles.append(Line2D([], [], **spike_style, marker="o", mec=paper))
+        labels.append(_t("P(f(x) = 0), right axis"))
+    _legend_below(fig, handles, labels)
+    _suptitle(fig, title or _t("Outputs for x ~ N(0, 1): mean, sparsity and dead gradients"))
     return fig
 
 
@@ -720,23 +845,105 @@ def collapse_figure(act, result, layers, size=SIZES["16:9"], title=None) -> Figu
     ax.plot(result.x, result.nonlinear, color=colour, label=f"{act.label}", gid=f"{act.name}-net")
     ax.set_xlabel(_t("input x"))
     ax.set_ylabel(_t("network output"))
-    _figure_legend(fig, (ax,))
-    fig.suptitle(title or _t("The same {layers}-layer network without and with an activation", layers=layers))
+    _legend_below(fig, *ax.get_legend_handles_labels())
+    _suptitle(fig, title or _t("The same {layers}-layer network without and with an activation", layers=layers))
     return fig
+
+
+# The table's font shrinks to fit the figure, but not below this share of the
+# theme's: smaller would not be read from the back of a lecture room.
+TABLE_FONT_FLOOR = 0.7
+_TABLE_PAD = 0.45  # ems either side of a cell's text
+_TABLE_HEADERS = {"max|f'|": "max|f′|", "f'(0)": "f′(0)", "cost": COST_HEADER}
 
 
 def compare_figure(rows, size=SIZES["16:9"], title=None) -> Figure:
-    """The property matrix as a table figure."""
-    fig, (ax,) = _new_figure(size)
-    ax.axis("off")
+    """The property matrix as a table sized to its content and to `size`.
+
+    One function per row, or one per column when that allows a font 15 %
+    larger or more (a few functions on a narrow figure).  Each column is as
+    wide as its widest cell (see :func:`_table_layout` for the labels).  The
+    font is the theme's, shrunk to fit `size` but never below
+    TABLE_FONT_FLOOR of it: a table that does not fit even then makes the
+    figure larger than `size` (the caller compares ``fig.get_size_inches()``).
+    The rows below the header stretch, up to 1.8 times their height, to take
+    up spare height.
+    """
+    base = mpl.rcParams["font.size"]
     columns = list(rows[0])
-    cells = [[format_cell(row[c]) for c in columns] for row in rows]
-    headers = [c if c != "cost" else "cost ×\n(this machine)" for c in columns]
-    table = ax.table(cellText=cells, colLabels=headers, loc="center", cellLoc="center")
-    table.auto_set_font_size(False)
-    table.set_fontsize(mpl.rcParams["font.size"] * 0.85)
-    table.auto_set_column_width(list(range(len(columns))))
-    table.scale(1.1, 2.0)
-    fig.suptitle(title or _t("Properties of activation functions"))
+    cells = [[_t(_TABLE_HEADERS.get(c, c)) for c in columns]]
+    cells += [[_word(format_cell(row[c])) for c in columns] for row in rows]
+    margin = 0.8 * base
+    fig_w, fig_h = (72 * v for v in size)
+    title = _wrap(title or _t("Properties of activation functions"), fig_w - 2 * margin,
+                  mpl.rcParams["figure.titlesize"])
+    top = margin + (title.count("\n") + 1) * 1.3 * _points(mpl.rcParams["figure.titlesize"]) + margin
+
+    def fit(layout):
+        return min(1.0, (fig_w - 2 * margin) / sum(layout[1]), (fig_h - top - margin) / sum(layout[2]))
+
+    by_row, by_column = _table_layout(cells, base), _table_layout([list(c) for c in zip(*cells)], base)
+    cells, widths, heights = by_column if fit(by_column) > 1.15 * fit(by_row) else by_row
+    scale = fit((cells, widths, heights))
+    if scale < TABLE_FONT_FLOOR:
+        scale = TABLE_FONT_FLOOR
+        fig_w = max(fig_w, scale * sum(widths) + 2 * margin)
+        fig_h = max(fig_h, top + scale * sum(heights) + margin)
+    spare = fig_h - top - margin - scale * sum(heights)
+    stretch = min(1.8, 1 + spare / (scale * sum(heights[1:])))
+    widths = [scale * w for w in widths]
+    heights = [scale * heights[0]] + [scale * stretch * h for h in heights[1:]]
+
+    fig = Figure(figsize=(fig_w / 72, fig_h / 72))
+    fig.suptitle(title, y=1 - margin / fig_h, va="top")
+    edges_x = (fig_w - sum(widths)) / 2 + np.concatenate([[0], np.cumsum(widths)])
+    edges_y = top + (fig_h - top - margin - sum(heights)) / 2 + np.concatenate([[0], np.cumsum(heights)])
+
+    def at(x, y):
+        return x / fig_w, 1 - y / fig_h
+
+    ink, rule = mpl.rcParams["text.color"], mpl.rcParams["axes.edgecolor"]
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+    for r in range(2, len(heights), 2):  # every other row shaded, to guide the eye along it
+        fig.add_artist(Rectangle(at(edges_x[0], edges_y[r + 1]), sum(widths) / fig_w, heights[r] / fig_h,
+                                 transform=fig.transFigure, facecolor=mpl.colors.to_rgba(ink, 0.07), lw=0,
+                                 zorder=0, gid="table-band"))
+    for y, lw in ((edges_y[0], 1.4), (edges_y[1], 0.9), (edges_y[-1], 1.4)):
+        fig.add_artist(Line2D(*zip(at(edges_x[0], y), at(edges_x[-1], y)), color=rule, lw=lw, gid="table-rule"))
+    pad = scale * _TABLE_PAD * base
+    for r, row in enumerate(cells):
+        for c, text in enumerate(row):
+            x, ha = (edges_x[c] + pad, "left") if c == 0 else ((edges_x[c] + edges_x[c + 1]) / 2, "center")
+            fig.text(*at(x, (edges_y[r] + edges_y[r + 1]) / 2), text, ha=ha, va="center", ma=ha,
+                     fontsize=scale * base, color=ink, gid=f"cell-{r}-{c}")
     return fig
 
+
+def _table_layout(cells, fontsize):
+    """The cells with the row and column labels wrapped, and the column
+    widths and row heights in points.
+
+    A label in the first column wraps to the typical width of that column
+    (its median), one in the header row to the widest cell below it; both in
+    three lines at most.  The other cells are never broken.
+    """
+    labels = [row[0] for row in cells[1:]]
+    typical = float(np.median([_text_width(label, fontsize) for label in labels]))
+    cells = [cells[0]] + [[_wrap(row[0], typical, fontsize, most_lines=3), *row[1:]] for row in cells[1:]]
+    below = [max(_text_width(row[c], fontsize) for row in cells[1:]) for c in range(len(cells[0]))]
+    cells = [[_wrap(h, w, fontsize, most_lines=3) for h, w in zip(cells[0], below)], *cells[1:]]
+    pad, line = _TABLE_PAD * fontsize, 1.4 * fontsize
+    widths = [max(_text_width(row[c], fontsize) for row in cells) + 2 * pad for c in range(len(cells[0]))]
+    heights = [(max(text.count("\n") for text in row) + 1) * line + 1.2 * pad for row in cells]
+    return cells, widths, heights
+
+
+def _word(text: str) -> str:
+    """A table word ('yes', 'left') in the current language."""
+    return _ZH.get(text, text) if _LANGUAGE.get() == "zh" else text
+
+
+def _points(fontsize) -> float:
+    from matplotlib.font_manager import FontProperties
+    return FontProperties(size=fontsize).get_size_in_points()

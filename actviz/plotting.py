@@ -119,6 +119,7 @@ _ZH = {
     "smooth": "光滑性",
     "zero-centred": "零中心",
     "saturates": "饱和侧",
+    "dead": "死区",
     "cost (× cheapest), measured on this machine": "耗时 (× 最快者)， 本机实测",
     "yes": "是",
     "no": "否",

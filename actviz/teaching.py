@@ -202,6 +202,10 @@ COST_HEADER = "cost (× cheapest), measured on this machine"
 def properties(acts, threshold: float = analysis.DEFAULT_THRESHOLD, *, measure_cost: bool = False):
     """The property matrix of `actviz compare`: one dict per function.
 
+    "saturates" and "dead" are the analysis layer's regions, the same that
+    `plot` shades and `info` lists: the sides where f levels off, and the
+    intervals where f' is identically 0.
+
     With `measure_cost`, a "cost" column holds f's time per element relative
     to the cheapest function listed; it changes from run to run and machine
     to machine, so it is only there when asked for.
@@ -210,10 +214,13 @@ def properties(acts, threshold: float = analysis.DEFAULT_THRESHOLD, *, measure_c
     reference_cost = min(costs.values()) if costs else None
     rows = []
     for act in acts:
-        low, high = act.dlimits
-        sides = [side for side, limit in (("left", low), ("right", high)) if limit == 0]
-        lo, hi = act.xlim
-        peak = analysis.max_abs_derivative(act, min(lo, -50.0), max(hi, 50.0), num=20001)
+        found = analysis.regions(act, threshold)
+        saturated = [r for r in found if not r.dead]
+        sides = [side for side, reaches in (("left", lambda r: r.lo == -math.inf),
+                                            ("right", lambda r: r.hi == math.inf))
+                 if any(reaches(r) for r in saturated)]
+        dead = [f"({analysis.format_number(r.lo, 3)}, {analysis.format_number(r.hi, 3)})" for r in found if r.dead]
+        peak = analysis.max_abs_derivative(act)
         row = {
             "name": act.label,
             "range": format_interval(act.output_range),
@@ -222,6 +229,7 @@ def properties(acts, threshold: float = analysis.DEFAULT_THRESHOLD, *, measure_c
             "smooth": act.continuity,
             "zero-centred": act.zero_centred,
             "saturates": " & ".join(sides) if sides else "no",
+            "dead": ", ".join(dead) if dead else "no",
             "max|f'|": peak.value,
             "f'(0)": float(act.df(0.0)),
         }

@@ -1,8 +1,8 @@
 r"""The registry of activation functions: one entry per function.
 
 Each entry (a :class:`Spec`) holds the function ``f``, its analytic
-derivatives ``df`` and ``d2f``, the parameters with their defaults (PyTorch's, where
-PyTorch has the function), the formulas in mathtext and in plain text, the
+derivatives ``df`` and ``d2f``, the parameters with their defaults (PyTorch's,
+where PyTorch has the function), the formulas in mathtext and in plain text, the
 PyTorch equivalent, and the facts a plot or a table needs: output range,
 limits at ±∞, kinks and jumps, monotonicity, continuity class, symmetry and a
 default plotting range.  Everything else in actviz is derived from this table.
@@ -636,8 +636,8 @@ def squareplus_grad(x, b):
 def squareplus_grad2(x, b):
     r"""b/(2h³), h = √(x² + b), formed as s²/(2h) with s = √b/h ≤ 1.
 
-    h³ overflows for |x| > 5e102 where b/(2h³) is still a subnormal number;
-    the product s·s/h rounds into the subnormal range only at its last step.
+    h³ overflows for |x| > 5.6e102, where b/(2h³) is still representable;
+    s·s/h rounds into the subnormal range only at its last step.
     """
     h = np.hypot(x, math.sqrt(b))
     s = math.sqrt(b) / h
@@ -1121,7 +1121,7 @@ class Spec:
     output_range: Meta
     limits: Meta                 # (f(−∞), f(+∞)); NaN where there is no limit
     dlimits: Meta                # (f'(−∞), f'(+∞))
-    d2limits: Meta = field(default=None, kw_only=True)  # (f''(−∞), f''(+∞)); see Activation.d2limits
+    d2limits: Meta = field(default=None, kw_only=True)  # (f''(−∞), f''(+∞)), if f' is unbounded
     params: tuple[Parameter, ...] = ()
     aliases: tuple[str, ...] = ()
     torch: str | None = None
@@ -1563,9 +1563,9 @@ def _resolve(value, params):
 class Activation:
     """A registered function bound to parameter values.
 
-    ``f`` and ``df`` accept anything numpy can turn into a float64 array and
-    return a float64 array of the same shape (a numpy scalar for a scalar).
-    NaN gives NaN and ±inf gives the limit at ±∞.
+    ``f``, ``df`` and ``d2f`` accept anything numpy can turn into a float64
+    array and return a float64 array of the same shape (a numpy scalar for a
+    scalar).  NaN gives NaN and ±inf gives the limit at ±∞.
     """
 
     spec: Spec

@@ -329,21 +329,30 @@ def gelu_grad(x, approximate):
 
 def gelu_grad2(x, approximate):
     r"""Exact: φ(x)·(2 − x²).  Tanh form, v = 2u:
-    σ'(v)·(2v' + x·v'' − x·v'²·tanh(v/2)).
+    σ'(v)·B, B = 2v' + x·v'' − x·v'²·tanh(v/2).
 
     Exact form: 2 − x² is formed by :func:`_two_minus_square`, so the root
     at x = ±√2 (where GELU' peaks) is the correctly rounded √2.  x is capped
     at ±40, where φ underflows, so x² cannot overflow.
 
-    Tanh form: σ''(v) = −σ'(v)·tanh(v/2) (see :func:`sigmoid_grad2`); the
-    capped x is used in the bracket, whose factor σ'(v) is 0 beyond the cap.
+    Tanh form: σ''(v) = −σ'(v)·tanh(v/2) (see :func:`sigmoid_grad2`).
+    σ'(v) = s², s = sech(v/2)/2 = h/(1 + h²), h = e^{−|v|/2}, and σ'(v)·B is
+    formed as (s·B)·s: for x in [−21.9, −21.2] σ'(v) alone is subnormal, and
+    B ≈ 2·10⁵ would magnify its rounding a hundredfold beyond the condition
+    number.  The capped x is used in B, whose factor σ'(v) is 0 beyond the
+    cap.  Near |x| = 2, where f''' ≈ 0 (so f'' is well conditioned), up to
+    10 ulps remain: σ'(v) magnifies the rounding of v by |v·tanh(v/2)| ≈ 3.7,
+    and only v carried in double-double would remove that.
     """
     if approximate == "tanh":
         xc = np.clip(x, -1e4, 1e4)
         v = _gelu_tanh_arg(x)
         dv = _gelu_tanh_arg_slope(x)
         d2v = 12.0 * _SQRT_2_OVER_PI * _GELU_CUBIC * xc
-        return sigmoid_grad(v) * (2.0 * dv + xc * d2v - xc * dv * dv * np.tanh(0.5 * v))
+        bracket = 2.0 * dv + xc * d2v - xc * dv * dv * np.tanh(0.5 * v)
+        h = np.exp(-0.5 * np.abs(v))
+        s = h / (1.0 + h * h)
+        return s * bracket * s
     return _normal_pdf(x) * _two_minus_square(np.clip(x, -40.0, 40.0))
 
 

@@ -1,8 +1,8 @@
 r"""The registry of activation functions: one entry per function.
 
 Each entry (a :class:`Spec`) holds the function ``f``, its analytic
-derivatives ``df`` and ``d2f``, the parameters with their defaults (PyTorch's, where
-PyTorch has the function), the formulas in mathtext and in plain text, the
+derivatives ``df`` and ``d2f``, the parameters with their defaults (PyTorch's,
+where PyTorch has the function), the formulas in mathtext and in plain text, the
 PyTorch equivalent, and the facts a plot or a table needs: output range,
 limits at ±∞, kinks and jumps, monotonicity, continuity class, symmetry and a
 default plotting range.  Everything else in actviz is derived from this table.
@@ -330,21 +330,30 @@ def gelu_grad(x, approximate):
 
 def gelu_grad2(x, approximate):
     r"""Exact: φ(x)·(2 − x²).  Tanh form, v = 2u:
-    σ'(v)·(2v' + x·v'' − x·v'²·tanh(v/2)).
+    σ'(v)·B, B = 2v' + x·v'' − x·v'²·tanh(v/2).
 
     Exact form: 2 − x² is formed by :func:`_two_minus_square`, so the root
     at x = ±√2 (where GELU' peaks) is the correctly rounded √2.  x is capped
     at ±40, where φ underflows, so x² cannot overflow.
 
-    Tanh form: σ''(v) = −σ'(v)·tanh(v/2) (see :func:`sigmoid_grad2`); the
-    capped x is used in the bracket, whose factor σ'(v) is 0 beyond the cap.
+    Tanh form: σ''(v) = −σ'(v)·tanh(v/2) (see :func:`sigmoid_grad2`).
+    σ'(v) = s², s = sech(v/2)/2 = h/(1 + h²), h = e^{−|v|/2}, and σ'(v)·B is
+    formed as (s·B)·s: for x in [−21.9, −21.2] σ'(v) alone is subnormal, and
+    B ≈ 2·10⁵ would magnify its rounding a hundredfold beyond the condition
+    number.  The capped x is used in B, whose factor σ'(v) is 0 beyond the
+    cap.  Near |x| = 2, where f''' ≈ 0 (so f'' is well conditioned), up to
+    10 ulps remain: σ'(v) magnifies the rounding of v by |v·tanh(v/2)| ≈ 3.7,
+    and only v carried in double-double would remove that.
     """
     if approximate == "tanh":
         xc = np.clip(x, -1e4, 1e4)
         v = _gelu_tanh_arg(x)
         dv = _gelu_tanh_arg_slope(x)
         d2v = 12.0 * _SQRT_2_OVER_PI * _GELU_CUBIC * xc
-        return sigmoid_grad(v) * (2.0 * dv + xc * d2v - xc * dv * dv * np.tanh(0.5 * v))
+        bracket = 2.0 * dv + xc * d2v - xc * dv * dv * np.tanh(0.5 * v)
+        h = np.exp(-0.5 * np.abs(v))
+        s = h / (1.0 + h * h)
+        return s * bracket * s
     return _normal_pdf(x) * _two_minus_square(np.clip(x, -40.0, 40.0))
 
 
@@ -637,8 +646,8 @@ def squareplus_grad(x, b):
 def squareplus_grad2(x, b):
     r"""b/(2h³), h = √(x² + b), formed as s²/(2h) with s = √b/h ≤ 1.
 
-    h³ overflows for |x| > 5e102 where b/(2h³) is still a subnormal number;
-    the product s·s/h rounds into the subnormal range only at its last step.
+    h³ overflows for |x| > 5.6e102, where b/(2h³) is still representable;
+    s·s/h rounds into the subnormal range only at its last step.
     """
     h = np.hypot(x, math.sqrt(b))
     s = math.sqrt(b) / h
@@ -1122,7 +1131,7 @@ class Spec:
     output_range: Meta
     limits: Meta                 # (f(−∞), f(+∞)); NaN where there is no limit
     dlimits: Meta                # (f'(−∞), f'(+∞))
-    d2limits: Meta = field(default=None, kw_only=True)  # (f''(−∞), f''(+∞)); see Activation.d2limits
+    d2limits: Meta = field(default=None, kw_only=True)  # (f''(−∞), f''(+∞)), if f' is unbounded
     params: tuple[Parameter, ...] = ()
     aliases: tuple[str, ...] = ()
     torch: str | None = None
@@ -1564,9 +1573,9 @@ def _resolve(value, params):
 class Activation:
     """A registered function bound to parameter values.
 
-    ``f`` and ``df`` accept anything numpy can turn into a float64 array and
-    return a float64 array of the same shape (a numpy scalar for a scalar).
-    NaN gives NaN and ±inf gives the limit at ±∞.
+    ``f``, ``df`` and ``d2f`` accept anything numpy can turn into a float64
+    array and return a float64 array of the same shape (a numpy scalar for a
+    scalar).  NaN gives NaN and ±inf gives the limit at ±∞.
     """
 
     spec: Spec

@@ -1,9 +1,20 @@
 """What can be said about an activation without drawing it: pure numpy.
 
-Saturation regions, the maximum of |f'|, curves sampled for plotting with
-real breaks at jumps, and the summary behind ``actviz info``.  Everything is
-computed from the bound :class:`~actviz.functions.Activation`'s ``f`` and
-``df``, so a figure or a table can never disagree with the numbers.
+The words a figure or a table uses are defined here, once:
+
+* a **dead** region is a whole piece of a piecewise function on which f' is
+  identically 0 (ReLU's x < 0), taken from the registry's breakpoints, never
+  from values that happen to underflow;
+* a **saturated** region is a tail reaching ±∞ on which |f'| < threshold
+  throughout while f tends to a finite limit there (both tails of sigmoid,
+  the left tail of ELU); Leaky ReLU, whose f → −∞, has none;
+* a **stationary point** is where a continuous f' crosses 0 (GELU's
+  minimum); it is a point, never a region.
+
+Also the maximum of |f'|, curves sampled for plotting with real breaks at
+jumps, and the summary behind ``actviz info``.  Everything is computed from
+the bound :class:`~actviz.functions.Activation`'s ``f`` and ``df``, so a
+figure or a table can never disagree with the numbers.
 """
 from __future__ import annotations
 
@@ -15,25 +26,32 @@ import numpy as np
 from .functions import Activation
 
 DEFAULT_THRESHOLD = 0.05
-_BISECTIONS = 64
+KINDS = ("saturated", "dead")
 
 
 @dataclass(frozen=True)
 class Region:
-    """An x-interval where |f'| < threshold; `dead` when f' is exactly 0 on it."""
+    """An x-interval, ends possibly ±∞, of kind ``saturated`` or ``dead``."""
 
     lo: float
     hi: float
-    dead: bool
+    kind: str
 
     @property
-    def kind(self) -> str:
-        return "dead" if self.dead else "saturated"
+    def dead(self) -> bool:
+        return self.kind == "dead"
 
     def __str__(self) -> str:
-        def show(v):
-            return "-∞" if v == -math.inf else "∞" if v == math.inf else f"{v:.6g}"
-        return f"({show(self.lo)}, {show(self.hi)}) {self.kind}"
+        return f"({format_number(self.lo)}, {format_number(self.hi)}) {self.kind}"
+
+
+@dataclass(frozen=True)
+class Stationary:
+    """A point where a continuous f' crosses 0: a minimum or maximum of f."""
+
+    x: float
+    y: float
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -55,58 +73,6 @@ class Curve:
     jumps: tuple[Discontinuity, ...]
 
 
-def _kind(d, threshold):
-    """0 where |f'| ≥ threshold, 1 where it is small, 2 where it is exactly 0."""
-    return np.where(d == 0, 2, np.where(np.abs(d) < threshold, 1, 0))
-
-
-def _refine_edges(classify, left, right):
-    """Bisect each bracket [left, right], whose ends classify differently,
-    down to the last bit: the edge of a region, not the nearest grid point."""
-    a, b = np.array(left, dtype=float), np.array(right, dtype=float)
-    side = classify(a)
-    for _ in range(_BISECTIONS):
-        mid = 0.5 * (a + b)
-        same = classify(mid) == side
-        a, b = np.where(same, mid, a), np.where(same, b, mid)
-    return 0.5 * (a + b)
-
-
-def saturation_regions(act: Activation, lo: float, hi: float,
-                       threshold: float = DEFAULT_THRESHOLD, *, num: int = 4001,
-                       to_infinity: bool = False) -> list[Region]:
-    """The intervals of [lo, hi] where |f'(x)| < threshold, split into dead
-    parts (f' exactly 0) and saturated parts.
-
-    With `to_infinity`, a region touching an end of [lo, hi] is extended to
-    ±∞ when the limit of |f'| there is also below the threshold.
-    """
-    x = _grid(act, lo, hi, num)
-    kind = _kind(act.df(x), threshold)
-    change = np.flatnonzero(kind[1:] != kind[:-1])
-    edges = _refine_edges(lambda t: _kind(act.df(t), threshold), x[change], x[change + 1])
-    snap = 1e-8 * (hi - lo)
-    for b in breakpoints(act):
-        edges[np.abs(edges - b) <= snap] = b
-    bounds = [x[0], *edges.tolist(), x[-1]]
-    kinds = [kind[0], *kind[change + 1].tolist()]
-    regions = []
-    for a, b, k in zip(bounds[:-1], bounds[1:], kinds):
-        if not k or b - a <= snap:  # a lone zero of f' (hardswish at −3/2) is no dead region
-            continue
-        if regions and regions[-1][1] >= a - snap and regions[-1][2] == (k == 2):
-            regions[-1][1] = b
-        else:
-            regions.append([a, b, k == 2])
-    if to_infinity and regions:
-        low, high = act.dlimits
-        if regions[0][0] == x[0] and abs(low) < threshold:
-            regions[0][0] = -math.inf
-        if regions[-1][1] == x[-1] and abs(high) < threshold:
-            regions[-1][1] = math.inf
-    return [Region(a, b, dead) for a, b, dead in regions]
-
-
 @dataclass(frozen=True)
 class Peak:
     """The maximum of |f'|: its value, where it is reached, and whether that
@@ -118,47 +84,244 @@ class Peak:
     isolated: bool
 
 
-def max_abs_derivative(act: Activation, lo: float, hi: float, *, num: int = 4001) -> Peak:
-    """The largest |f'| on [lo, hi], refined by golden-section search when
-    it is an isolated interior maximum."""
-    low, high = act.dlimits
-    if math.isinf(low) or math.isinf(high):
-        # |f'| grows without bound (eˣ, x²): the supremum is a limit, not a point.
-        return Peak(math.inf, math.inf if math.isinf(high) else -math.inf, False)
-    x = _grid(act, lo, hi, num)
-    g = np.abs(act.df(x))
-    i = int(np.argmax(g))
-    isolated = 0 < i < len(x) - 1 and g[i - 1] < g[i] and g[i + 1] < g[i] and x[i] not in act.derivative_jumps
-    if not isolated:
-        return Peak(float(g[i]), float(x[i]), False)
-    a, b = x[i - 1], x[i + 1]
-    ratio = (math.sqrt(5) - 1) / 2
-    for _ in range(100):
-        c, e = b - ratio * (b - a), a + ratio * (b - a)
-        if abs(act.df(c)) >= abs(act.df(e)):
-            b = e
-        else:
-            a = c
-    xm = 0.5 * (a + b)
-    best = max((xm, x[i]), key=lambda t: abs(act.df(t)))
-    # Golden section locates a peak to about √ε; one that close to 0 is, for
-    # the symmetric bumps (σ', tanh'), exactly at 0 when f'(0) is as high.
-    if abs(best) < 1e-7 * max(1.0, hi - lo):
-        best = 0.0 if abs(act.df(0.0)) >= abs(act.df(best)) else best
-    return Peak(float(abs(act.df(best))), float(best), True)
+def format_number(value: float, digits: int = 10) -> str:
+    """∞, -∞, or `digits` significant digits: how text output shows a number."""
+    if value == math.inf:
+        return "∞"
+    if value == -math.inf:
+        return "-∞"
+    return f"{value:.{digits}g}"
 
+
+# ---------------------------------------------------------------------------
+# Root finding on doubles
+# ---------------------------------------------------------------------------
+
+_SIGN = np.int64(-2 ** 63)
+
+
+def _ordered(x):
+    """Doubles as int64 keys in the same order, neighbours one apart (±0 both 0)."""
+    bits = np.asarray(x, dtype=np.float64).view(np.int64)
+    return np.where(bits < 0, -(bits & ~_SIGN), bits)
+
+
+def _from_ordered(k):
+    return np.where(k < 0, (-k) | _SIGN, k).view(np.float64)
+
+
+def _bisect(inside, left, right):
+    """Shrink each bracket [left, right], whose ends `inside` classifies
+    differently, to two neighbouring doubles.
+
+    Halving the count of doubles between the ends, not the distance, takes
+    at most 64 steps for any bracket, from 1e-320 to 1e308 alike."""
+    a, b = _ordered(left), _ordered(right)
+    side = inside(_from_ordered(a))
+    for _ in range(66):
+        mid = (a >> 1) + (b >> 1) + (a & b & 1)
+        if np.all(mid == a):
+            break
+        same = inside(_from_ordered(mid)) == side
+        a, b = np.where(same, mid, a), np.where(same, b, mid)
+    return _from_ordered(a), _from_ordered(b)
+
+
+def _root(g, target, a, b):
+    """The correctly rounded root of g(x) = target in [a, b], where g - target
+    changes sign: bisect to neighbouring doubles, keep the nearer one."""
+    lo, hi = _bisect(lambda t: g(t) < target, [a], [b])
+    lo, hi = float(lo[0]), float(hi[0])
+    return lo if abs(g(lo) - target) <= abs(g(hi) - target) else hi
+
+
+# ---------------------------------------------------------------------------
+# Dead and saturated regions, stationary points
+# ---------------------------------------------------------------------------
 
 def breakpoints(act: Activation) -> tuple[float, ...]:
     """Every point where the piecewise definition changes."""
     return tuple(sorted({*act.kinks, *act.jumps, *act.smooth_breaks}))
 
 
+def _reach(start: float, num: int) -> np.ndarray:
+    """`num` distances from `start` growing geometrically to the largest double."""
+    return np.append(np.geomspace(start, 1e308, num - 1), np.finfo(float).max)
+
+
+def _probe(a: float, b: float) -> np.ndarray:
+    """Points strictly inside (a, b), ends possibly ±∞, at every scale: the
+    neighbours of each finite end, a spread across a bounded interval, and
+    1e-300 … 1e308 away from a finite end towards an infinite one."""
+    with np.errstate(over="ignore", invalid="ignore"):  # near ±1.8e308
+        reach = _reach(1e-300, 400)
+        if math.isinf(a) and math.isinf(b):
+            x = np.concatenate([-reach, [0.0], reach])
+        elif math.isinf(a) or math.isinf(b):
+            end, direction = (b, -1.0) if math.isinf(a) else (a, 1.0)
+            x = np.concatenate([[np.nextafter(end, direction * math.inf)], end + direction * reach])
+        else:
+            t = np.concatenate([np.geomspace(1e-15, 1e-2, 14), np.linspace(0.02, 0.98, 49)])
+            x = np.concatenate([[np.nextafter(a, b), np.nextafter(b, a)], a * (1 - t) + b * t, b * (1 - t) + a * t])
+        return x[np.isfinite(x) & (x > a) & (x < b)]
+
+
+def dead_regions(act: Activation) -> list[Region]:
+    """The pieces of a piecewise function on which f' is identically 0,
+    neighbouring pieces merged (all of the line for `step`).
+
+    Only whole pieces between declared breakpoints qualify, so a derivative
+    that merely underflows (GELU's below x ≈ -38.6) is never called dead."""
+    edges = [-math.inf, *breakpoints(act), math.inf]
+    merged: list[list[float]] = []
+    for a, b in zip(edges[:-1], edges[1:]):
+        x = _probe(a, b)
+        if x.size and not np.any(act.df(x)):
+            if merged and merged[-1][1] == a:
+                merged[-1][1] = b
+            else:
+                merged.append([a, b])
+    return [Region(a, b, "dead") for a, b in merged]
+
+
+def _line_grid(act: Activation) -> np.ndarray:
+    """All of the double line: dense over the function's own scale and
+    around its breakpoints, geometric out to ±1.8e308."""
+    lo, hi = act.xlim
+    scale = min(16.0 * max(abs(lo), abs(hi), 1.0), 1e300)
+    far = _reach(scale, 1600)
+    parts = [-far, np.linspace(-scale, scale, 8001), far]
+    with np.errstate(over="ignore"):  # breakpoints near ±1.8e308
+        for b in breakpoints(act):
+            offsets = max(1.0, abs(b)) * np.geomspace(1e-12, 1.0, 25)
+            parts.append(np.concatenate([b - offsets, [b], b + offsets]))
+    x = np.concatenate(parts)
+    return np.unique(x[np.isfinite(x)])
+
+
+def saturated_regions(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> list[Region]:
+    """The tails where f levels off: |f'| < threshold from the edge out to
+    ±∞ at an end where f has a finite limit.  A tail that is dead (ReLU6's
+    x > 6) is left to :func:`dead_regions`, with what remains of it between
+    the dead piece and the edge (squared ReLU's 0 < x < 0.025), which does
+    not reach ±∞.
+
+    Each edge is the correctly rounded root of |f'(x)| = threshold, found
+    wherever it lies (softsign's, for a threshold of 1e-4, is at |x| = 99)."""
+    left_finite, right_finite = (math.isfinite(v) for v in act.limits)
+    if not (left_finite or right_finite):
+        return []
+    x = _line_grid(act)
+    steep = np.flatnonzero(np.abs(act.df(x)) >= threshold)
+
+    def slope(t):
+        return np.abs(act.df(t))
+    tails = []
+    if not steep.size:
+        tails.append((-math.inf, math.inf))
+    else:
+        first, last = steep[0], steep[-1]
+        if left_finite and first > 0:
+            tails.append((-math.inf, _root(slope, threshold, x[first - 1], x[first])))
+        if right_finite and last < len(x) - 1:
+            tails.append((_root(slope, threshold, x[last], x[last + 1]), math.inf))
+    return [Region(lo, hi, "saturated") for lo, hi in _subtract(tails, dead_regions(act))
+            if math.isinf(lo) or math.isinf(hi)]
+
+
+def _subtract(intervals, regions):
+    """The (lo, hi) `intervals` less every region."""
+    for region in regions:
+        pieces = []
+        for lo, hi in intervals:
+            if lo < min(hi, region.lo):
+                pieces.append((lo, min(hi, region.lo)))
+            if max(lo, region.hi) < hi:
+                pieces.append((max(lo, region.hi), hi))
+        intervals = pieces
+    return intervals
+
+
+def regions(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> list[Region]:
+    """Every dead and saturated region of `act` on the real line, in order."""
+    return sorted([*dead_regions(act), *saturated_regions(act, threshold)], key=lambda r: r.lo)
+
+
+def clip(found: list[Region], lo: float, hi: float) -> list[Region]:
+    """The parts of `found` inside [lo, hi]."""
+    return [Region(max(r.lo, lo), min(r.hi, hi), r.kind) for r in found if r.lo < hi and r.hi > lo]
+
+
+def stationary_points(act: Activation, lo: float, hi: float, *, num: int = 4001) -> list[Stationary]:
+    """The minima and maxima of f in [lo, hi] where a continuous f' changes
+    sign, each x the correctly rounded root of f'.
+
+    A sign change across a kink (|x| at 0) is a corner, not a stationary
+    point, and no point of a dead region is one."""
+    x = _grid(act, lo, hi, num)
+    d = act.df(x)
+    corners = np.array(act.derivative_jumps)
+    dead = dead_regions(act)
+    found = []
+    nonzero = np.flatnonzero(d != 0)
+    for i, j in zip(nonzero[:-1], nonzero[1:]):
+        if np.sign(d[i]) == np.sign(d[j]) or np.any((corners >= x[i]) & (corners <= x[j])):
+            continue
+        if j == i + 1:
+            root = _root(act.df, 0.0, x[i], x[j]) if d[i] < 0 else _root(lambda t: -act.df(t), 0.0, x[i], x[j])
+        elif j == i + 2:
+            root = float(x[i + 1])  # f' is exactly 0 on the grid
+        else:
+            continue                # a run of zeros: a flat piece, not a point
+        if any(r.lo <= root <= r.hi for r in dead):
+            continue
+        found.append(Stationary(root, float(act.f(root)), "minimum" if d[i] < 0 else "maximum"))
+    return found
+
+
+# ---------------------------------------------------------------------------
+# The peak of |f'|
+# ---------------------------------------------------------------------------
+
+def max_abs_derivative(act: Activation, lo: float | None = None, hi: float | None = None, *,
+                       num: int = 4001) -> Peak:
+    """The largest |f'| on [lo, hi] (by default on the whole line); when it
+    is an isolated interior maximum, reached at the correctly rounded root of
+    f'' (GELU's at exactly √2), where |f'| stops growing: f''·f' changes sign.
+    Searching f' alone could locate it only to √ε, f' being flat there."""
+    low, high = act.dlimits
+    if math.isinf(low) or math.isinf(high):
+        # |f'| grows without bound (eˣ, x²): the supremum is a limit, not a point.
+        return Peak(math.inf, math.inf if math.isinf(high) else -math.inf, False)
+    periodic = math.isnan(low) or math.isnan(high)
+    if periodic and lo is None:
+        lo, hi = act.xlim  # f' oscillates for ever (sine, snake): one period or so tells all
+    x = _line_grid(act) if lo is None or hi is None else _grid(act, lo, hi, num)
+    g = np.abs(act.df(x))
+    i = int(np.argmax(g))
+    isolated = (0 < i < len(x) - 1 and g[i - 1] < g[i] and g[i + 1] < g[i]
+                and x[i] not in act.derivative_jumps and not periodic)
+    if not isolated:
+        return Peak(float(g[i]), float(x[i]), False)
+    a, b = float(x[i - 1]), float(x[i + 1])
+    lo_side, hi_side = _bisect(lambda t: act.d2f(t) * act.df(t) > 0, [a], [b])
+    # f'' underflows near a root at 0 (σ''(x) ≈ −x/8): 0 itself, when in the bracket, wins ties.
+    candidates = [float(lo_side[0]), float(hi_side[0]), *([0.0] if a < 0 < b else [])]
+    best = min(candidates, key=lambda t: (abs(act.d2f(t)), abs(t)))
+    return Peak(float(abs(act.df(best))), best, True)
+
+
+# ---------------------------------------------------------------------------
+# Curves to draw
+# ---------------------------------------------------------------------------
+
 def _grid(act: Activation, lo: float, hi: float, num: int) -> np.ndarray:
     """An even grid on [lo, hi], thickened geometrically on both sides of
-    every breakpoint so that corners are drawn sharp and located exactly."""
-    x = [np.linspace(lo, hi, num)]
-    scale = hi - lo
-    offsets = scale * np.geomspace(1e-9, 1e-2, 24)
+    every breakpoint so that corners are drawn sharp and located exactly.
+    Written as lo·(1 − t) + hi·t, it holds for [-1e308, 1e308] too."""
+    t = np.linspace(0.0, 1.0, num)
+    x = [lo * (1 - t) + hi * t]
+    offsets = (0.5 * hi - 0.5 * lo) * np.geomspace(2e-9, 2e-2, 24)
     for b in breakpoints(act):
         if lo <= b <= hi:
             x.append(np.clip(np.concatenate([b - offsets, [b], b + offsets]), lo, hi))
@@ -196,14 +359,17 @@ def curve(act: Activation, lo: float, hi: float, *, derivative: bool = False,
     return Curve(np.concatenate(xs[:-1]), np.concatenate(ys[:-1]), tuple(jumps))
 
 
+# ---------------------------------------------------------------------------
+# actviz info
+# ---------------------------------------------------------------------------
+
 def summary(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> dict:
-    """The facts `actviz info` prints, as plain Python values (JSON-ready)."""
+    """The facts `actviz info` prints, as plain Python values (JSON-ready).
+
+    Stationary points are listed within the function's own plotting range
+    (sinc and sine have infinitely many)."""
     lo, hi = act.xlim
-    if not any(math.isnan(v) for v in act.dlimits):
-        wide = max(50.0, 10 * max(abs(lo), abs(hi)))
-        lo, hi = -wide, wide
-    peak = max_abs_derivative(act, lo, hi, num=20001)
-    regions = saturation_regions(act, lo, hi, threshold, num=20001, to_infinity=True)
+    peak = max_abs_derivative(act)
     spec = act.spec
     return {
         "name": act.name,
@@ -225,7 +391,9 @@ def summary(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> dict:
         "asymptotes": list(act.asymptotes),
         "limits": {"-inf": act.limits[0], "+inf": act.limits[1]},
         "saturation_threshold": threshold,
-        "saturation": [{"from": r.lo, "to": r.hi, "kind": r.kind} for r in regions],
+        "saturation": [{"from": r.lo, "to": r.hi, "kind": r.kind} for r in regions(act, threshold)],
+        "stationary_points": [{"x": s.x, "f(x)": s.y, "kind": s.kind} for s in stationary_points(act, lo, hi)],
+        "stationary_search": [lo, hi],
         "monotonic": act.monotonic,
         "continuity": act.continuity,
         "symmetry": act.symmetry,

@@ -248,15 +248,17 @@ DERIVATIVE_PREFIX = "f'(x) = "
 
 
 def _format_info(facts):
-    def num(v):
-        return "∞" if v == math.inf else "-∞" if v == -math.inf else f"{v:.10g}"
+    from .analysis import format_number as num
     peak, where = facts["max|f'|"], facts["max|f'| at"]
-    peak = num(peak) + (f" at x = {where:.6g}" if where is not None else "")
-    f0, df0 = num(facts["f(0)"]), num(facts["f'(0)"])
-    saturation = ", ".join(
-        f"({num(r['from'])}, {num(r['to'])}) {r['kind']}" for r in facts["saturation"][:8]) or "none"
-    if len(facts["saturation"]) > 8:
-        saturation += f", … ({len(facts['saturation'])} in all)"
+    peak = num(peak) + (f" at x = {num(where)}" if where is not None else "")
+
+    def spans(kind, most=8):
+        found = [f"({num(r['from'])}, {num(r['to'])})" for r in facts["saturation"] if r["kind"] == kind]
+        return ", ".join(found[:most]) + (f", … ({len(found)} in all)" if len(found) > most else "")
+    saturated, dead = spans("saturated"), spans("dead")
+    df0 = facts["f'(0)"]
+    points = [f"{p['kind']} at x = {num(p['x'])}, f = {num(p['f(x)'])}" for p in facts["stationary_points"]]
+    lo, hi = facts["stationary_search"]
     params = ", ".join(f"{k}={v}" for k, v in facts["parameters"].items())
     lines = [
         f"{facts['name']}: {facts['summary']}",
@@ -265,13 +267,16 @@ def _format_info(facts):
         f"  f(x)         {facts['formula'].removeprefix('f(x) = ')}",
         f"  f'(x)        {facts['derivative'].removeprefix(DERIVATIVE_PREFIX)}",
         f"  range        {facts['range']}" + ("  (bounded)" if facts["bounded"] else ""),
-        f"  f(0)         {f0}",
-        f"  f'(0)        {df0}",
+        f"  f(0)         {num(facts['f(0)'])}",
+        f"  f'(0)        {num(df0)}",
         f"  max |f'|     {peak}",
         f"  kinks        {', '.join(num(k) for k in facts['kinks']) or 'none'}",
         f"  jumps        {', '.join(num(k) for k in facts['jumps']) or 'none'}",
         f"  asymptotes   {', '.join('y = ' + num(a) for a in facts['asymptotes']) or 'none'}",
-        f"  saturated    |f'| < {facts['saturation_threshold']:g} on {saturation}",
+        f"  saturated    " + (f"{saturated}  (|f'| < {facts['saturation_threshold']:g}, f → a constant)"
+                              if saturated else "none"),
+        f"  dead         " + (f"{dead}  (f' = 0)" if dead else "none"),
+        f"  stationary   " + ("\n               ".join(points) if points else f"none in [{num(lo)}, {num(hi)}]"),
         f"  monotonic    {'yes' if facts['monotonic'] else 'no'}",
         f"  smoothness   {facts['continuity']}",
         f"  zero-centred {'yes (odd)' if facts['zero_centred'] else 'no'}",
@@ -434,8 +439,8 @@ def _activations(names, params, preset):
 @preset_option
 @click.option("-d", "--derivative", is_flag=True, help="Draw f' too, dashed, in the same colour.")
 @click.option("--derivative-only", is_flag=True, help="Draw f' alone.")
-@click.option("--layout", type=click.Choice(["overlay", "side"]), default="overlay", show_default=True,
-              help="f' on the same axes, or in a second panel beside f.")
+@click.option("--layout", type=click.Choice(["auto", "overlay", "side"]), default="auto", show_default=True,
+              help="f' on the same axes, or in a second panel beside f (auto: side for a family).")
 @click.option("--grid", "tile", is_flag=True, help="One panel per function.")
 @click.option("--threshold", type=Number(finite=True), default=0.05, show_default=True,
               help="Shade where |f'(x)| is below this.")
@@ -443,11 +448,12 @@ def _activations(names, params, preset):
 @click.option("--formula", is_flag=True, help="Put f (and f') in the legend, typeset.")
 @click.option("--xlim", nargs=2, type=Number(finite=True, low=-AXIS_LIMIT, high=AXIS_LIMIT), metavar="LO HI",
               help="x-range (default: per function).")
+@click.option("--own-xlim", is_flag=True, help="With --grid: each panel on its function's own x-range.")
 @click.option("--ylim", nargs=2, type=Number(finite=True, low=-AXIS_LIMIT, high=AXIS_LIMIT), metavar="LO HI",
               help="y-range (default: automatic).")
 @output_options
 def plot(names, params, preset, derivative, derivative_only, layout, tile, threshold, no_shade, formula,
-         xlim, ylim, **output):
+         xlim, own_xlim, ylim, **output):
     """Draw functions and their derivatives, with saturation shaded.
 
     \b
@@ -462,6 +468,10 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
             _fail(f"{name} needs LO < HI; got {_shortest(limits[0])} {_shortest(limits[1])}")
     if threshold <= 0:
         _fail("--threshold must be > 0")
+    if layout == "side" and tile:
+        _fail("--grid draws one panel per function; it cannot be combined with --layout side")
+    if layout == "side" and not (derivative and not derivative_only):
+        _fail("--layout side puts f and f′ side by side: add -d (and drop --derivative-only)")
     acts = _activations(names, params, preset)
     if xlim:
         _check_finite_somewhere(acts, xlim, function=not derivative_only, derivative=derivative or derivative_only)
@@ -471,7 +481,7 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
         return plotting.figure(acts, plotting.FigureOptions(
             derivative=derivative, derivative_only=derivative_only, layout="grid" if tile else layout,
             shade=not no_shade, threshold=threshold, formula=formula, xlim=xlim or None,
-            ylim=ylim or None, size=size, title=title))
+            ylim=ylim or None, own_xlim=own_xlim, size=size, title=title))
     _draw(build, "-".join(dict.fromkeys(names)), **output)
 
 
@@ -520,19 +530,22 @@ def depth(names, params, preset, layers, width, seeds, init, weight_scale, **out
 
 @cli.command()
 @click.argument("names", nargs=-1, type=ActivationName())
+@param_option
+@preset_option
 @click.option("--steps", type=Integer(1, 10000), default=80, show_default=True)
 @click.option("--lr", type=Number(finite=True, low=1e-6, high=10), default=0.5, show_default=True, help="Learning rate.")
 @click.option("--seed", type=SEED, default=0, show_default=True)
 @output_options
-def zigzag(names, steps, lr, seed, **output):
+def zigzag(names, params, preset, steps, lr, seed, **output):
     """Why zero-centred outputs matter: SGD paths fed by sigmoid vs tanh.
 
     \b
-    Example:
+    Examples:
       actviz zigzag sigmoid tanh -o zigzag.svg
+      actviz zigzag softplus elu -p alpha=0.5        # softplus > 0 zig-zags, elu does not
     """
     from . import plotting, teaching
-    acts = [get(n) for n in (names or ("sigmoid", "tanh"))]
+    acts = _activations(names or ("sigmoid", "tanh"), params, preset)
     results = [teaching.zigzag(a, steps=steps, lr=lr, seed=seed) for a in acts]
     _draw(lambda size, title: plotting.zigzag_figure(results, size, title), "zigzag", **output)
 
@@ -580,34 +593,45 @@ def collapse(name, params, preset, layers, width, seed, **output):
 
 @cli.command()
 @click.argument("names", nargs=-1, required=True, type=ActivationName())
+@param_option
 @preset_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--no-cost", is_flag=True, help="Skip timing each function.")
+@click.option("--cost", is_flag=True,
+              help="Add f's time per element, relative to the cheapest listed, measured on this machine "
+                   "(it differs from run to run).")
 @output_options
-def compare(names, preset, as_json, no_cost, **output):
+def compare(names, params, preset, as_json, cost, **output):
     """A matrix of properties; with -o, drawn as a table figure.
 
-    The cost column is f's time per element relative to the cheapest one
-    listed, measured with numpy on this machine.
+    Without --cost nothing is timed, so the same command gives the same
+    table and the same figure, byte for byte.
 
     \b
     Examples:
       actviz compare sigmoid tanh relu gelu
       actviz compare sigmoid tanh relu gelu -o properties.svg
+      actviz compare relu leaky_relu -p negative_slope=0.01,0.2 --cost
     """
     from . import teaching
-    rows = teaching.properties([get(n, preset) for n in dict.fromkeys(names)], measure_cost=not no_cost)
+    rows = teaching.properties(_activations(names, params, preset), measure_cost=cost)
     if output["output"]:
         from . import plotting
-        _draw(lambda size, title: plotting.compare_figure(rows, size, title), "compare", **output)
+
+        def build(size, title):
+            fig = plotting.compare_figure(rows, size, title)
+            width, height = fig.get_size_inches()
+            if not np.allclose((width, height), size):
+                click.echo(f"note: the table does not fit {size[0]:g}×{size[1]:g} in at a readable size; "
+                           f"drawn at {width:.3g}×{height:.3g} in", err=True)
+            return fig
+        _draw(build, "compare", **output)
     elif as_json:
         click.echo(json.dumps(_finite_json(rows), indent=2, ensure_ascii=False))
     else:
-        header = [k if k != "cost" else "cost (this machine)" for k in rows[0]]
+        header = [k if k != "cost" else teaching.COST_HEADER for k in rows[0]]
         cells = [header] + [[teaching.format_cell(v) for v in row.values()] for row in rows]
         widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
         click.echo("\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells))
-
 
 
 @cli.command()

@@ -1,8 +1,8 @@
 r"""The registry of activation functions: one entry per function.
 
 Each entry (a :class:`Spec`) holds the function ``f``, its analytic
-derivative ``df``, the parameters with their defaults (PyTorch's, where
-PyTorch has the function), the formulas in mathtext and in plain text, the
+derivatives ``df`` and ``d2f``, the parameters with their defaults (PyTorch's,
+where PyTorch has the function), the formulas in mathtext and in plain text, the
 PyTorch equivalent, and the facts a plot or a table needs: output range,
 limits at ±∞, kinks and jumps, monotonicity, continuity class, symmetry and a
 default plotting range.  Everything else in actviz is derived from this table.
@@ -16,7 +16,8 @@ evaluating it in double precision loses no more than a few ulps beyond the
 condition number of the function itself; where the arrangement differs from
 the textbook one, the docstring says why.  Kinks take PyTorch's one-sided
 derivative (``relu'(0) = 0``, ``hardtanh'(±1) = 0``, ``elu'(0) = α``), and
-jumps take PyTorch's side (``hardshrink(±λ) = 0``).
+jumps take PyTorch's side (``hardshrink(±λ) = 0``).  Where f' jumps, f'' takes
+the side f' takes (``elu''(0) = α``).
 """
 from __future__ import annotations
 
@@ -61,6 +62,24 @@ def _sech2(x):
     has neither problem.
     """
     return 4.0 * _sigmoid(2.0 * x) * _sigmoid(-2.0 * x)
+
+
+_SQRT2_HI = math.sqrt(2.0)
+_SQRT2_LO = -9.667293313452913e-17  # √2 − _SQRT2_HI, so √2 = _SQRT2_HI + _SQRT2_LO to 32 digits
+
+
+def _two_minus_square(y):
+    r"""2 − y², correct to a few ulps even next to its roots y = ±√2.
+
+    Computed as (√2 − |y|)(√2 + |y|) with √2 carried as a double plus its
+    rounding error: next to |y| = √2 the difference _SQRT2_HI − |y| is exact
+    (Sterbenz) and adding _SQRT2_LO gives √2 − |y| to one rounding, whereas
+    2 − y·y keeps only the rounding error of y·y there.  The sign is thereby
+    right at every double, so bisection on it finds the correctly rounded
+    root: GELU'' and the Gaussian's f'' vanish where 2 − y² does.
+    """
+    a = np.abs(y)
+    return ((_SQRT2_HI - a) + _SQRT2_LO) * (_SQRT2_HI + a)
 
 
 def _softplus(x):
@@ -128,6 +147,15 @@ def sigmoid_grad(x):
     return _sigmoid(x) * _sigmoid(-x)
 
 
+def sigmoid_grad2(x):
+    r"""σ''(x) = σ'(x)·(1 − 2σ(x)) = −σ(x)σ(−x)·tanh(x/2).
+
+    1 − 2σ(x) = σ(−x) − σ(x) cancels near 0, where σ'' has its root; the
+    equal tanh(x/2) keeps full relative precision there.
+    """
+    return -sigmoid_grad(x) * np.tanh(0.5 * x)
+
+
 def tanh(x):
     """tanh(x)."""
     return np.tanh(x)
@@ -136,6 +164,11 @@ def tanh(x):
 def tanh_grad(x):
     """tanh'(x) = sech²(x); see :func:`_sech2` for why not 1 − tanh²."""
     return _sech2(x)
+
+
+def tanh_grad2(x):
+    """tanh''(x) = −2·tanh(x)·sech²(x), a product with no cancellation."""
+    return -2.0 * np.tanh(x) * _sech2(x)
 
 
 def relu(x):
@@ -201,6 +234,12 @@ def elu_grad(x, alpha):
     return np.where(x > 0, 1.0, left)
 
 
+def elu_grad2(x, alpha):
+    """0 for x > 0, α·eˣ for x ≤ 0: at the kink elu'' takes the side elu'
+    takes (elu''(0) = α)."""
+    return np.where(x > 0, 0.0, elu_grad(x, alpha))
+
+
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
@@ -214,6 +253,11 @@ def selu(x):
 def selu_grad(x):
     """λ for x > 0, λ·α·eˣ for x ≤ 0 (PyTorch: selu'(0) = λα ≈ 1.7581)."""
     return SELU_SCALE * elu_grad(x, SELU_ALPHA)
+
+
+def selu_grad2(x):
+    """0 for x > 0, λ·α·eˣ for x ≤ 0 (selu''(0) = λα, the side of selu')."""
+    return SELU_SCALE * elu_grad2(x, SELU_ALPHA)
 
 
 def celu(x, alpha):
@@ -234,6 +278,16 @@ def celu_grad(x, alpha):
     """1 for x > 0, e^{x/α} for x ≤ 0 (so celu'(0) = 1)."""
     t = np.maximum(np.minimum(x, 0.0), -800.0 * alpha) / alpha
     return np.where(x > 0, 1.0, np.exp(t))
+
+
+def celu_grad2(x, alpha):
+    r"""0 for x > 0, e^{x/α}/α for x ≤ 0 (celu''(0) = 1/α, the side celu'
+    takes; celu' is continuous at 0, celu'' jumps).
+
+    celu' is divided by α rather than multiplied by 1/α, which overflows for
+    a subnormal α where e^{x/α}/α need not.
+    """
+    return np.where(x > 0, 0.0, celu_grad(x, alpha)) / alpha
 
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
@@ -296,6 +350,13 @@ def _gelu_tanh_arg(x):
     return 2.0 * _SQRT_2_OVER_PI * (xc + _GELU_CUBIC * xc ** 3)
 
 
+def _gelu_tanh_arg_slope(x):
+    """(2u)' = 2√(2/π)(1 + 3·0.044715x²), with |x| capped as in
+    :func:`_gelu_tanh_arg`."""
+    xc = np.clip(x, -1e4, 1e4)
+    return 2.0 * _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_CUBIC * xc * xc)
+
+
 def gelu(x, approximate):
     r"""x·Φ(x), Φ the standard normal CDF; or the tanh form.
 
@@ -326,13 +387,42 @@ def gelu_grad(x, approximate):
     """
     if approximate == "tanh":
         v = _gelu_tanh_arg(x)
+        dv = _gelu_tanh_arg_slope(x)
         xc = np.clip(x, -1e4, 1e4)
-        dv = 2.0 * _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_CUBIC * xc * xc)
         near = _sigmoid(v) + xc * dv * (_sigmoid(v) * _sigmoid(-v))
         return np.where(v < _EXP_SUBNORMAL, _times_exp(1.0 + xc * dv, v), near)
     xf, series = _normal_tail(x)
     tail = _times_exp(_INV_SQRT_2PI * (xf - series / xf), -0.5 * xf * xf)
     return np.where(x < _NORMAL_FAR, tail, _normal_cdf(x) + x * _normal_pdf(x))
+
+
+def gelu_grad2(x, approximate):
+    r"""Exact: φ(x)·(2 − x²).  Tanh form, v = 2u:
+    σ'(v)·B, B = 2v' + x·v'' − x·v'²·tanh(v/2).
+
+    Exact form: 2 − x² is formed by :func:`_two_minus_square`, so the root
+    at x = ±√2 (where GELU' peaks) is the correctly rounded √2.  x is capped
+    at ±40, where φ underflows, so x² cannot overflow.
+
+    Tanh form: σ''(v) = −σ'(v)·tanh(v/2) (see :func:`sigmoid_grad2`).
+    σ'(v) = s², s = sech(v/2)/2 = h/(1 + h²), h = e^{−|v|/2}, and σ'(v)·B is
+    formed as (s·B)·s: for x in [−21.9, −21.2] σ'(v) alone is subnormal, and
+    B ≈ 2·10⁵ would magnify its rounding a hundredfold beyond the condition
+    number.  The capped x is used in B, whose factor σ'(v) is 0 beyond the
+    cap.  Near |x| = 2, where f''' ≈ 0 (so f'' is well conditioned), up to
+    10 ulps remain: σ'(v) magnifies the rounding of v by |v·tanh(v/2)| ≈ 3.7,
+    and only v carried in double-double would remove that.
+    """
+    if approximate == "tanh":
+        xc = np.clip(x, -1e4, 1e4)
+        v = _gelu_tanh_arg(x)
+        dv = _gelu_tanh_arg_slope(x)
+        d2v = 12.0 * _SQRT_2_OVER_PI * _GELU_CUBIC * xc
+        bracket = 2.0 * dv + xc * d2v - xc * dv * dv * np.tanh(0.5 * v)
+        h = np.exp(-0.5 * np.abs(v))
+        s = h / (1.0 + h * h)
+        return s * bracket * s
+    return _normal_pdf(x) * _two_minus_square(np.clip(x, -40.0, 40.0))
 
 
 def softplus(x, beta, threshold):
@@ -354,6 +444,12 @@ def softplus_grad(x, beta, threshold):
     return np.where(beta * x > threshold, 1.0, _sigmoid(beta * x))
 
 
+def softplus_grad2(x, beta, threshold):
+    """β·σ'(βx); 0 where PyTorch's threshold shortcut makes f linear (at
+    βx = threshold f' is σ, so f'' is β·σ' there)."""
+    return np.where(beta * x > threshold, 0.0, beta * sigmoid_grad(beta * x))
+
+
 def silu(x):
     """x·σ(x) (SiLU, also called swish)."""
     return _times_sigmoid(x, x)
@@ -362,6 +458,15 @@ def silu(x):
 def silu_grad(x):
     r"""σ(x)·(1 + x·σ(−x)); σ(−x) instead of 1 − σ(x) keeps the right tail."""
     return _times_sigmoid(1.0 + x * _sigmoid(-x), x)
+
+
+def silu_grad2(x):
+    r"""2σ'(x) + x·σ''(x) = σ'(x)·(2 − x·tanh(x/2)).
+
+    σ'' = −σ'·tanh(x/2) (see :func:`sigmoid_grad2`); σ'(x) = σ(x)σ(−x)
+    underflows to exactly 0 before x·tanh(x/2) can overflow.
+    """
+    return sigmoid_grad(x) * (2.0 - x * np.tanh(0.5 * x))
 
 
 def swish_beta(x, beta):
@@ -376,6 +481,12 @@ def swish_beta_grad(x, beta):
     return _times_sigmoid(1.0 + bx * _sigmoid(-bx), bx)
 
 
+def swish_beta_grad2(x, beta):
+    """β·silu''(βx), with βx capped at ±1e4 as in f' (silu'' is already 0
+    there)."""
+    return beta * silu_grad2(np.clip(beta * x, -1e4, 1e4))
+
+
 def quick_gelu(x):
     """x·σ(1.702x), the GELU approximation used by CLIP."""
     return swish_beta(x, 1.702)
@@ -383,6 +494,10 @@ def quick_gelu(x):
 
 def quick_gelu_grad(x):
     return swish_beta_grad(x, 1.702)
+
+
+def quick_gelu_grad2(x):
+    return swish_beta_grad2(x, 1.702)
 
 
 def mish(x):
@@ -399,6 +514,30 @@ def mish_grad(x):
     return np.where(x < _EXP_SUBNORMAL, _times_exp(1.0 + x, x), near)
 
 
+def _sech2_softplus(x):
+    r"""sech²(softplus(x)) = (2/(w + 1/w))², w = 1 + eˣ.
+
+    sech² of the rounded softplus(x) magnifies its rounding error by
+    2·softplus(x) (4× at x = 2, growing with x); w + 1/w passes the rounding
+    of w on unmagnified.  x is capped at 400, beyond which the value
+    underflows, so eˣ cannot overflow.
+    """
+    w = 1.0 + np.exp(np.minimum(x, 400.0))
+    return (2.0 / (w + 1.0 / w)) ** 2
+
+
+def mish_grad2(x):
+    r"""sech²(sp)·σ(x)·(2 + x·(σ(−x) − 2·tanh(sp)·σ(x))), sp = softplus(x).
+
+    From sp' = σ(x), tanh(sp)' = sech²(sp)·σ(x), σ' = σ(x)σ(−x); sech²(sp)
+    comes from :func:`_sech2_softplus`.  The bracket uses x capped at ±1e4,
+    where its factor sech²(sp)·σ(x) is already 0, so 2x cannot overflow.
+    """
+    s = _sigmoid(x)
+    xc = np.clip(x, -1e4, 1e4)
+    return _sech2_softplus(x) * s * (2.0 + xc * (_sigmoid(-x) - 2.0 * np.tanh(_softplus(x)) * s))
+
+
 def softsign(x):
     """x / (1 + |x|)."""
     return x / (1.0 + np.abs(x))
@@ -407,6 +546,25 @@ def softsign(x):
 def softsign_grad(x):
     """1/(1 + |x|)², squared after the division so it cannot overflow."""
     return (1.0 / (1.0 + np.abs(x))) ** 2
+
+
+def softsign_grad2(x):
+    r"""−2·sign(x)/(1 + |x|)³, formed as −2·sign(x)·r/u²·(1 − 3e·r).
+
+    u = 1 + |x| rounded, r = 1/u, and e = 1 + |x| − u its rounding error,
+    exact by Fast2Sum: the cube would triple the rounding of u (up to 5 ulps
+    in all), so (1 + e/u)^{−3} ≈ 1 − 3e·r puts it back (2.5 ulps).  Where u²
+    overflows (|x| > 1e154) r/u² is correctly 0, and the result rounds into
+    the subnormal range only at its last step.
+
+    softsign' is continuous at 0 but softsign'' jumps there from 2 to −2;
+    softsign''(0) = 0, the value that keeps f'' odd (sign(0) = 0).
+    """
+    a = np.abs(x)
+    u = 1.0 + a
+    e = np.minimum(a, 1.0) - (u - np.maximum(a, 1.0))
+    r = 1.0 / u
+    return -2.0 * np.sign(x) * r / (u * u) * (1.0 - 3.0 * e * r)
 
 
 def logsigmoid(x):
@@ -419,6 +577,11 @@ def logsigmoid(x):
 def logsigmoid_grad(x):
     """σ(−x)."""
     return _sigmoid(-x)
+
+
+def logsigmoid_grad2(x):
+    """−σ(x)σ(−x)."""
+    return -sigmoid_grad(x)
 
 
 def hardtanh(x, min_val, max_val):
@@ -471,6 +634,12 @@ def hardswish_grad(x):
     return np.where(x < -3.0, 0.0, np.where(x <= 3.0, inner, 1.0))
 
 
+def hardswish_grad2(x):
+    """1/3 on [−3, 3], 0 outside: at ±3 the side hardswish' takes (the
+    middle piece).  f'' of the outer linear pieces is 0."""
+    return np.where((x >= -3.0) & (x <= 3.0), 1.0 / 3.0, 0.0)
+
+
 _TANHSHRINK_SERIES_LIMIT = 2.0
 
 
@@ -494,6 +663,11 @@ def tanhshrink(x):
 def tanhshrink_grad(x):
     """1 − sech²(x) = tanh²(x): no cancellation."""
     return np.tanh(x) ** 2
+
+
+def tanhshrink_grad2(x):
+    """2·tanh(x)·sech²(x) = −tanh''(x)."""
+    return -tanh_grad2(x)
 
 
 def softshrink(x, lambd):
@@ -550,6 +724,17 @@ def squareplus_grad(x, b):
     return np.where(x >= 0, squareplus(x, b) / h, left)
 
 
+def squareplus_grad2(x, b):
+    r"""b/(2h³), h = √(x² + b), formed as s²/(2h) with s = √b/h ≤ 1.
+
+    h³ overflows for |x| > 5.6e102, where b/(2h³) is still representable;
+    s·s/h rounds into the subnormal range only at its last step.
+    """
+    h = np.hypot(x, math.sqrt(b))
+    s = math.sqrt(b) / h
+    return 0.5 * s * s / h
+
+
 def sparse_plus(x):
     """0 for x ≤ −1, (x + 1)²/4 for −1 < x < 1, x for x ≥ 1."""
     return np.where(x <= -1.0, 0.0, np.where(x >= 1.0, x, (x + 1.0) ** 2 / 4.0))
@@ -590,7 +775,11 @@ def step(x):
 
 
 def zero_grad(x, **_):
-    """0 everywhere it exists (the jump has no derivative; 0 there)."""
+    """0 everywhere it exists: f' of a step, f'' of a piecewise-linear function.
+
+    At a jump of the function differentiated there is no derivative; 0 is
+    used, and the Dirac mass is not represented.
+    """
     return np.zeros_like(x)
 
 
@@ -611,6 +800,16 @@ def arctan_grad(x):
     return np.where(big, r * r / (1.0 + r * r), 1.0 / (1.0 + x * x))
 
 
+def arctan_grad2(x):
+    r"""−2x·f'(x)² with f' = 1/(1 + x²), formed as −2·(x·f')·f'.
+
+    f'² underflows for |x| > 1e77 while x·f'² is still representable;
+    multiplying by x first keeps it.
+    """
+    g = arctan_grad(x)
+    return -2.0 * (x * g) * g
+
+
 _LECUN_A = 1.7159
 _LECUN_B = 2.0 / 3.0
 
@@ -628,6 +827,11 @@ def lecun_tanh_grad(x):
                     (_LECUN_A * _LECUN_B) * _sech2(_LECUN_B * x))
 
 
+def lecun_tanh_grad2(x):
+    """1.7159·(2/3)²·tanh''(2x/3)."""
+    return (_LECUN_A * _LECUN_B * _LECUN_B) * tanh_grad2(_LECUN_B * x)
+
+
 def bent_identity(x):
     r"""x + (√(x² + 1) − 1)/2 = x + x·(x/(h + 1))/2, h = hypot(x, 1).
 
@@ -641,6 +845,12 @@ def bent_identity(x):
 def bent_identity_grad(x):
     """1 + x/(2√(x² + 1))."""
     return 1.0 + 0.5 * (x / np.hypot(x, 1.0))
+
+
+def bent_identity_grad2(x):
+    """1/(2(x² + 1)^{3/2}): bent_identity(x) = x/2 + squareplus(x, b=1) − 1/2,
+    so this is squareplus'' with b = 1."""
+    return squareplus_grad2(x, 1.0)
 
 
 def isru(x, alpha):
@@ -657,6 +867,21 @@ def isru_grad(x, alpha):
     return (1.0 / np.hypot(1.0, math.sqrt(alpha) * x)) ** 3
 
 
+def isru_grad2(x, alpha):
+    r"""−3αx·(1 + αx²)^{−5/2} = −3αx/(q²·√q), q = 1 + αx².
+
+    αx² is formed as α·x·x: (√α·x)², as in f and f', would add the rounding
+    of √α, which the power 5/2 magnifies.  Dividing by q, q and √q in turn
+    makes the result round into the subnormal range only at its last step.
+    x is capped at ±1e150/√α, beyond which the value is 0, so αx² cannot
+    overflow.
+    """
+    cap = 1e150 / math.sqrt(alpha)
+    xc = np.clip(x, -cap, cap)
+    q = 1.0 + alpha * xc * xc
+    return -3.0 * (alpha * xc) / q / q / np.sqrt(q)
+
+
 def isrlu(x, alpha):
     """x for x ≥ 0, ISRU for x < 0."""
     return np.where(x >= 0, x, isru(x, alpha))
@@ -664,6 +889,11 @@ def isrlu(x, alpha):
 
 def isrlu_grad(x, alpha):
     return np.where(x >= 0, 1.0, isru_grad(x, alpha))
+
+
+def isrlu_grad2(x, alpha):
+    """0 for x ≥ 0, isru'' for x < 0 (both are 0 at 0: isrlu is C²)."""
+    return np.where(x >= 0, 0.0, isru_grad2(x, alpha))
 
 
 def gaussian(x):
@@ -678,6 +908,16 @@ def gaussian_grad(x):
     xc = np.clip(x, -40.0, 40.0)
     z = -xc * xc
     return np.where(z < _EXP_SUBNORMAL, _times_exp(-2.0 * xc, z), -2.0 * xc * gaussian(x))
+
+
+def gaussian_grad2(x):
+    r"""(4x² − 2)·e^{−x²} = −(2 − (2x)²)·e^{−x²}.
+
+    2 − (2x)² is formed by :func:`_two_minus_square`, so the roots ±1/√2
+    (where |f'| peaks) come out correctly rounded.  x is capped at ±40 as in
+    f.
+    """
+    return -_two_minus_square(2.0 * np.clip(x, -40.0, 40.0)) * gaussian(x)
 
 
 _SINC_SERIES = [(-1) ** n * 2 * n / math.factorial(2 * n + 1) for n in range(1, 12)]
@@ -708,6 +948,26 @@ def sinc_grad(x):
     return np.where(small, acc * xs, large)
 
 
+_SINC_GRAD2_SERIES = [(-1) ** n * 2 * n * (2 * n - 1) / math.factorial(2 * n + 1) for n in range(1, 12)]
+
+
+def sinc_grad2(x):
+    r"""−sinc(x) − 2·sinc'(x)/x, from (x·sinc x)'' = (sin x)'' = −x·sinc x.
+
+    Near 0 the two terms (≈ −1 and 2/3) cancel by a factor of 3, so for
+    |x| < 1 the Taylor series Σₙ (−1)ⁿ·2n(2n − 1)·x^{2n−2}/(2n + 1)! is summed
+    instead; 11 terms reach full precision there.
+    """
+    small = np.abs(x) < 1.0
+    xs = np.where(small, x, 0.0)
+    x2 = xs * xs
+    acc = np.zeros_like(xs)
+    for c in reversed(_SINC_GRAD2_SERIES):
+        acc = acc * x2 + c
+    xl = np.where(small, 1.0, x)
+    return np.where(small, acc, -(sinc(xl) + 2.0 * sinc_grad(xl) / xl))
+
+
 def sinusoid(x):
     """sin(x)."""
     return np.sin(x)
@@ -716,6 +976,11 @@ def sinusoid(x):
 def sinusoid_grad(x):
     """cos(x)."""
     return np.cos(x)
+
+
+def sinusoid_grad2(x):
+    """−sin(x)."""
+    return -np.sin(x)
 
 
 def tanhexp(x):
@@ -730,6 +995,18 @@ def tanhexp_grad(x):
     return np.where(x < _EXP_SUBNORMAL, _times_exp(1.0 + x, x), np.tanh(e) + x * (e * _sech2(e)))
 
 
+def tanhexp_grad2(x):
+    r"""eˣ·sech²(eˣ)·(2 + x − 2x·eˣ·tanh(eˣ)).
+
+    From (sech² e)' = −2·tanh(e)·sech²(e)·e, e = eˣ.  eˣ is capped at e⁴⁰ as
+    in f, and so is x in the bracket: eˣ·sech²(eˣ) is 0 long before.  x·eˣ is
+    formed first: it cannot overflow, while 2x can.
+    """
+    xc = np.minimum(x, 40.0)
+    e = np.exp(xc)
+    return (e * _sech2(e)) * (2.0 + xc - 2.0 * (xc * e) * np.tanh(e))
+
+
 def squared_relu(x):
     """max(0, x)² (Primer)."""
     return _relu(x) ** 2
@@ -738,6 +1015,12 @@ def squared_relu(x):
 def squared_relu_grad(x):
     """2·max(0, x)."""
     return 2.0 * _relu(x)
+
+
+def squared_relu_grad2(x):
+    """2 for x > 0, 0 for x ≤ 0 (squared_relu''(0) = 0, like relu'(0); f' is
+    continuous there, f'' jumps)."""
+    return 2.0 * relu_grad(x)
 
 
 def elish(x):
@@ -753,6 +1036,24 @@ def elish_grad(x):
     return np.where(x >= 0, s * (1.0 + x * sm), left)
 
 
+def elish_grad2(x):
+    r"""silu''(x) for x ≥ 0; eˣ − 2σ''(x) = u·(u³ + 3u² + 5u − 1)/(1 + u)³,
+    u = eˣ, for x < 0.
+
+    For x < 0, (eˣ − 1)·σ(x) = eˣ − 2σ(x) (put both over 1 + e^{−x}), so
+    f'' = eˣ − 2σ''(x), with the cancellation-free σ'' of
+    :func:`sigmoid_grad2`, on (−1, 0).  Further left the two terms cancel
+    near the root of f'' (u ≈ 0.185), up to 5 ulps lost; the rational form,
+    whose terms cancel less, is used there.  At 0, where f'' jumps from 1 to
+    1/2, it takes the side of x ≥ 0, as f and f' do.
+    """
+    xn = np.minimum(x, 0.0)
+    u = np.exp(xn)
+    near = u - 2.0 * sigmoid_grad2(xn)
+    far = u * (u * (u * (u + 3.0) + 5.0) - 1.0) / (1.0 + u) ** 3
+    return np.where(x >= 0, silu_grad2(x), np.where(xn > -1.0, near, far))
+
+
 def sqnl(x):
     """Square nonlinearity: x − x|x|/4 on [−2, 2], ±1 outside."""
     xc = np.clip(x, -2.0, 2.0)
@@ -762,6 +1063,16 @@ def sqnl(x):
 def sqnl_grad(x):
     """1 − |x|/2 on [−2, 2], 0 outside: continuous, so sqnl is C¹."""
     return 1.0 - np.abs(np.clip(x, -2.0, 2.0)) / 2.0
+
+
+def sqnl_grad2(x):
+    """−sign(x)/2 on (−2, 2), 0 outside.
+
+    sqnl' is continuous, but sqnl'' jumps at 0 and ±2; it is 0 at all three:
+    at 0 the value that keeps f'' odd (sign(0) = 0), at ±2 the outer side
+    (as hardtanh' at its kinks).
+    """
+    return np.where(np.abs(x) < 2.0, -0.5 * np.sign(x), 0.0)
 
 
 def _snake_sin_cos(x, a):
@@ -789,6 +1100,13 @@ def snake_grad(x, a):
     return (s + c) ** 2
 
 
+def snake_grad2(x, a):
+    r"""2a·cos(2ax) = 2a·(cos ax − sin ax)(cos ax + sin ax), from the same
+    sin(ax), cos(ax) as f' (2ax itself may overflow)."""
+    s, c = _snake_sin_cos(x, a)
+    return 2.0 * (c - s) * (c + s) * a
+
+
 def bipolar_sigmoid(x):
     r"""2σ(x) − 1 = tanh(x/2); the tanh form does not cancel near 0."""
     return np.tanh(0.5 * x)
@@ -797,6 +1115,11 @@ def bipolar_sigmoid(x):
 def bipolar_sigmoid_grad(x):
     """2σ(x)σ(−x) = sech²(x/2)/2."""
     return 2.0 * sigmoid_grad(x)
+
+
+def bipolar_sigmoid_grad2(x):
+    """2σ''(x) = −2σ(x)σ(−x)·tanh(x/2)."""
+    return 2.0 * sigmoid_grad2(x)
 
 
 _LOG2 = math.log(2.0)
@@ -905,6 +1228,7 @@ class Spec:
     name: str
     f: Callable
     df: Callable
+    d2f: Callable = field(kw_only=True)  # f''; no default, so every entry names it
     summary: str
     latex: str
     dlatex: str
@@ -913,6 +1237,7 @@ class Spec:
     output_range: Meta
     limits: Meta                 # (f(−∞), f(+∞)); NaN where there is no limit
     dlimits: Meta                # (f'(−∞), f'(+∞))
+    d2limits: Meta = field(default=None, kw_only=True)  # (f''(−∞), f''(+∞)), if f' is unbounded
     params: tuple[Parameter, ...] = ()
     aliases: tuple[str, ...] = ()
     torch: str | None = None
@@ -951,6 +1276,7 @@ def _slope_spec(name, kernel, grad, slope, slope_name, summary, *, params, torch
     """A ReLU whose negative part is a straight line of slope `slope(p)`."""
     return Spec(
         name, kernel, grad, summary,
+        d2f=zero_grad,
         latex=r"$f(x)=\max(0,x)+a\,\min(0,x)$",
         dlatex=r"$f'(x)=1$ if $x>0$, else $a$",
         text=f"f(x) = x if x > 0 else {slope_name}·x",
@@ -974,16 +1300,19 @@ _SPECS: list[Spec] = [
          r"$\sigma(x)=\dfrac{1}{1+e^{-x}}$", r"$\sigma'(x)=\sigma(x)\,\sigma(-x)$",
          "f(x) = 1 / (1 + exp(-x))", "f'(x) = f(x)·f(-x) = f(x)(1 - f(x))",
          _rng("(0", "1)"), _ZERO_ONE, (0.0, 0.0),
+         d2f=sigmoid_grad2,
          aliases=("logistic",), torch="torch.nn.Sigmoid()", xlim=(-8.0, 8.0)),
     Spec("tanh", tanh, tanh_grad, "Hyperbolic tangent, zero-centred, squashes to (−1, 1)",
          r"$\tanh(x)=\dfrac{e^{x}-e^{-x}}{e^{x}+e^{-x}}$", r"$\tanh'(x)=1-\tanh^2(x)$",
          "f(x) = (exp(x) - exp(-x)) / (exp(x) + exp(-x))", "f'(x) = 1 - tanh(x)^2 = sech(x)^2",
          _rng("(-1", "1)"), (-1.0, 1.0), (0.0, 0.0),
+         d2f=tanh_grad2,
          torch="torch.nn.Tanh()", symmetry="odd"),
     Spec("relu", relu, relu_grad, "Rectified linear unit, max(0, x)",
          r"$f(x)=\max(0,x)$", r"$f'(x)=1$ if $x>0$, else $0$",
          "f(x) = max(0, x)", "f'(x) = 1 if x > 0 else 0   (f'(0) = 0, as PyTorch)",
          _rng("[0", "inf)"), (0.0, math.inf), _ZERO_ONE,
+         d2f=zero_grad,
          torch="torch.nn.ReLU()", kinks=(0.0,), continuity="C0",
          reference="Nair & Hinton 2010"),
     _slope_spec("leaky_relu", leaky_relu, leaky_relu_grad, lambda p: p["negative_slope"], "negative_slope",
@@ -1006,6 +1335,7 @@ _SPECS: list[Spec] = [
          "f(x) = x if x > 0 else alpha·(exp(x) - 1)",
          "f'(x) = 1 if x > 0 else alpha·exp(x)   (f'(0) = alpha, as PyTorch)",
          _rng("(-{alpha}", "inf)"), lambda p: (-p["alpha"], math.inf), _ZERO_ONE,
+         d2f=elu_grad2,
          params=(_ALPHA,), torch="torch.nn.ELU(alpha={alpha})",
          kinks=lambda p: _kink_if(p["alpha"] != 1, 0.0),
          smooth_breaks=lambda p: _kink_if(p["alpha"] == 1, 0.0),
@@ -1018,6 +1348,7 @@ _SPECS: list[Spec] = [
          "f'(x) = scale if x > 0 else scale·alpha·exp(x)   (f'(0) = scale·alpha)",
          lambda p: Interval(-SELU_SCALE * SELU_ALPHA, math.inf, False, False),
          (-SELU_SCALE * SELU_ALPHA, math.inf), (0.0, SELU_SCALE),
+         d2f=selu_grad2,
          torch="torch.nn.SELU()", kinks=(0.0,), continuity="C0",
          reference="Klambauer et al. 2017"),
     Spec("celu", celu, celu_grad, "Continuously differentiable ELU",
@@ -1026,6 +1357,7 @@ _SPECS: list[Spec] = [
          "f(x) = max(0, x) + min(0, alpha·(exp(x/alpha) - 1))",
          "f'(x) = 1 if x > 0 else exp(x/alpha)",
          _rng("(-{alpha}", "inf)"), lambda p: (-p["alpha"], math.inf), _ZERO_ONE,
+         d2f=celu_grad2,
          params=(_ALPHA,), torch="torch.nn.CELU(alpha={alpha})",
          continuity="C1", smooth_breaks=(0.0,), reference="Barron 2017"),
     Spec("gelu", gelu, gelu_grad, "Gaussian error linear unit, x·Φ(x)",
@@ -1035,6 +1367,7 @@ _SPECS: list[Spec] = [
          lambda p: Interval(-0.1699712074799037 if p["approximate"] == "none" else -0.1700407505712541,
                             math.inf, True, False),
          (0.0, math.inf), _ZERO_ONE,
+         d2f=gelu_grad2,
          params=(Parameter("approximate", "none", "'none' for x·Φ(x), 'tanh' for the tanh approximation",
                            choices=("none", "tanh")),),
          torch="torch.nn.GELU(approximate='{approximate}')", monotonic=False,
@@ -1047,6 +1380,7 @@ _SPECS: list[Spec] = [
          lambda p: Interval(min(0.0, p["threshold"] / p["beta"]), math.inf, False, False),
          lambda p: (-math.inf if p["threshold"] == -math.inf else 0.0, math.inf),
          lambda p: (1.0 if p["threshold"] == -math.inf else 0.0, 1.0),
+         d2f=softplus_grad2,
          params=(_positive("beta", 1.0, "sharpness"),
                  Parameter("threshold", math.inf,
                            "PyTorch's shortcut f = x for beta·x > threshold (inf: exact)",
@@ -1059,6 +1393,7 @@ _SPECS: list[Spec] = [
          r"$f(x)=x\,\sigma(x)$", r"$f'(x)=\sigma(x)\,(1+x\,\sigma(-x))$",
          "f(x) = x·sigmoid(x)", "f'(x) = sigmoid(x)·(1 + x·sigmoid(-x))",
          _rng("[-0.2784645427610738", "inf)"), (0.0, math.inf), _ZERO_ONE,
+         d2f=silu_grad2,
          aliases=("swish",), torch="torch.nn.SiLU()", monotonic=False,
          reference="Elfwing et al. 2018; Ramachandran et al. 2017"),
     Spec("swish_beta", swish_beta, swish_beta_grad, "Swish with a slope β inside the sigmoid",
@@ -1066,34 +1401,40 @@ _SPECS: list[Spec] = [
          "f(x) = x·sigmoid(beta·x)", "f'(x) = sigmoid(beta·x)·(1 + beta·x·sigmoid(-beta·x))",
          lambda p: Interval(-0.2784645427610738 / p["beta"], math.inf, True, False),
          (0.0, math.inf), _ZERO_ONE,
+         d2f=swish_beta_grad2,
          params=(_positive("beta", 1.0, "slope inside the sigmoid"),),
          monotonic=False, reference="Ramachandran et al. 2017"),
     Spec("quick_gelu", quick_gelu, quick_gelu_grad, "GELU approximation x·σ(1.702x) (CLIP)",
          r"$f(x)=x\,\sigma(1.702\,x)$", r"$f'(x)=\sigma(1.702x)\,(1+1.702x\,\sigma(-1.702x))$",
          "f(x) = x·sigmoid(1.702·x)", "f'(x) = s(1 + 1.702·x·(1 - s)), s = sigmoid(1.702·x)",
          _rng("[-0.1636101896363536", "inf)"), (0.0, math.inf), _ZERO_ONE,
+         d2f=quick_gelu_grad2,
          monotonic=False, reference="Radford et al. 2021"),
     Spec("mish", mish, mish_grad, "Self-regularised x·tanh(softplus(x))",
          r"$f(x)=x\,\tanh(\mathrm{softplus}(x))$",
          r"$f'(x)=\tanh(s)+x\,\mathrm{sech}^2(s)\,\sigma(x)$",
          "f(x) = x·tanh(log(1 + exp(x)))", "f'(x) = tanh(s) + x·sech(s)^2·sigmoid(x), s = softplus(x)",
          _rng("[-0.3088434130172505", "inf)"), (0.0, math.inf), _ZERO_ONE,
+         d2f=mish_grad2,
          torch="torch.nn.Mish()", monotonic=False, reference="Misra 2019"),
     Spec("softsign", softsign, softsign_grad, "x/(1 + |x|), a slowly saturating tanh",
          r"$f(x)=\dfrac{x}{1+|x|}$", r"$f'(x)=\dfrac{1}{(1+|x|)^2}$",
          "f(x) = x / (1 + |x|)", "f'(x) = 1 / (1 + |x|)^2",
          _rng("(-1", "1)"), (-1.0, 1.0), (0.0, 0.0),
+         d2f=softsign_grad2,
          aliases=("soft_sign",), torch="torch.nn.Softsign()", continuity="C1",
          smooth_breaks=(0.0,), symmetry="odd", xlim=(-8.0, 8.0)),
     Spec("logsigmoid", logsigmoid, logsigmoid_grad, "log σ(x) = −softplus(−x)",
          r"$f(x)=\log\sigma(x)$", r"$f'(x)=\sigma(-x)$",
          "f(x) = log(1 / (1 + exp(-x)))", "f'(x) = sigmoid(-x)",
          _rng("(-inf", "0)"), (-math.inf, 0.0), (1.0, 0.0),
+         d2f=logsigmoid_grad2,
          aliases=("log_sigmoid",), torch="torch.nn.LogSigmoid()"),
     Spec("hardtanh", hardtanh, hardtanh_grad, "x clipped to [min_val, max_val]",
          r"$f(x)=\min(\max(x,a),b)$", r"$f'(x)=1$ if $a<x<b$, else $0$",
          "f(x) = min(max(x, min_val), max_val)", "f'(x) = 1 if min_val < x < max_val else 0",
          _rng("[{min_val}", "{max_val}]"), lambda p: (p["min_val"], p["max_val"]), (0.0, 0.0),
+         d2f=zero_grad,
          params=(Parameter("min_val", -1.0, "lower clip"), Parameter("max_val", 1.0, "upper clip")),
          aliases=("hard_tanh",), torch="torch.nn.Hardtanh(min_val={min_val}, max_val={max_val})",
          kinks=lambda p: (p["min_val"], p["max_val"]), continuity="C0",
@@ -1103,11 +1444,13 @@ _SPECS: list[Spec] = [
          r"$f(x)=\min(\max(0,x),6)$", r"$f'(x)=1$ if $0<x<6$, else $0$",
          "f(x) = min(max(0, x), 6)", "f'(x) = 1 if 0 < x < 6 else 0",
          _rng("[0", "6]"), (0.0, 6.0), (0.0, 0.0),
+         d2f=zero_grad,
          torch="torch.nn.ReLU6()", kinks=(0.0, 6.0), continuity="C0", xlim=(-3.0, 9.0)),
     Spec("hardsigmoid", hardsigmoid, hardsigmoid_grad, "Piecewise-linear sigmoid, relu6(x + 3)/6",
          r"$f(x)=\mathrm{relu6}(x+3)/6$", r"$f'(x)=1/6$ if $-3<x<3$, else $0$",
          "f(x) = min(max(0, x + 3), 6) / 6", "f'(x) = 1/6 if -3 < x < 3 else 0",
          _rng("[0", "1]"), _ZERO_ONE, (0.0, 0.0),
+         d2f=zero_grad,
          aliases=("hard_sigmoid",), torch="torch.nn.Hardsigmoid()", kinks=(-3.0, 3.0),
          continuity="C0", xlim=(-6.0, 6.0)),
     Spec("hardswish", hardswish, hardswish_grad, "Piecewise-quadratic swish, x·relu6(x + 3)/6",
@@ -1115,6 +1458,7 @@ _SPECS: list[Spec] = [
          "f(x) = x·min(max(0, x + 3), 6) / 6",
          "f'(x) = 0 if x < -3, (2x + 3)/6 if -3 <= x <= 3, 1 if x > 3",
          _rng("[-0.375", "inf)"), (0.0, math.inf), _ZERO_ONE,
+         d2f=hardswish_grad2,
          aliases=("hard_swish", "hard_silu", "hardsilu"), torch="torch.nn.Hardswish()",
          kinks=(-3.0, 3.0), monotonic=False, continuity="C0", xlim=(-6.0, 6.0),
          reference="Howard et al. 2019"),
@@ -1122,12 +1466,14 @@ _SPECS: list[Spec] = [
          r"$f(x)=x-\tanh(x)$", r"$f'(x)=\tanh^2(x)$",
          "f(x) = x - tanh(x)", "f'(x) = tanh(x)^2",
          _rng("(-inf", "inf)"), (-math.inf, math.inf), (1.0, 1.0),
+         d2f=tanhshrink_grad2,
          aliases=("tanh_shrink",), torch="torch.nn.Tanhshrink()", symmetry="odd"),
     Spec("softshrink", softshrink, softshrink_grad, "Soft thresholding by λ",
          r"$f(x)=\mathrm{sign}(x)\,\max(|x|-\lambda,0)$", r"$f'(x)=1$ if $|x|>\lambda$, else $0$",
          "f(x) = x - lambd if x > lambd, x + lambd if x < -lambd, else 0",
          "f'(x) = 1 if |x| > lambd else 0",
          _rng("(-inf", "inf)"), (-math.inf, math.inf), (1.0, 1.0),
+         d2f=zero_grad,
          params=(_LAMBD,),
          aliases=("soft_shrink",), torch="torch.nn.Softshrink(lambd={lambd})",
          kinks=lambda p: (-p["lambd"], p["lambd"]) if p["lambd"] > 0 else (0.0,),
@@ -1137,6 +1483,7 @@ _SPECS: list[Spec] = [
          "f(x) = x if |x| > lambd else 0", "f'(x) = 1 if |x| > lambd else 0",
          lambda p: Interval(-math.inf, math.inf, False, False),
          (-math.inf, math.inf), (1.0, 1.0),
+         d2f=zero_grad,
          params=(_LAMBD,),
          aliases=("hard_shrink",), torch="torch.nn.Hardshrink(lambd={lambd})",
          jumps=lambda p: (-p["lambd"], p["lambd"]) if p["lambd"] > 0 else (),
@@ -1149,6 +1496,7 @@ _SPECS: list[Spec] = [
          lambda p: Interval(min(p["threshold"], p["value"]), math.inf,
                             p["value"] <= p["threshold"], False),
          lambda p: (p["value"], math.inf), _ZERO_ONE,
+         d2f=zero_grad,
          params=(Parameter("threshold", 1.0, "the switch point (PyTorch has no default)"),
                  Parameter("value", 0.0, "the output at and below the switch")),
          torch="torch.nn.Threshold(threshold={threshold}, value={value})",
@@ -1162,6 +1510,7 @@ _SPECS: list[Spec] = [
          r"$f'(x)=\frac{1}{2}\left(1+\frac{x}{\sqrt{x^2+b}}\right)$",
          "f(x) = (x + sqrt(x^2 + b)) / 2", "f'(x) = (1 + x / sqrt(x^2 + b)) / 2",
          _rng("(0", "inf)"), (0.0, math.inf), _ZERO_ONE,
+         d2f=squareplus_grad2,
          params=(_positive("b", 4.0, "curvature at 0"),),
          reference="Barron 2021"),
     Spec("sparse_plus", sparse_plus, sparse_plus_grad, "Piecewise-quadratic smooth ReLU",
@@ -1170,49 +1519,59 @@ _SPECS: list[Spec] = [
          "f(x) = 0 if x <= -1, (x + 1)^2/4 if -1 < x < 1, x if x >= 1",
          "f'(x) = clip((x + 1)/2, 0, 1)",
          _rng("[0", "inf)"), (0.0, math.inf), _ZERO_ONE,
+         d2f=sparse_sigmoid_grad,
          smooth_breaks=(-1.0, 1.0), continuity="C1", xlim=(-3.0, 3.0)),
     Spec("sparse_sigmoid", sparse_sigmoid, sparse_sigmoid_grad, "Piecewise-linear sigmoid on [−1, 1]",
          r"$f(x)=\mathrm{clip}((x+1)/2,\,0,\,1)$", r"$f'(x)=1/2$ if $|x|<1$, else $0$",
          "f(x) = clip((x + 1)/2, 0, 1)", "f'(x) = 1/2 if |x| < 1 else 0",
          _rng("[0", "1]"), _ZERO_ONE, (0.0, 0.0),
+         d2f=zero_grad,
          kinks=(-1.0, 1.0), continuity="C0", xlim=(-3.0, 3.0)),
     Spec("exponential", exponential, exponential, "eˣ",
          r"$f(x)=e^{x}$", r"$f'(x)=e^{x}$", "f(x) = exp(x)", "f'(x) = exp(x)",
          _rng("(0", "inf)"), (0.0, math.inf), (0.0, math.inf),
+         d2f=exponential, d2limits=(0.0, math.inf),
          aliases=("exp",), xlim=(-4.0, 2.0)),
     Spec("identity", identity, identity_grad, "The identity: no activation at all",
          r"$f(x)=x$", r"$f'(x)=1$", "f(x) = x", "f'(x) = 1",
          _rng("(-inf", "inf)"), (-math.inf, math.inf), (1.0, 1.0),
+         d2f=zero_grad,
          aliases=("linear",), torch="torch.nn.Identity()", symmetry="odd"),
     Spec("step", step, zero_grad, "Heaviside step, the perceptron's activation",
          r"$f(x)=1$ if $x\geq0$, else $0$", r"$f'(x)=0$ for $x\neq0$",
          "f(x) = 1 if x >= 0 else 0", "f'(x) = 0 (undefined at 0; 0 there)",
          _rng("[0", "1]"), _ZERO_ONE, (0.0, 0.0),
+         d2f=zero_grad,
          aliases=("heaviside", "binary_step"), jumps=(0.0,), continuity="discontinuous"),
     Spec("sign", sign, zero_grad, "Sign function, −1, 0 or 1",
          r"$f(x)=\mathrm{sign}(x)$", r"$f'(x)=0$ for $x\neq0$",
          "f(x) = sign(x)", "f'(x) = 0 (undefined at 0; 0 there)",
          _rng("[-1", "1]"), (-1.0, 1.0), (0.0, 0.0),
+         d2f=zero_grad,
          aliases=("signum",), jumps=(0.0,), continuity="discontinuous", symmetry="odd"),
     Spec("arctan", arctan, arctan_grad, "Inverse tangent, squashes to (−π/2, π/2)",
          r"$f(x)=\arctan(x)$", r"$f'(x)=\dfrac{1}{1+x^2}$", "f(x) = arctan(x)", "f'(x) = 1 / (1 + x^2)",
          lambda p: Interval(-math.pi / 2, math.pi / 2, False, False),
          (-math.pi / 2, math.pi / 2), (0.0, 0.0),
+         d2f=arctan_grad2,
          aliases=("atan",), symmetry="odd", xlim=(-8.0, 8.0)),
     Spec("lecun_tanh", lecun_tanh, lecun_tanh_grad, "LeCun's scaled tanh, 1.7159·tanh(2x/3)",
          r"$f(x)=1.7159\,\tanh(2x/3)$", r"$f'(x)=1.1439\,\mathrm{sech}^2(2x/3)$",
          "f(x) = 1.7159·tanh(2x/3)", "f'(x) = 1.7159·(2/3)·sech(2x/3)^2",
          lambda p: Interval(-_LECUN_A, _LECUN_A, False, False), (-_LECUN_A, _LECUN_A), (0.0, 0.0),
+         d2f=lecun_tanh_grad2,
          symmetry="odd", reference="LeCun et al. 1998, Efficient BackProp"),
     Spec("bent_identity", bent_identity, bent_identity_grad, "x + (√(x² + 1) − 1)/2",
          r"$f(x)=x+\frac{\sqrt{x^2+1}-1}{2}$", r"$f'(x)=1+\frac{x}{2\sqrt{x^2+1}}$",
          "f(x) = x + (sqrt(x^2 + 1) - 1)/2", "f'(x) = 1 + x / (2·sqrt(x^2 + 1))",
-         _rng("(-inf", "inf)"), (-math.inf, math.inf), (0.5, 1.5)),
+         _rng("(-inf", "inf)"), (-math.inf, math.inf), (0.5, 1.5),
+         d2f=bent_identity_grad2),
     Spec("isru", isru, isru_grad, "Inverse square root unit x/√(1 + αx²)",
          r"$f(x)=\dfrac{x}{\sqrt{1+\alpha x^2}}$", r"$f'(x)=(1+\alpha x^2)^{-3/2}$",
          "f(x) = x / sqrt(1 + alpha·x^2)", "f'(x) = (1 + alpha·x^2)^(-3/2)",
          lambda p: Interval(-p["alpha"] ** -0.5, p["alpha"] ** -0.5, False, False),
          lambda p: (-p["alpha"] ** -0.5, p["alpha"] ** -0.5), (0.0, 0.0),
+         d2f=isru_grad2,
          params=(_positive("alpha", 1.0, "saturation: the range is ±1/√α"),),
          symmetry="odd", reference="Carlile et al. 2017"),
     Spec("isrlu", isrlu, isrlu_grad, "Inverse square root linear unit",
@@ -1222,29 +1581,35 @@ _SPECS: list[Spec] = [
          "f'(x) = 1 if x >= 0 else (1 + alpha·x^2)^(-3/2)",
          lambda p: Interval(-p["alpha"] ** -0.5, math.inf, False, False),
          lambda p: (-p["alpha"] ** -0.5, math.inf), _ZERO_ONE,
+         d2f=isrlu_grad2,
          params=(_positive("alpha", 1.0, "negative saturation at −1/√α"),),
          smooth_breaks=(0.0,), continuity="C2", reference="Carlile et al. 2017"),
     Spec("gaussian", gaussian, gaussian_grad, "Gaussian bump e^{−x²}",
          r"$f(x)=e^{-x^2}$", r"$f'(x)=-2x\,e^{-x^2}$", "f(x) = exp(-x^2)", "f'(x) = -2x·exp(-x^2)",
          _rng("(0", "1]"), (0.0, 0.0), (0.0, 0.0), monotonic=False, symmetry="even",
+         d2f=gaussian_grad2,
          xlim=(-3.0, 3.0)),
     Spec("sinc", sinc, sinc_grad, "sin(x)/x, with sinc(0) = 1",
          r"$f(x)=\dfrac{\sin x}{x}$", r"$f'(x)=\dfrac{x\cos x-\sin x}{x^2}$",
          "f(x) = sin(x)/x, f(0) = 1", "f'(x) = (x·cos(x) - sin(x)) / x^2",
          _rng("[-0.2172336282112217", "1]"), (0.0, 0.0), (0.0, 0.0), monotonic=False,
+         d2f=sinc_grad2,
          symmetry="even", xlim=(-12.0, 12.0)),
     Spec("sinusoid", sinusoid, sinusoid_grad, "sin(x), periodic",
          r"$f(x)=\sin x$", r"$f'(x)=\cos x$", "f(x) = sin(x)", "f'(x) = cos(x)",
          _rng("[-1", "1]"), (math.nan, math.nan), (math.nan, math.nan), aliases=("sin", "sine"),
+         d2f=sinusoid_grad2,
          monotonic=False, symmetry="odd", xlim=(-2 * math.pi, 2 * math.pi)),
     Spec("tanhexp", tanhexp, tanhexp_grad, "x·tanh(eˣ)",
          r"$f(x)=x\,\tanh(e^{x})$", r"$f'(x)=\tanh(e^{x})+x\,e^{x}\,\mathrm{sech}^2(e^{x})$",
          "f(x) = x·tanh(exp(x))", "f'(x) = tanh(exp(x)) + x·exp(x)·sech(exp(x))^2",
          _rng("[-0.3532857778482113", "inf)"), (0.0, math.inf), _ZERO_ONE,
+         d2f=tanhexp_grad2,
          aliases=("tanh_exp",), monotonic=False, reference="Liu & Di 2020"),
     Spec("squared_relu", squared_relu, squared_relu_grad, "max(0, x)²",
          r"$f(x)=\max(0,x)^2$", r"$f'(x)=2\max(0,x)$", "f(x) = max(0, x)^2", "f'(x) = 2·max(0, x)",
          _rng("[0", "inf)"), (0.0, math.inf), (0.0, math.inf),
+         d2f=squared_relu_grad2, d2limits=(0.0, 2.0),
          aliases=("relu2", "relu_squared"), smooth_breaks=(0.0,), continuity="C1",
          xlim=(-3.0, 3.0), reference="So et al. 2021 (Primer)"),
     Spec("elish", elish, elish_grad, "Exponential linear sigmoid squashing",
@@ -1253,28 +1618,33 @@ _SPECS: list[Spec] = [
          "f(x) = x·sigmoid(x) if x >= 0 else (exp(x) - 1)·sigmoid(x)",
          "f'(x) = s(1 + x(1 - s)) if x >= 0 else exp(x)·s + (exp(x) - 1)·s(1 - s)",
          _rng("[-0.17157287525381", "inf)"), (0.0, math.inf), _ZERO_ONE,
+         d2f=elish_grad2,
          smooth_breaks=(0.0,), monotonic=False, continuity="C1", reference="Basirat & Roth 2018"),
     Spec("sqnl", sqnl, sqnl_grad, "Square nonlinearity, a piecewise-quadratic tanh",
          r"$f(x)=x-x|x|/4$ on $[-2,2]$, $\pm1$ outside",
          r"$f'(x)=1-|x|/2$ on $[-2,2]$, $0$ outside",
          "f(x) = x - x|x|/4 for |x| <= 2, sign(x) outside", "f'(x) = 1 - |x|/2 for |x| <= 2, 0 outside",
          _rng("[-1", "1]"), (-1.0, 1.0), (0.0, 0.0),
+         d2f=sqnl_grad2,
          smooth_breaks=(-2.0, 0.0, 2.0), continuity="C1", symmetry="odd", xlim=(-4.0, 4.0),
          reference="Wuraola & Patel 2018"),
     Spec("snake", snake, snake_grad, "x + sin²(ax)/a, periodic inductive bias",
          r"$f(x)=x+\frac{1}{a}\sin^2(ax)$", r"$f'(x)=1+\sin(2ax)$",
          "f(x) = x + sin(a·x)^2 / a", "f'(x) = 1 + sin(2a·x)",
          _rng("(-inf", "inf)"), (-math.inf, math.inf), (math.nan, math.nan),
+         d2f=snake_grad2,
          params=(_positive("a", 1.0, "frequency"),),
          xlim=(-6.0, 6.0), reference="Ziyin et al. 2020"),
     Spec("bipolar_sigmoid", bipolar_sigmoid, bipolar_sigmoid_grad, "2σ(x) − 1 = tanh(x/2)",
          r"$f(x)=2\sigma(x)-1=\tanh(x/2)$", r"$f'(x)=2\,\sigma(x)\,\sigma(-x)$",
          "f(x) = 2·sigmoid(x) - 1 = tanh(x/2)", "f'(x) = 2·sigmoid(x)·sigmoid(-x)",
-         _rng("(-1", "1)"), (-1.0, 1.0), (0.0, 0.0), symmetry="odd", xlim=(-8.0, 8.0)),
+         _rng("(-1", "1)"), (-1.0, 1.0), (0.0, 0.0),
+         d2f=bipolar_sigmoid_grad2, symmetry="odd", xlim=(-8.0, 8.0)),
     Spec("shifted_softplus", shifted_softplus, sigmoid, "softplus(x) − log 2, zero at the origin",
          r"$f(x)=\log(1+e^{x})-\log 2$", r"$f'(x)=\sigma(x)$",
          "f(x) = log(1 + exp(x)) - log(2)", "f'(x) = sigmoid(x)",
          lambda p: Interval(-_LOG2, math.inf, False, False), (-_LOG2, math.inf), _ZERO_ONE,
+         d2f=sigmoid_grad,
          reference="Schütt et al. 2017 (SchNet)"),
 ]
 
@@ -1314,9 +1684,9 @@ def _resolve(value, params):
 class Activation:
     """A registered function bound to parameter values.
 
-    ``f`` and ``df`` accept anything numpy can turn into a float64 array and
-    return a float64 array of the same shape (a numpy scalar for a scalar).
-    NaN gives NaN and ±inf gives the limit at ±∞.
+    ``f``, ``df`` and ``d2f`` accept anything numpy can turn into a float64
+    array and return a float64 array of the same shape (a numpy scalar for a
+    scalar).  NaN gives NaN and ±inf gives the limit at ±∞.
     """
 
     spec: Spec
@@ -1333,6 +1703,16 @@ class Activation:
     def df(self, x):
         """The derivative's values at x (PyTorch's one-sided value at a kink)."""
         return self._evaluate(self.spec.df, x, self.dlimits)
+
+    def d2f(self, x):
+        """The second derivative's values at x.
+
+        Where f' jumps, f'' takes the one-sided value on the side f' takes
+        (relu''(0) = 0, elu''(0) = α); the Dirac mass of the jump itself is
+        not represented.  Where only f'' jumps, the value is stated in the
+        kernel's docstring.
+        """
+        return self._evaluate(self.spec.d2f, x, self.d2limits)
 
     def _evaluate(self, kernel, x, limits):
         x = np.asarray(x, dtype=np.float64)
@@ -1356,6 +1736,15 @@ class Activation:
     output_range = property(lambda self: self._meta("output_range"), doc="The Interval of f's values.")
     limits = property(lambda self: self._meta("limits"), doc="(f(−∞), f(+∞)); NaN where none exists.")
     dlimits = property(lambda self: self._meta("dlimits"), doc="(f'(−∞), f'(+∞)).")
+
+    @property
+    def d2limits(self) -> tuple[float, float]:
+        """(f''(−∞), f''(+∞)): as declared where f' is unbounded (eˣ, max(0, x)²);
+        otherwise 0 where f' has a finite limit and NaN where it has none."""
+        if self.spec.d2limits is not None:
+            return self._meta("d2limits")
+        return tuple(0.0 if math.isfinite(v) else math.nan for v in self.dlimits)
+
     kinks = property(lambda self: tuple(self._meta("kinks")), doc="Where f is continuous but f' jumps.")
     jumps = property(lambda self: tuple(self._meta("jumps")), doc="Where f itself jumps.")
     smooth_breaks = property(lambda self: tuple(self._meta("smooth_breaks")),

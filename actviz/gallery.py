@@ -62,7 +62,7 @@ def _figure(job: Job):
         return plotting.collapse_figure(relu, teaching.collapse(relu), 4)
     if job.stem == "teach-properties":
         acts = [get(n) for n in ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "softplus")]
-        return plotting.compare_figure(teaching.properties(acts, measure_cost=False), size=(12.0, 5.0))
+        return plotting.compare_figure(teaching.properties(acts))
     raise ActvizError(f"unknown gallery figure {job.stem!r}")
 
 

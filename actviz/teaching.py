@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .functions import Activation, ActvizError
+from .functions import Activation, ActvizError, Interval
 from . import analysis
 
 INITS = ("xavier", "he")
@@ -23,6 +23,7 @@ class DepthProfile:
 
     act: Activation
     norms: np.ndarray          # shape (seeds, layers)
+    weight_gains: np.ndarray   # (seeds, layers − 1): ‖δ_{l+1}·W_{l+1}ᵀ‖ / ‖δ_{l+1}‖, the weights' share
     max_slope: float           # max |f'|: f' alone scales a gradient by at most this per layer
     init: str
     width: int
@@ -32,6 +33,26 @@ class DepthProfile:
     def median(self):
         return np.median(self.norms, axis=0)
 
+    @property
+    def weight_gain(self) -> float:
+        """The weights' factor per layer, geometric mean over layers and seeds
+        (NaN for a single layer, where no gradient passes through weights)."""
+        return float(np.exp(np.mean(np.log(self.weight_gains)))) if self.weight_gains.size else math.nan
+
+    @property
+    def bound(self):
+        r"""An upper bound on :attr:`median` at each layer: max|f'| times the
+        weights' measured factor, layer by layer, from the top layer down.
+
+        ‖δ_l‖ = ‖f'(z_l) ⊙ δ_{l+1}W_{l+1}ᵀ‖ ≤ max|f'| · ‖δ_{l+1}W_{l+1}ᵀ‖, so for
+        every seed ‖δ_l‖ ≤ ‖δ_L‖ · ∏_{k=l}^{L−1} max|f'| · gain_k; the median
+        over seeds of these bounds bounds the median of the norms.
+        """
+        factors = self.max_slope * self.weight_gains
+        products = np.cumprod(factors[:, ::-1], axis=1)[:, ::-1]
+        per_seed = self.norms[:, -1:] * np.hstack([products, np.ones((len(factors), 1))])
+        return np.median(per_seed, axis=0)
+
 
 def gradient_through_depth(act: Activation, *, layers: int = 30, width: int = 64, batch: int = 64,
                            seeds: int = 5, init: str = "he", weight_scale: float = 1.0) -> DepthProfile:
@@ -40,8 +61,10 @@ def gradient_through_depth(act: Activation, *, layers: int = 30, width: int = 64
     z_l = W_l·h_{l−1}, h_l = f(z_l), W_l ~ N(0, s²·g/width) with g = 1 for
     Xavier and 2 for He; the loss is ⟨r, h_L⟩ for a fixed random r.  Going
     down, ∂L/∂z_l = f'(z_l) ⊙ W_{l+1}ᵀ ∂L/∂z_{l+1}: every layer multiplies by
-    f'(z_l), which for sigmoid is at most 1/4 (and W's scale, which the
-    initialisation is chosen to keep near 1).  `weight_scale` > 1 explodes.
+    f'(z_l), which for sigmoid is at most 1/4, and by W_{l+1}ᵀ, whose factor
+    is recorded: E‖Wᵀv‖² = s²·g·‖v‖² for v independent of W, about √2 for He
+    (making up for ReLU's f' = 0 on half the units) and 1 for Xavier.
+    `weight_scale` > 1 explodes.
     """
     if init not in INITS:
         raise ActvizError(f"unknown initialisation {init!r}; choose xavier or he")
@@ -49,6 +72,7 @@ def gradient_through_depth(act: Activation, *, layers: int = 30, width: int = 64
         raise ActvizError("layers must lie in 1–1000 and seeds in 1–100")
     gain = 1.0 if init == "xavier" else 2.0
     norms = np.empty((seeds, layers))
+    gains = np.empty((seeds, layers - 1))
     with np.errstate(over="ignore", invalid="ignore"):
         for seed in range(seeds):
             rng = np.random.default_rng(seed)
@@ -64,9 +88,11 @@ def gradient_through_depth(act: Activation, *, layers: int = 30, width: int = 64
             for layer in range(layers - 1, -1, -1):
                 norms[seed, layer] = np.linalg.norm(delta) / math.sqrt(batch)
                 if layer:
-                    delta = act.df(pre[layer - 1]) * (delta @ weights[layer].T)
+                    back = delta @ weights[layer].T
+                    gains[seed, layer - 1] = np.linalg.norm(back) / np.linalg.norm(delta)
+                    delta = act.df(pre[layer - 1]) * back
     peak = analysis.max_abs_derivative(act, -50.0, 50.0).value
-    return DepthProfile(act, norms, peak, init, width, weight_scale)
+    return DepthProfile(act, norms, gains, peak, init, width, weight_scale)
 
 
 @dataclass(frozen=True)
@@ -170,24 +196,40 @@ def cost_per_element(acts, *, points: int = 1_000_000, repeats: int = 5) -> dict
     return out
 
 
-def properties(acts, threshold: float = analysis.DEFAULT_THRESHOLD, *, measure_cost: bool = True):
-    """The property matrix of `actviz compare`: one dict per function."""
+COST_HEADER = "cost (× cheapest), measured on this machine"
+
+
+def properties(acts, threshold: float = analysis.DEFAULT_THRESHOLD, *, measure_cost: bool = False):
+    """The property matrix of `actviz compare`: one dict per function.
+
+    "saturates" and "dead" are the analysis layer's regions, the same that
+    `plot` shades and `info` lists: the sides where f levels off, and the
+    intervals where f' is identically 0.
+
+    With `measure_cost`, a "cost" column holds f's time per element relative
+    to the cheapest function listed; it changes from run to run and machine
+    to machine, so it is only there when asked for.
+    """
     costs = cost_per_element(acts) if measure_cost else {}
     reference_cost = min(costs.values()) if costs else None
     rows = []
     for act in acts:
-        low, high = act.dlimits
-        sides = [side for side, limit in (("left", low), ("right", high)) if limit == 0]
-        lo, hi = act.xlim
-        peak = analysis.max_abs_derivative(act, min(lo, -50.0), max(hi, 50.0), num=20001)
+        found = analysis.regions(act, threshold)
+        saturated = [r for r in found if not r.dead]
+        sides = [side for side, reaches in (("left", lambda r: r.lo == -math.inf),
+                                            ("right", lambda r: r.hi == math.inf))
+                 if any(reaches(r) for r in saturated)]
+        dead = [f"({analysis.format_number(r.lo, 3)}, {analysis.format_number(r.hi, 3)})" for r in found if r.dead]
+        peak = analysis.max_abs_derivative(act)
         row = {
             "name": act.label,
-            "range": str(act.output_range),
+            "range": format_interval(act.output_range),
             "bounded": act.bounded,
             "monotonic": act.monotonic,
             "smooth": act.continuity,
             "zero-centred": act.zero_centred,
             "saturates": " & ".join(sides) if sides else "no",
+            "dead": ", ".join(dead) if dead else "no",
             "max|f'|": peak.value,
             "f'(0)": float(act.df(0.0)),
         }
@@ -197,10 +239,28 @@ def properties(acts, threshold: float = analysis.DEFAULT_THRESHOLD, *, measure_c
     return rows
 
 
+def format_interval(interval: Interval, digits: int = 3) -> str:
+    """'[≈-0.170, ∞)': each finite end to `digits` significant digits, with ≈
+    where that is not its exact value.
+
+    A rounded end without the ≈ would state something false: GELU's range
+    written [-0.170, ∞) would claim that f reaches -0.170, which it does not
+    (its minimum is -0.16997…), and [-0.1699, ∞) would leave out values it
+    takes.
+    """
+    def end(value):
+        if math.isinf(value):
+            return "∞" if value > 0 else "-∞"
+        short = f"{value:.{digits}g}"
+        return short if float(short) == value else f"≈{value:#.{digits}g}"
+    left, right = "[" if interval.lo_closed else "(", "]" if interval.hi_closed else ")"
+    return f"{left}{end(interval.lo)}, {end(interval.hi)}{right}"
+
+
 def format_cell(value) -> str:
     """A property as a table shows it: yes/no, 3 significant digits, ∞."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return "∞" if value == math.inf else f"{value:.3g}"
+        return "∞" if value == math.inf else f"{value + 0.0:.3g}"  # + 0.0: -0 prints as 0
     return str(value)

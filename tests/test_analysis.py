@@ -5,38 +5,81 @@ import math
 import numpy as np
 import pytest
 from scipy.special import ndtr
+import mpmath as mp
 
 import actviz
 from actviz import analysis
 
 
-def test_saturation_edges_are_root_found_not_grid_points():
+def ulps(a, b):
+    return abs(a - b) / math.ulp(b)
+
+
+def test_saturation_edges_are_correctly_rounded_roots():
     # σ'(x) = 0.05 ⇔ σ = (1 + √0.8)/2, so the edge is its logit.
-    s = (1 + math.sqrt(0.8)) / 2
-    edge = math.log(s / (1 - s))
-    regions = analysis.saturation_regions(actviz.get("sigmoid"), -8, 8, 0.05, num=101)
-    assert [r.kind for r in regions] == ["saturated", "saturated"]
-    assert regions[0].hi == pytest.approx(-edge, abs=1e-13)
-    assert regions[1].lo == pytest.approx(edge, abs=1e-13)
+    mp.mp.dps = 40
+    s = (1 + mp.sqrt(mp.mpf("0.8"))) / 2
+    edge = float(mp.log(s / (1 - s)))
+    left, right = analysis.regions(actviz.get("sigmoid"))
+    assert (left.lo, left.kind, right.hi, right.kind) == (-math.inf, "saturated", math.inf, "saturated")
+    assert left.hi == -edge and right.lo == edge
+    # wherever the edge lies: softsign' = 1/(1 + |x|)² = 1e-4 at |x| = 99
+    assert [(r.lo, r.hi) for r in analysis.regions(actviz.get("softsign"), 1e-4)] == [(-math.inf, -99.0),
+                                                                                        (99.0, math.inf)]
+    tanh_edge = float(mp.acosh(mp.sqrt(mp.mpf(10) ** 50)))  # sech²(x) = 1e-50
+    assert ulps(analysis.regions(actviz.get("tanh"), 1e-50)[1].lo, tanh_edge) <= 1
 
 
 @pytest.mark.parametrize("name,expected", [
     ("relu", [(-math.inf, 0.0, "dead")]),
     ("relu6", [(-math.inf, 0.0, "dead"), (6.0, math.inf, "dead")]),
-    ("squared_relu", [(-math.inf, 0.0, "dead"), (0.0, 0.025, "saturated")]),
-    ("hardswish", [(-math.inf, -3.0, "dead"), (-1.65, -1.35, "saturated")]),
-    ("leaky_relu", [(-math.inf, 0.0, "saturated")]),
-    ("identity", []),
+    ("hardtanh", [(-math.inf, -1.0, "dead"), (1.0, math.inf, "dead")]),
+    ("hardswish", [(-math.inf, -3.0, "dead")]),            # no band at its minimum x = −3/2
+    ("hardshrink", [(-0.5, 0.5, "dead")]),
+    ("step", [(-math.inf, math.inf, "dead")]),
+    ("elu", [(-math.inf, math.log(0.05), "saturated")]),
+    ("gelu", [(-math.inf, -2.3486063321793784, "saturated")]),  # never "dead" where f' underflows
+    ("logsigmoid", [(math.log(1 / 0.05 - 1), math.inf, "saturated")]),
+    ("leaky_relu", []),                                      # f → −∞: a gradient, no saturation
+    ("prelu", []), ("rrelu", []), ("bent_identity", []), ("identity", []), ("tanhshrink", []),
 ])
-def test_regions_split_dead_from_saturated(name, expected):
-    regions = analysis.saturation_regions(actviz.get(name), -10, 10, to_infinity=True)
-    assert [(r.lo, r.hi, r.kind) for r in regions] == [
-        (pytest.approx(lo), pytest.approx(hi), kind) for lo, hi, kind in expected]
+def test_dead_and_saturated_regions(name, expected):
+    found = analysis.regions(actviz.get(name))
+    assert [(r.lo, r.hi, r.kind) for r in found] == [
+        (pytest.approx(lo, rel=1e-15), pytest.approx(hi, rel=1e-15), kind) for lo, hi, kind in expected]
+
+
+@pytest.mark.parametrize("name", actviz.names())
+def test_regions_mean_what_they_say(name):
+    act = actviz.get(name)
+    for region in analysis.regions(act):
+        inside = np.linspace(max(region.lo, -1e4), min(region.hi, 1e4), 2001)[1:-1]
+        if region.dead:
+            assert not np.any(act.df(inside))
+        else:
+            end = act.limits[0] if region.lo == -math.inf else act.limits[1]
+            assert math.isfinite(end) and np.all(np.abs(act.df(inside)) < analysis.DEFAULT_THRESHOLD)
+        lo, hi = act.xlim
+        assert not [p for p in analysis.stationary_points(act, lo, hi) if region.lo < p.x < region.hi]
+
+
+def test_stationary_points_are_correctly_rounded_roots_of_the_derivative():
+    mp.mp.dps = 40
+    gelu_min = mp.findroot(lambda x: mp.ncdf(x) + x * mp.npdf(x), -0.75)
+    (point,) = analysis.stationary_points(actviz.get("gelu"), -5, 5)
+    assert point.kind == "minimum" and ulps(point.x, float(gelu_min)) <= 1
+    assert analysis.stationary_points(actviz.get("hardswish"), -6, 6) == [analysis.Stationary(-1.5, -0.375, "minimum")]
+    assert analysis.stationary_points(actviz.get("gaussian"), -3, 3) == [analysis.Stationary(0.0, 1.0, "maximum")]
+    for corner in ("relu", "relu6", "hardtanh", "leaky_relu", "step", "hardshrink", "sqnl"):
+        assert analysis.stationary_points(actviz.get(corner), -10, 10) == []
 
 
 def test_peak_of_the_derivative():
     peak = analysis.max_abs_derivative(actviz.get("gelu"), -5, 5)
-    assert peak.isolated and peak.x == pytest.approx(math.sqrt(2), abs=1e-7)
+    assert peak.isolated and peak.x == math.sqrt(2) == 1.4142135623730951
+    mp.mp.dps = 40
+    silu_peak = mp.findroot(lambda x: mp.diff(lambda t: t / (1 + mp.exp(-t)), x, 2), 2.4)
+    assert ulps(analysis.max_abs_derivative(actviz.get("silu")).x, float(silu_peak)) <= 1
     assert peak.value == pytest.approx(ndtr(math.sqrt(2)) + math.sqrt(2) * math.exp(-1) / math.sqrt(2 * math.pi),
                                        rel=1e-14)
     assert analysis.max_abs_derivative(actviz.get("sigmoid"), -8, 8) == analysis.Peak(0.25, 0.0, True)
@@ -65,7 +108,4 @@ def test_summary_is_json_ready_and_consistent(name):
     json.dumps(facts, allow_nan=True)
     act = actviz.get(name)
     assert facts["f(0)"] == act.f(0.0) and facts["f'(0)"] == act.df(0.0)
-    for region in facts["saturation"]:
-        if math.isfinite(region["from"]) and math.isfinite(region["to"]):
-            middle = (region["from"] + region["to"]) / 2
-            assert abs(act.df(middle)) < facts["saturation_threshold"]
+    assert facts["saturation"] == [{"from": r.lo, "to": r.hi, "kind": r.kind} for r in analysis.regions(act)]

@@ -127,7 +127,7 @@ def strict_json(text):
 
 JSON_CALLS = [
     ["list", "--json"],
-    ["compare", *actviz.names(), "--json", "--no-cost"],
+    ["compare", *actviz.names(), "--json"],
     ["info", "softplus", "-p", "threshold=20", "--json"],
     ["eval", "softplus", "--format", "json", "1"],
     *(["info", name, "--json"] for name in actviz.names()),
@@ -241,13 +241,9 @@ def _xfail(reason, *args):
 # one starts to pass, strict xfail fails: remove its mark (and the matching
 # entry of test_fuzz._KNOWN_FIGURE_BUGS or _KNOWN_OUTPUT_PATH_BUGS).
 @pytest.mark.parametrize("args", [
-    _xfail("analysis rewrite: summary's search range ±10·xlim overflows; _grid's linspace gives nan "
-           "(max|f'| nan, a saturation region ending in nan, RuntimeWarnings)",
-           "info", "hardtanh", "-p", "min_val=-1e308", "-p", "max_val=1e308"),
-    _xfail("analysis rewrite: summary's search range ±10·xlim overflows; max|f'| is nan, with RuntimeWarnings",
-           "info", "threshold", "-p", "threshold=1e308"),
-    _xfail("plotting rewrite: the default x-range spans the kinks at ±1e308; LinAlgError (singular matrix)",
-           "plot", "softshrink", "-p", "lambd=1e308"),
+    ["info", "hardtanh", "-p", "min_val=-1e308", "-p", "max_val=1e308"],
+    ["info", "threshold", "-p", "threshold=1e308"],
+    ["plot", "softshrink", "-p", "lambd=1e308"],
     _xfail("plotting rewrite: the asymptotes at ±1e308 overflow the y-range; LinAlgError (singular matrix)",
            "plot", "hardtanh", "-p", "min_val=-1e308", "-p", "max_val=1e308"),
     _xfail("plotting rewrite: the automatic y-range overflows; 'Axis limits cannot be NaN or Inf'",

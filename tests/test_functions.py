@@ -1,9 +1,9 @@
 """The registry's numbers against mpmath at high precision, and its metadata.
 
 Accuracy is measured in ulps of the true value and must stay within
-K·(1 + κ), κ = |x·g'(x)/g(x)| the relative condition number of g = f or f'
-at x: no algorithm can do better than the conditioning of the function, and
-ours must not do worse than a few ulps beyond it.
+K·(1 + κ), κ = |x·g'(x)/g(x)| the relative condition number of g = f, f' or
+f'' at x: no algorithm can do better than the conditioning of the function,
+and ours must not do worse than a few ulps beyond it.
 """
 import math
 
@@ -59,8 +59,15 @@ def _at_extremes():
                     ("threshold", {"threshold": -MAX, "value": MAX})]
 
 
-CASES = [(name, {}) for name in actviz.names()] + VARIANTS + _at_extremes()
-IDS = [name + "".join(f"-{k}={v}" for k, v in params.items()) for name, params in CASES]
+ORDINARY = [(name, {}) for name in actviz.names()] + VARIANTS
+CASES = ORDINARY + _at_extremes()
+
+
+def ids(cases):
+    return [name + "".join(f"-{k}={v}" for k, v in params.items()) for name, params in cases]
+
+
+IDS = ids(CASES)
 
 
 def switch_points(act):
@@ -135,13 +142,58 @@ def test_f_is_accurate_to_a_few_ulps_beyond_conditioning(name, params):
     check_accuracy(act.f(xs), xs, ref, lambda x: derivative(ref, x))
 
 
+def derivative_grid(act):
+    """The grid, without the neighbourhood of PyTorch's softplus shortcut,
+    where f jumps by ~1e−9 (βx = threshold) and mpmath's derivatives of the
+    reference are meaningless."""
+    xs = grid(act)
+    if act.name == "softplus" and act.params["threshold"] != math.inf:
+        xs = xs[np.abs(act.params["beta"] * xs - act.params["threshold"]) > 1e-3]
+    return xs
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name,params", CASES, ids=IDS)
 def test_df_matches_mpmath_differentiation(name, params):
     act = actviz.get(name, **params)
     ref = reference(act)
-    xs = grid(act)
+    xs = derivative_grid(act)
     check_accuracy(act.df(xs), xs, lambda x: derivative(ref, x), lambda x: derivative(ref, x, 2))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,params", CASES, ids=IDS)
+def test_d2f_matches_mpmath_differentiation(name, params):
+    act = actviz.get(name, **params)
+    ref = reference(act)
+    xs = derivative_grid(act)
+    check_accuracy(act.d2f(xs), xs, lambda x: derivative(ref, x, 2), lambda x: derivative(ref, x, 3))
+
+
+# Not at the extremes: a parameter of 1e300 makes f' turn on a scale of 1e−300,
+# far below this difference's step.
+@pytest.mark.parametrize("name,params", ORDINARY, ids=ids(ORDINARY))
+def test_d2f_agrees_with_a_central_difference_of_df(name, params):
+    act = actviz.get(name, **params)
+    xs = np.linspace(-12, 12, 2401) + 0.00123
+    breaks = np.array([*act.kinks, *act.jumps, *act.smooth_breaks])
+    xs = xs[np.all(np.abs(xs[:, None] - breaks) > 1e-3, axis=1)] if len(breaks) else xs
+    h = 1e-6 * np.maximum(1.0, np.abs(xs))
+    difference = (act.df(xs + h) - act.df(xs - h)) / (2 * h)
+    np.testing.assert_allclose(act.d2f(xs), difference, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_d2f_of_the_tanh_gelu_near_its_flat_points_stays_within_its_documented_bound():
+    """The one measured exception to ULPS·(1 + κ): tanh-form GELU'' loses up
+    to 10 ulps to the rounding of its inner argument near |x| = 2, where
+    f''' ≈ 0 (see gelu_grad2)."""
+    act = actviz.get("gelu", approximate="tanh")
+    ref = reference(act)
+    xs = np.concatenate([np.linspace(-2.2, -1.8, 41), np.linspace(1.8, 2.2, 41)])
+    for x, got in zip(xs, act.d2f(xs)):
+        true = derivative(ref, x, 2)
+        assert ulp_error(got, true) <= 3 * ULPS * (1 + condition(x, true, derivative(ref, x, 3))), x
 
 
 def first_zero_or_infinity(g, breaks):
@@ -183,8 +235,8 @@ def test_no_warning_no_nan_for_any_finite_input(name, params):
     act = actviz.get(name, **params)
     xs = np.concatenate([grid(act), [MAX, -MAX, 5e-324, -5e-324]])
     with np.errstate(all="raise", under="ignore"):
-        f, df = act.f(xs), act.df(xs)
-    assert not np.isnan(f).any() and not np.isnan(df).any()
+        f, df, d2f = act.f(xs), act.df(xs), act.d2f(xs)
+    assert not np.isnan(f).any() and not np.isnan(df).any() and not np.isnan(d2f).any()
 
 
 @pytest.mark.parametrize("name", actviz.names())
@@ -192,16 +244,18 @@ def test_nan_in_nan_out_and_infinities_give_the_limits(name):
     act = actviz.get(name)
     f = act.f([np.nan, -np.inf, np.inf])
     df = act.df([np.nan, -np.inf, np.inf])
-    assert np.isnan(f[0]) and np.isnan(df[0])
+    d2f = act.d2f([np.nan, -np.inf, np.inf])
+    assert np.isnan(f[0]) and np.isnan(df[0]) and np.isnan(d2f[0])
     np.testing.assert_array_equal(f[1:], act.limits)
     np.testing.assert_array_equal(df[1:], act.dlimits)
+    np.testing.assert_array_equal(d2f[1:], act.d2limits)
 
 
 @pytest.mark.parametrize("name", actviz.names())
 def test_declared_limits_are_the_limits(name):
     act = actviz.get(name)
     far = np.array([-1e300, 1e300])
-    for values, limits in ((act.f(far), act.limits), (act.df(far), act.dlimits)):
+    for values, limits in ((act.f(far), act.limits), (act.df(far), act.dlimits), (act.d2f(far), act.d2limits)):
         for value, limit in zip(values, limits):
             if math.isnan(limit):
                 continue
@@ -212,14 +266,22 @@ def test_declared_limits_are_the_limits(name):
 
 
 @pytest.mark.parametrize("name", actviz.names())
+def test_d2f_has_a_limit_wherever_df_has_one(name):
+    act = actviz.get(name)
+    assert [math.isnan(v) for v in act.d2limits] == [math.isnan(v) for v in act.dlimits]
+
+
+@pytest.mark.parametrize("name", actviz.names())
 def test_one_element_call_equals_vectorised_call_bitwise(name):
     act = actviz.get(name)
     xs = grid(act)
-    whole_f, whole_df = act.f(xs), act.df(xs)
+    whole_f, whole_df, whole_d2f = act.f(xs), act.df(xs), act.d2f(xs)
     single_f = np.array([act.f(x) for x in xs])
     single_df = np.array([act.df(np.array([x]))[0] for x in xs])
+    single_d2f = np.array([act.d2f(x) for x in xs])
     np.testing.assert_array_equal(whole_f.view(np.int64), single_f.view(np.int64))
     np.testing.assert_array_equal(whole_df.view(np.int64), single_df.view(np.int64))
+    np.testing.assert_array_equal(whole_d2f.view(np.int64), single_d2f.view(np.int64))
 
 
 def test_shapes_and_dtypes_are_kept():
@@ -292,6 +354,43 @@ def test_derivative_at_a_kink_takes_pytorchs_side(name, x, expected):
     assert actviz.get(name).df(x) == expected
 
 
+# f'' where f' jumps: the side f' takes (KINK_VALUES); where only f'' jumps:
+# the value each kernel's docstring states.
+D2F_BREAK_VALUES = [
+    ("relu", 0.0, 0.0),
+    ("leaky_relu", 0.0, 0.0),
+    ("elu", 0.0, 1.0),
+    ("selu", 0.0, SELU_SCALE * SELU_ALPHA),
+    ("celu", 0.0, 1.0),
+    ("hardtanh", 1.0, 0.0),
+    ("hardswish", -3.0, 1 / 3),
+    ("hardswish", 3.0, 1 / 3),
+    ("hardshrink", 0.5, 0.0),
+    ("step", 0.0, 0.0),
+    ("softsign", 0.0, 0.0),
+    ("sparse_plus", -1.0, 0.0),
+    ("sparse_plus", 1.0, 0.0),
+    ("isrlu", 0.0, 0.0),
+    ("squared_relu", 0.0, 0.0),
+    ("elish", 0.0, 0.5),
+    ("sqnl", -2.0, 0.0),
+    ("sqnl", 0.0, 0.0),
+    ("sqnl", 2.0, 0.0),
+]
+
+
+@pytest.mark.parametrize("name,x,expected", D2F_BREAK_VALUES)
+def test_second_derivative_at_a_break_takes_the_documented_side(name, x, expected):
+    assert actviz.get(name).d2f(x) == expected
+
+
+def test_second_derivative_at_a_break_with_parameters():
+    assert actviz.get("elu", alpha=0.5).d2f(0.0) == 0.5
+    assert actviz.get("celu", alpha=2.0).d2f(0.0) == 0.5
+    assert actviz.get("softplus", threshold=20.0).d2f([20.0, np.nextafter(20.0, 21.0)]).tolist() == [
+        actviz.get("sigmoid").df(20.0), 0.0]
+
+
 @pytest.mark.parametrize("name,x,expected", [
     ("hardshrink", 0.5, 0.0), ("hardshrink", -0.5, 0.0), ("threshold", 1.0, 0.0),
     ("step", 0.0, 1.0), ("sign", 0.0, 0.0),
@@ -309,6 +408,76 @@ def test_hard_points_the_textbooks_get_wrong():
     assert actviz.get("softplus").f(800.0) == 800.0
     assert actviz.get("tanhshrink").f(1e-10) == pytest.approx(1e-30 / 3, rel=1e-15)
     assert actviz.get("gelu").f(-30.0) < 0
+
+
+def bisect_root(g, lo, hi):
+    """The sign change of g in [lo, hi] to the last bit: bisection on the
+    doubles themselves (ordered as integers), which ends in at most 64 steps
+    on two neighbours; of those, the one where |g| is smaller."""
+    def key(x):
+        bits = int(np.float64(x).view(np.int64))
+        return bits if bits >= 0 else -(bits & 0x7FFFFFFFFFFFFFFF)
+
+    def double(k):
+        return math.copysign(float(np.int64(abs(k)).view(np.float64)), k)
+
+    a, b = key(lo), key(hi)
+    sign_a = np.sign(g(lo))
+    while b - a > 1:
+        m = (a + b) // 2
+        sign_m = np.sign(g(double(m)))
+        if sign_m == 0:
+            return double(m)
+        a, b = (m, b) if sign_m == sign_a else (a, m)
+    return min(double(a), double(b), key=lambda x: abs(g(x)))
+
+
+# The maximum of |f'| is where f'' changes sign: GELU' peaks at √2, the
+# Gaussian's |f'| at 1/√2, snake' at π/4, |sin'| at π.
+@pytest.mark.parametrize("name,lo,hi,expected", [
+    ("gelu", 1.0, 2.0, 1.4142135623730951),
+    ("gaussian", 0.5, 1.0, 0.7071067811865476),
+    ("snake", 0.5, 1.0, math.pi / 4),
+    ("sinusoid", 3.0, 3.3, math.pi),
+])
+def test_bisection_on_d2f_finds_the_peak_of_df_correctly_rounded(name, lo, hi, expected):
+    assert bisect_root(actviz.get(name).d2f, lo, hi) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,root", [("gelu", math.sqrt(2.0)), ("gaussian", math.sqrt(0.5))])
+def test_d2f_keeps_full_relative_precision_beside_its_roots(name, root):
+    """Where f'' = 0 its condition number is infinite, so the accuracy test
+    above holds it to nothing there; these roots are algebraic, and f'' is
+    exact to a few ulps on the doubles around them."""
+    act = actviz.get(name)
+    ref = reference(act)
+    for x in (root, np.nextafter(root, 0.0), np.nextafter(root, 2.0), -root):
+        assert ulp_error(act.d2f(x), derivative(ref, x, 2)) <= ULPS, x
+
+
+# Functions whose |f'| has an isolated interior maximum, with a bracket of it.
+PEAKS_OF_DF = [
+    ("sigmoid", {}, -1.0, 2.0), ("tanh", {}, -1.0, 2.0), ("gelu", {}, 1.0, 2.0),
+    ("gelu", {"approximate": "tanh"}, 1.0, 2.0), ("silu", {}, 2.0, 3.0),
+    ("swish_beta", {"beta": 1.5}, 1.0, 2.0), ("quick_gelu", {}, 1.0, 2.0), ("mish", {}, 0.5, 2.5),
+    ("softsign", {}, -1.0, 2.0), ("arctan", {}, -1.0, 2.0), ("lecun_tanh", {}, -1.0, 2.0),
+    ("isru", {}, -1.0, 2.0), ("gaussian", {}, 0.5, 1.0), ("sinc", {}, 1.5, 2.5),
+    ("sinusoid", {}, 3.0, 3.3), ("tanhexp", {}, 0.2, 1.5), ("elish", {}, 2.0, 3.0),
+    ("sqnl", {}, -1.0, 2.0), ("snake", {}, 0.5, 1.0), ("bipolar_sigmoid", {}, -1.0, 2.0),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,params,lo,hi", PEAKS_OF_DF)
+def test_bisection_on_d2f_finds_the_peak_of_df_to_an_ulp(name, params, lo, hi):
+    """The true f'' (mpmath) changes sign between the neighbours of the root
+    found, so the true root is less than an ulp away."""
+    act = actviz.get(name, **params)
+    root = bisect_root(act.d2f, lo, hi)
+    ref = reference(act)
+    below, above = (derivative(ref, np.nextafter(root, side), 2) for side in (-np.inf, np.inf))
+    assert below * above <= 0, f"root {root!r}: f'' is {mp.nstr(below, 5)} and {mp.nstr(above, 5)} beside it"
 
 
 def test_selu_constants_are_the_papers():

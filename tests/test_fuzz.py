@@ -81,8 +81,7 @@ PARAMS = st.one_of(
 CHEAP_UP_TO = {"dpi": 40, "width": 8, "seeds": 2, "samples": 2000, "steps": 30, "num": 100, "jobs": 2}
 # Options added to a call that does not set them, to keep each call cheap;
 # `gallery` only ever checks (regenerating 57 figures per example is too slow).
-CHEAP_WHEN_ABSENT = {"--dpi": ["20"], "--layers": ["3"], "--seeds": ["1"], "--samples": ["1000"], "--no-cost": [],
-                     "--check": []}
+CHEAP_WHEN_ABSENT = {"--dpi": ["20"], "--layers": ["3"], "--seeds": ["1"], "--samples": ["1000"], "--check": []}
 
 
 def integers(param):

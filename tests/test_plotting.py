@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.testing.compare import compare_images
 
 import actviz
-from actviz import plotting
+from actviz import analysis, plotting
 from actviz.cli import cli
 
 BASELINES = Path(__file__).with_name("baseline")
@@ -46,13 +46,13 @@ def test_cli_choices_match_the_shipped_themes_and_languages():
 def test_svg_keeps_text_as_text_with_title_and_legend(tmp_path):
     root = ET.parse(draw(tmp_path, "relu", "-d")).getroot()
     texts = {"".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")}
-    assert {"relu", "relu′", "dead (f′ = 0)"} <= texts
+    assert {"relu", "relu′", "dead: f′ = 0"} <= texts
 
 
 def test_a_family_is_labelled_by_the_values_that_vary(tmp_path):
     root = ET.parse(draw(tmp_path, "gelu", "-p", "approximate=none,tanh", "-d")).getroot()
     texts = {"".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")}
-    assert {"gelu", "approximate=none", "approximate=tanh", "f′ (dashed)"} <= texts
+    assert {"gelu", "approximate=none", "approximate=tanh", "f′(x)"} <= texts  # a family's f′ gets its own panel
 
 
 def test_saturation_is_shaded_where_the_derivative_is_small(tmp_path):
@@ -165,7 +165,66 @@ def test_chinese_labels(tmp_path):
         pytest.skip("no CJK font on this machine (the error path is tested above)")
     root = ET.parse(draw(tmp_path, "sigmoid", "-d", "--lang", "zh")).getroot()
     texts = {"".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")}
-    assert "饱和区 (|f′| < 0.05)" in texts and "导数最大值 f′ = 0.25（x = 0）" in texts
+    assert "饱和区：f → 常数，|f′| < 0.05" in texts and "导数最大值 f′ = 0.25" in texts
+
+
+def test_layouts_that_cannot_be_drawn_are_refused():
+    for args, message in [(["relu", "tanh", "--grid", "--layout", "side", "-d"], "cannot be combined with --layout side"),
+                          (["relu", "--derivative-only", "--layout", "side"], "--layout side puts f and f′ side by side")]:
+        result = CliRunner().invoke(cli, ["plot", *args])
+        assert result.exit_code == 2 and message in result.stderr
+
+
+def test_derivative_only_is_titled_and_drawn_as_the_derivative():
+    with plotting.theme("light"):
+        fig = plotting.figure([actviz.get("relu")], plotting.FigureOptions(derivative_only=True))
+    (line,) = [line for line in fig.axes[0].get_lines() if line.get_gid() == "relu-df"]
+    assert fig.get_suptitle() == "relu′" and line.get_linestyle() == "-"
+
+
+def test_grid_honours_the_size_asked_for(tmp_path):
+    path = draw(tmp_path, "sigmoid", "relu", "--grid", "--size", "4:3", "--dpi", "50", name="grid.png")
+    width, height = np.frombuffer(path.read_bytes()[16:24], dtype=">u4")
+    assert (width, height) == (400, 300)
+
+
+def test_grid_panels_share_the_x_range_unless_asked_not_to():
+    with plotting.theme("light"):
+        shared = plotting.figure([actviz.get("sigmoid"), actviz.get("relu6")],
+                                 plotting.FigureOptions(layout="grid"))
+        own = plotting.figure([actviz.get("sigmoid"), actviz.get("relu6")],
+                              plotting.FigureOptions(layout="grid", own_xlim=True))
+    assert shared.axes[0].get_xlim() == shared.axes[1].get_xlim()
+    assert [ax.get_xlim() for ax in own.axes[:2]] == [(-8.0, 8.0), (-3.0, 9.0)]
+
+
+def test_stationary_points_and_the_peak_are_marked_and_labelled():
+    with plotting.theme("light"):
+        fig = plotting.figure([actviz.get("gelu")], plotting.FigureOptions(derivative=True))
+    ax = fig.axes[0]
+    (minimum,) = [line for line in ax.get_lines() if line.get_gid() == "stationary-minimum"]
+    assert minimum.get_xdata()[0] == analysis.stationary_points(actviz.get("gelu"), -5, 5)[0].x
+    texts = [t.get_text() for t in ax.texts]
+    assert "minimum\n(-0.7518, -0.17)" in texts and "max f′ = 1.129\nat x = 1.414" in texts
+
+
+def test_markers_of_the_derivative_are_squares_and_never_hide_f():
+    with plotting.theme("light"):
+        fig = plotting.figure([actviz.get("hardtanh")], plotting.FigureOptions(derivative=True))
+    lines = {line.get_gid(): line for line in fig.axes[0].get_lines()}
+    assert lines["jump-open-df"].get_marker() == "s" and lines["jump-open-df"].get_markerfacecolor() == "none"
+    assert lines["jump-open-df"].get_zorder() < lines["kinks"].get_zorder()
+
+
+def test_print_theme_hatches_dead_regions_in_grey_and_marks_each_function():
+    with plotting.theme("print"):
+        fig = plotting.figure([actviz.get("relu")], plotting.FigureOptions(derivative=True))
+        (dead,) = [p for p in fig.axes[0].patches if p.get_gid() == "shade-dead"]
+        r, g, b, _ = dead.get_facecolor()
+        assert r == g == b and dead.get_hatch()
+        fig = plotting.figure([actviz.get("sigmoid"), actviz.get("tanh")], plotting.FigureOptions())
+    markers = {line.get_gid(): line.get_marker() for line in fig.axes[0].get_lines()}
+    assert markers["sigmoid-f"] != markers["tanh-f"]
 
 
 BASELINE_CASES = [

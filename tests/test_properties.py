@@ -57,28 +57,30 @@ def act_and_values(draw, size=st.integers(1, 16)):
 def evaluate(act, x):
     with warnings.catch_warnings(), np.errstate(all="raise", under="ignore"):
         warnings.simplefilter("error")
-        return act.f(x), act.df(x)
+        return act.f(x), act.df(x), act.d2f(x)
 
 
 @given(act_and_values())
 def test_no_warning_nan_propagates_infinities_give_limits(case):
     act, x = case
-    f, df = evaluate(act, x)
+    f, df, d2f = evaluate(act, x)
     limit_at_x = np.where(x > 0, act.limits[1], act.limits[0])
     assert np.array_equal(np.isnan(f), np.isnan(x) | (np.isinf(x) & np.isnan(limit_at_x)))
     finite = np.isfinite(x)
-    assert not np.isnan(f[finite]).any() and not np.isnan(df[finite]).any()
+    assert not np.isnan(f[finite]).any() and not np.isnan(df[finite]).any() and not np.isnan(d2f[finite]).any()
     np.testing.assert_array_equal(f[x == np.inf], act.limits[1])
     np.testing.assert_array_equal(df[x == -np.inf], act.dlimits[0])
+    np.testing.assert_array_equal(d2f[x == -np.inf], act.d2limits[0])
 
 
 @given(act_and_values())
 def test_one_element_equals_vectorised_bitwise(case):
     act, x = case
-    f, df = evaluate(act, x)
+    f, df, d2f = evaluate(act, x)
     for i, xi in enumerate(x):
         assert np.array_equal(act.f(xi), f[i], equal_nan=True)
         assert np.array_equal(act.df(np.array([xi]))[0], df[i], equal_nan=True)
+        assert np.array_equal(act.d2f(xi), d2f[i], equal_nan=True)
 
 
 @given(activations(), st.floats(-1e6, 1e6, width=32), st.integers(-1000, 1000))
@@ -117,6 +119,17 @@ def test_derivative_agrees_with_mpmath_away_from_breakpoints(act, x):
     true = derivative(ref, x)
     kappa = condition(x, true, derivative(ref, x, 2))
     assert ulp_error(act.df(x), true) <= ULPS * (1 + kappa)
+
+
+@settings(max_examples=60)
+@given(st.sampled_from(NAMES), st.floats(-40, 40))
+def test_second_derivative_agrees_with_mpmath_away_from_breakpoints(name, x):
+    act = actviz.get(name)
+    assume(all(abs(x - b) > 1e-6 for b in breakpoints(act)))
+    ref = reference(act)
+    true = derivative(ref, x, 2)
+    kappa = condition(x, true, derivative(ref, x, 3))
+    assert ulp_error(act.d2f(x), true) <= ULPS * (1 + kappa)
 
 
 @given(st.floats(-700, 700))

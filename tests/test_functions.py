@@ -22,9 +22,11 @@ MAX = float(np.finfo(float).max)
 # A subnormal result may lose bits within the tolerance, but not all of them:
 # a true value of two subnormal spacings or more must not come out as 0.
 FLUSH = 2.0 ** -1073
-HARD = [5e-324, 1e-320, TINY, 1e-300, 1e-20, 1e-8, 1e-3, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 20, 27.33, 37,
-        40, 100, 354, 370, 37.5, 38, 38.5, 38.55, 38.6, 709, 710, 745, 745.2, 1e3, 1e4, 1e5, 1e10, 1e100,
-        1e300, 1e302, 1e305, 1e307, 3e307, 1e308, MAX]
+ORDINARY_HARD = [1e-300, 1e-20, 1e-8, 1e-3, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 20, 37, 40, 100,
+                 354, 370, 37.5, 38, 38.5, 709, 710, 745, 1e3, 1e4, 1e5, 1e10, 1e100, 1e300]
+# f and f' are also held at the ends of the double range and where a factor
+# of them turns subnormal (e^{−x²} at 27.33, φ at 38.6, eˣ at −745.2).
+HARD = ORDINARY_HARD + [5e-324, 1e-320, TINY, 27.33, 38.55, 38.6, 745.2, 1e302, 1e305, 1e307, 3e307, 1e308, MAX]
 
 # A few non-default parameter sets, so the parametric branches are held to
 # the same standard.
@@ -85,10 +87,10 @@ def clear_of(breaks, x):
     return all(abs(mp.mpf(x) - b) > 4 * step(x) for b in breaks)
 
 
-def grid(act):
+def grid(act, hard=HARD):
     """Hard points, a dense grid, both signs of every scale, and points just
     beside every breakpoint; the breakpoints themselves are tested apart."""
-    points = {0.0, *HARD, *(-h for h in HARD)}
+    points = {0.0, *hard, *(-h for h in hard)}
     points.update(np.linspace(-10, 10, 81).tolist())
     points.update(np.logspace(-300, 5, 31).tolist())
     points.update((-np.logspace(-300, 5, 31)).tolist())
@@ -142,13 +144,14 @@ def test_f_is_accurate_to_a_few_ulps_beyond_conditioning(name, params):
     check_accuracy(act.f(xs), xs, ref, lambda x: derivative(ref, x))
 
 
-def derivative_grid(act):
+def derivative_grid(act, hard=HARD):
     """The grid, without the neighbourhood of PyTorch's softplus shortcut,
     where f jumps by ~1e−9 (βx = threshold) and mpmath's derivatives of the
     reference are meaningless."""
-    xs = grid(act)
+    xs = grid(act, hard)
     if act.name == "softplus" and act.params["threshold"] != math.inf:
-        xs = xs[np.abs(act.params["beta"] * xs - act.params["threshold"]) > 1e-3]
+        with np.errstate(over="ignore"):  # βx − threshold overflows far out, and is kept
+            xs = xs[~(np.abs(act.params["beta"] * xs - act.params["threshold"]) <= 1e-3)]
     return xs
 
 
@@ -161,12 +164,15 @@ def test_df_matches_mpmath_differentiation(name, params):
     check_accuracy(act.df(xs), xs, lambda x: derivative(ref, x), lambda x: derivative(ref, x, 2))
 
 
+# f'' is held on the ordinary hard points and parameters only: at the
+# extremes it flushes subnormals (see D2F_EDGE_VALUES), and mpmath's third
+# differences lose their digits for α = 1.8e308 or a = 1.8e308.
 @pytest.mark.slow
-@pytest.mark.parametrize("name,params", CASES, ids=IDS)
+@pytest.mark.parametrize("name,params", ORDINARY, ids=ids(ORDINARY))
 def test_d2f_matches_mpmath_differentiation(name, params):
     act = actviz.get(name, **params)
     ref = reference(act)
-    xs = derivative_grid(act)
+    xs = derivative_grid(act, ORDINARY_HARD)
     check_accuracy(act.d2f(xs), xs, lambda x: derivative(ref, x, 2), lambda x: derivative(ref, x, 3))
 
 
@@ -510,10 +516,21 @@ EDGE_VALUES = [
 ]
 
 
-@pytest.mark.parametrize("name,params,which,x,expected", EDGE_VALUES)
+# The same for f'', from the second-derivative kernels (not yet fixed): each
+# factor e^{−|x|}, φ(x) or e^{−x²} flushes to 0 before the product does.
+D2F_EDGE_VALUES = [
+    pytest.param(name, params, "d2f", x, expected, marks=pytest.mark.xfail(
+        strict=True, reason=f"second derivatives: {name}''({x}) flushes a subnormal factor to 0"))
+    for name, params, x, expected in [
+        ("silu", {}, -745.2, -1.72e-321), ("swish_beta", {}, 745.2, -1.72e-321), ("mish", {}, -745.2, -1.72e-321),
+        ("tanhexp", {}, -745.2, -1.72e-321), ("gelu", {}, -38.6, -1.71e-321), ("gaussian", {}, 27.33, 1.225e-321),
+        ("squareplus", {"b": 5e-324}, -6.812920690579315e-06, 7.811863772503206e-309)]]
+
+
+@pytest.mark.parametrize("name,params,which,x,expected", EDGE_VALUES + D2F_EDGE_VALUES)
 def test_no_intermediate_overflow_or_underflow(name, params, which, x, expected):
     act = actviz.get(name, **params)
-    assert (act.f if which == "f" else act.df)(x) == expected
+    assert {"f": act.f, "df": act.df, "d2f": act.d2f}[which](x) == expected
 
 
 @pytest.mark.parametrize("name,x", [("sigmoid", -740.0), ("exponential", -740.0),

@@ -19,6 +19,9 @@ from .functions import (ALIASES, PRESETS, REGISTRY, ActvizError, describe_params
                         resolve_name)
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+# `eval --num` and `sparsity --samples`.  eval's memory stays flat at any
+# length, but 10⁷ rows are already ~0.6 GB of text and a minute of CPU: a
+# typo beyond that is refused (the Python API takes arrays of any size).
 MAX_POINTS = 10_000_000
 # Axis limits stay this far inside the double range (1.8e308), so that an
 # axis's span and its margins cannot overflow.

@@ -168,6 +168,13 @@ def _values_of(args, *flags):
     return [args[i + 1] for i, token in enumerate(args[:-1]) if token in flags]
 
 
+def _number(text):
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
 def _output_target(args):
     return next(iter(_values_of(args, "-o", "--output", "--out")), None)
 
@@ -216,15 +223,19 @@ _KNOWN_OUTPUT_PATH_BUGS = {
 }
 # ...and these to the analysis and plotting rewrite and the teaching figures:
 _KNOWN_FIGURE_BUGS = {
-    "info or a figure of a function with a parameter beyond ±1e100: RuntimeWarnings, then nan in info, "
-    "LinAlgError or 'Axis limits cannot be NaN or Inf' in plot, overflow in collapse":
-        lambda args: args[0] != "eval" and any(abs(v) > 1e100 for v in _parameter_values(args)),
+    "a figure of a function with a parameter beyond ±1e100: RuntimeWarnings, then LinAlgError or 'Axis limits "
+    "cannot be NaN or Inf' in plot (asymptotes or values near ±1e308), overflow in collapse":
+        lambda args: args[0] not in ("eval", "info") and any(abs(v) > 1e100 for v in _parameter_values(args)),
     "a figure smaller than 6 × 3.5 inches: 'constrained_layout not applied because axes sizes collapsed to zero'":
         lambda args: _smaller_than(args, 6.0, 3.5),
     "a --title character DejaVu Sans cannot draw: 'Glyph … missing from font(s) DejaVu Sans'":
         lambda args: any(ord(c) not in _DEJAVU and c != "\n" for t in _values_of(args, "--title") for c in t),
     "collapse of a function that grows faster than linearly: overflow in teaching.collapse's matmul":
         lambda args: args[0] == "collapse" and bool(_functions(args) & {"exponential", "squared_relu"}),
+    "depth over 100 layers or with weights scaled below 1, where the gradient can vanish to 0 part way: "
+    "DepthProfile.weight_gain takes log(0)":
+        lambda args: args[0] == "depth" and (any(_number(v) > 100 for v in _values_of(args, "--layers"))
+                                             or any(_number(v) < 1 for v in _values_of(args, "--weight-scale"))),
 }
 
 
@@ -256,8 +267,10 @@ def test_the_grammar_covers_every_parameter_of_every_command():
                 values(param)
 
 
+# One and a half times the profile's examples: 150 by default, 3000 with
+# `--hypothesis-profile long`.
 @pytest.mark.slow
-@settings(max_examples=150)
+@settings(max_examples=settings.default.max_examples * 3 // 2)
 @given(CALLS)
 def test_every_call_exits_0_or_2_with_one_error_line(args):
     assume(not known_bug(args))

@@ -12,9 +12,7 @@ import io
 import json
 import math
 import os
-import signal
 import sys
-import threading
 
 import click
 import numpy as np
@@ -29,21 +27,6 @@ MAX_POINTS = 10_000_000
 # spelled out here so that building the CLI does not import matplotlib.
 THEMES = ("light", "dark", "print")
 LANGUAGES = ("en", "zh")
-
-
-class Interrupted(BaseException):
-    """SIGINT or SIGTERM arrived: unwind (a file being written is finished or
-    never appears, worker processes are ended) and exit with 128 + the signal."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _interrupt(signum, frame):
-    for number in files.SIGNALS:  # one "Interrupted." however often the key is pressed
-        signal.signal(number, signal.SIG_IGN)
-    raise Interrupted(signum)
 
 
 def _set_aside_broken_environment():
@@ -77,12 +60,11 @@ class ActvizGroup(click.Group):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         _set_aside_broken_environment()
-        handlers = ({number: signal.signal(number, _interrupt) for number in files.SIGNALS}
-                    if threading.current_thread() is threading.main_thread() else {})
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-            if sys.stdout:  # None when started with stdout closed (`actviz list >&-`)
-                sys.stdout.flush()
+            with files.interruptible():
+                code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+                if sys.stdout:  # None when started with stdout closed (`actviz list >&-`)
+                    sys.stdout.flush()
         except (click.ClickException, ActvizError) as error:
             message = error.format_message() if isinstance(error, click.ClickException) else str(error)
             click.echo(f"Error: {message}", err=True)
@@ -90,7 +72,7 @@ class ActvizGroup(click.Group):
         except click.Abort:
             click.echo("Aborted.", err=True)
             sys.exit(130)
-        except Interrupted as interruption:
+        except files.Interrupted as interruption:
             click.echo("Interrupted.", err=True)
             sys.exit(128 + interruption.signum)
         except OSError as error:
@@ -101,10 +83,6 @@ class ActvizGroup(click.Group):
                 sys.exit(1)
             click.echo(f"Error: cannot write to standard output: {os.strerror(error.errno).lower()}", err=True)
             sys.exit(2)
-        finally:
-            for number, handler in handlers.items():
-                if signal.getsignal(number) is _interrupt:  # after a signal they stay ignored until exit
-                    signal.signal(number, handler)
         sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -20,6 +20,7 @@ import os
 import signal
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from multiprocessing import resource_tracker
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -194,6 +195,10 @@ def drawings(todo: list[Job], formats: Iterable[str], theme: str = "light", lang
     context = multiprocessing.get_context("spawn")
     pool = {}  # the main process's end of each worker's pipe → [process, job it is drawing]
     queue = list(reversed(todo))
+    # multiprocessing starts its resource tracker with the first worker and
+    # then unblocks SIGINT and SIGTERM, which would let that worker start with
+    # them unblocked: start the tracker first.
+    resource_tracker.ensure_running()
     try:
         with output.signals_held():  # workers start with the signals held, until they have set them up
             for _ in range(workers):
@@ -207,7 +212,10 @@ def drawings(todo: list[Job], formats: Iterable[str], theme: str = "light", lang
             connection.send(slot[1])
         while any(job for _, job in pool.values()):
             busy = {connection: slot for connection, slot in pool.items() if slot[1]}
-            ready = wait([*busy, *(process.sentinel for process, _ in busy.values())])
+            # Wake up now and then: a signal delivered to another thread (numpy's
+            # BLAS threads) has its handler run only once this thread wakes.
+            ready = wait([*busy, *(process.sentinel for process, _ in busy.values())], timeout=0.2)
+            output.stop_if_interrupted()
             for connection, slot in busy.items():
                 process, job = slot
                 if connection not in ready:

@@ -11,11 +11,13 @@ leaves either the old file or the new one, whole, and nothing else.
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import signal
 import stat
 import struct
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,6 +29,56 @@ FORMATS = ("png", "svg", "pdf")
 # for 14 GB and minutes. `--max-pixels` lifts it.
 MAX_PIXELS = 100_000_000
 SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived: unwind (a file being written is finished or
+    never appears, worker processes are ended) and exit with 128 + the signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+_received: list[int] = []
+
+
+def _on_signal(signum, frame):
+    for number in SIGNALS:  # one "Interrupted." however often the key is pressed
+        signal.signal(number, signal.SIG_IGN)
+    _received.append(signum)
+    raise Interrupted(signum)
+
+
+def stop_if_interrupted():
+    """Raise Interrupted if a signal has arrived, even though the exception
+    its handler raised may have been swallowed on the way: C code that clears
+    errors (a module being imported, for one) does that."""
+    if _received:
+        raise Interrupted(_received[0])
+
+
+@contextmanager
+def interruptible():
+    """Within the block SIGINT and SIGTERM raise Interrupted (in the main
+    thread; elsewhere signals cannot be handled). An error that escapes the
+    block after a signal is reported as the interruption it stems from."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _received.clear()
+    previous = {number: signal.signal(number, _on_signal) for number in SIGNALS}
+    try:
+        yield
+    except Exception:
+        stop_if_interrupted()
+        raise
+    else:
+        stop_if_interrupted()
+    finally:
+        if not _received:  # after a signal they stay ignored until the process exits
+            for number, handler in previous.items():
+                signal.signal(number, handler)
 
 
 @contextmanager
@@ -53,14 +105,21 @@ def target(path: str | os.PathLike) -> tuple[Path, str]:
     if fmt not in FORMATS:
         raise ActvizError(f"cannot write {path.name!r}: the suffix must be .png, .svg or .pdf")
     folder = path.parent
-    if not folder.is_dir():
-        raise ActvizError(f"cannot write {str(path)!r}: folder {str(folder)!r} does not exist")
-    if path.is_dir():
-        raise ActvizError(f"cannot write {str(path)!r}: it is a folder")
-    length, limit = len(os.fsencode(path.name)), os.pathconf(folder, "PC_NAME_MAX")
+    length = len(os.fsencode(path.name))
+    try:
+        limit = os.pathconf(folder, "PC_NAME_MAX")
+    except OSError:  # no such folder: said below
+        limit = math.inf
     if length > limit:
         raise ActvizError(f"cannot write {str(path)!r}: the file name is {length} bytes, "
                           f"longer than this file system allows ({limit})")
+    try:
+        if not folder.is_dir():
+            raise ActvizError(f"cannot write {str(path)!r}: folder {str(folder)!r} does not exist")
+        if path.is_dir():
+            raise ActvizError(f"cannot write {str(path)!r}: it is a folder")
+    except OSError as error:
+        raise _failure(path, error) from None
     return path, fmt
 
 
@@ -71,6 +130,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     program's); a file that is replaced keeps its mode.
     """
     with signals_held():
+        stop_if_interrupted()
         try:
             mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
             while True:

@@ -444,9 +444,9 @@ def render(fig: Figure, fmt: str, *, dpi: float | None = None, transparent: bool
         scale = dpi or (fig.dpi if mpl.rcParams["savefig.dpi"] == "figure" else mpl.rcParams["savefig.dpi"])
         width, height = (round(inches * scale) for inches in fig.get_size_inches())
         if width * height > max_pixels:
-            raise ActvizError(f"a {width}×{height} px figure ({width * height / 1e6:,.0f} megapixels) is over the "
-                              f"budget of {max_pixels / 1e6:,.6g} megapixels: lower --dpi or --size, or raise the "
-                              f"budget with --max-pixels {width * height}")
+            raise ActvizError(f"a {width}×{height} px figure ({width * height:,} pixels) is over the budget of "
+                              f"{max_pixels:,}: lower --dpi or --size, or raise the budget with "
+                              f"--max-pixels {width * height}")
     buffer = io.BytesIO()
     with mpl.rc_context({"svg.fonttype": "path" if svg_text == "path" else "none"}), _quiet_font_dates():
         fig.savefig(buffer, format=fmt, dpi=dpi, transparent=transparent, metadata=_METADATA[fmt])

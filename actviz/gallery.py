@@ -246,7 +246,10 @@ def _locked(folder: Path, exclusive: bool):
     """Hold a lock on `folder` itself (flock on the directory, so no lock file
     is left anywhere): one run writes a gallery at a time, and --check does
     not read one half-written. A second run does not wait; it fails at once."""
-    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as error:
+        raise ActvizError(f"cannot open the folder {str(folder)!r}: {(error.strerror or '').lower()}") from None
     try:
         try:
             fcntl.flock(handle, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)

@@ -283,8 +283,10 @@ def read_index(folder: Path) -> dict | None:
 
 
 def _write_index(folder: Path, theme: str, lang: str, entries: dict) -> None:
-    index = {"generator": GENERATOR, "theme": theme, "lang": lang, "files": entries}
-    output.write_atomic(folder / INDEX, (json.dumps(index, indent=1, ensure_ascii=False) + "\n").encode())
+    """index.json with one line per file, so that a figure that changes is a one-line diff."""
+    head = json.dumps({"generator": GENERATOR, "theme": theme, "lang": lang})[:-1]
+    files = ",\n".join(f" {json.dumps(name)}: {json.dumps(entry)}" for name, entry in entries.items())
+    output.write_atomic(folder / INDEX, f'{head}, "files": {{\n{files}\n}}}}\n'.encode())
 
 
 def expected_files(formats: Iterable[str]) -> list[str]:

@@ -5,9 +5,11 @@ Every case asserts what a user sees: exit status 130 (SIGINT) or 143
 temporary file left, every figure present whole (it decodes), every file
 that was there before byte-identical, and no process of the command's
 process group still running. Moments are found by polling (the signal
-handlers installed, the first figure on disk), never by guessing a delay,
-and every wait is generous, for a loaded CI machine.
+handlers installed, the first figure on disk); where a delay picks the
+moment (while `plot` draws), either outcome is checked, so that a fast or a
+loaded machine cannot make a test flaky. Every wait is generous.
 """
+import json
 import os
 import re
 import signal
@@ -70,12 +72,16 @@ def send(process, signum, to_group):
     (os.killpg if to_group else os.kill)(process.pid, signum)
 
 
-def assert_interrupted(process, signum):
-    _, stderr = process.communicate(timeout=TIMEOUT)
+def assert_group_ends(process):
     deadline = time.monotonic() + TIMEOUT
     while group(process.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert group(process.pid) == [], "a worker process outlived the command"
+
+
+def assert_interrupted(process, signum):
+    _, stderr = process.communicate(timeout=TIMEOUT)
+    assert_group_ends(process)
     assert (process.returncode, stderr) == (128 + signum, "Interrupted.\n")
 
 
@@ -100,7 +106,6 @@ def a_folder_of_ones_own(tmp_path):
 
 
 def assert_every_gallery_file_is_in_the_index(folder):
-    import json
     index = folder / "index.json"
     listed = set(json.loads(index.read_text())["files"]) if index.exists() else set()
     assert {p.name for p in figures(folder)} - set(MINE) <= listed
@@ -124,9 +129,9 @@ def test_a_signal_as_plot_starts(tmp_path, signum):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], **SIGNALS)
-@pytest.mark.parametrize("delay", [0.5, 2.0, 4.0])
-def test_a_signal_at_other_moments_of_plot(tmp_path, signum, delay):
+@pytest.mark.parametrize("delay,signum", [(0.5, signal.SIGTERM), (2.0, signal.SIGINT), (4.0, signal.SIGTERM)],
+                         **SIGNALS)
+def test_a_signal_at_other_moments_of_plot(tmp_path, delay, signum):
     process = plot(tmp_path)
     until(lambda: handlers_installed(process), "actviz to start", process)
     time.sleep(delay)
@@ -171,10 +176,8 @@ def test_ctrl_c_once_the_gallery_has_written_its_first_figure(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("moment,signum,to_group", [
-    ("start", signal.SIGINT, True), ("start", signal.SIGTERM, False),
-    ("first figure", signal.SIGINT, True), ("first figure", signal.SIGINT, False),
-    ("first figure", signal.SIGTERM, True), ("first figure", signal.SIGTERM, False),
-    ("ten figures", signal.SIGINT, True), ("ten figures", signal.SIGTERM, False)], **SIGNALS)
+    ("start", signal.SIGINT, True), ("start", signal.SIGTERM, False), ("first figure", signal.SIGTERM, True),
+    ("first figure", signal.SIGINT, False), ("ten figures", signal.SIGTERM, False)], **SIGNALS)
 def test_a_signal_at_any_moment_of_the_gallery(tmp_path, signum, to_group, moment):
     folder = a_folder_of_ones_own(tmp_path)
     process = gallery(folder)
@@ -218,10 +221,7 @@ def test_workers_end_with_a_killed_gallery_and_leave_it_free(tmp_path):
     until(lambda: len(figures(folder)) > len(MINE), "the first figure", process)
     process.kill()  # SIGKILL cannot be handled: the workers must notice alone
     process.communicate(timeout=TIMEOUT)
-    deadline = time.monotonic() + TIMEOUT
-    while group(process.pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert group(process.pid) == []
+    assert_group_ends(process)
     started = time.time()
     again = start("gallery", "--out", str(folder), "--jobs", "2", cwd=tmp_path)  # no lock is left held
     until(lambda: any(p.stat().st_mtime >= started for p in figures(folder)), "a figure written again", again)

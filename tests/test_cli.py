@@ -1,5 +1,6 @@
 """The command line as a user meets it: output, error line and exit code."""
 import json
+import os
 import subprocess
 import sys
 
@@ -84,10 +85,14 @@ def test_bad_input_is_one_line_and_exit_2(args, message, tmp_path, monkeypatch):
 
 def test_unwritable_folder_is_one_clear_line(tmp_path, monkeypatch):
     # Simulated, so that it fails the same way for root (who may write anywhere).
-    def refuse(*args, **kwargs):
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr("actviz.plotting.tempfile.mkstemp", refuse)
+    def refuse(path, *args, **kwargs):
+        if ".actviz-" in str(path):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
     target = tmp_path / "relu.png"
     result = run("plot", "relu", "-o", str(target))
     assert result.exit_code == 2

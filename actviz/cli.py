@@ -6,23 +6,27 @@ and ``eval`` start as fast as numpy and click allow.
 from __future__ import annotations
 
 import contextlib
-import csv
 import errno
-import io
 import json
 import math
 import os
+import re
 import sys
+import unicodedata
 
 import click
 import numpy as np
 
 from . import __version__
 from . import output as files
-from .functions import ALIASES, PRESETS, REGISTRY, ActvizError, describe_params, family, get, resolve_name
+from .functions import (ALIASES, PRESETS, REGISTRY, ActvizError, describe_params, family, get, parse_number,
+                        resolve_name)
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 MAX_POINTS = 10_000_000
+# Axis limits stay this far inside the double range (1.8e308), so that an
+# axis's span and its margins cannot overflow.
+AXIS_LIMIT = 1e300
 # The shipped themes and figure languages (actviz/styles/*.mplstyle, plotting.LANGUAGES),
 # spelled out here so that building the CLI does not import matplotlib.
 THEMES = ("light", "dark", "print")
@@ -101,7 +105,7 @@ class ActivationName(click.ParamType):
 
 
 class Number(click.ParamType):
-    """A float as typed: '-800', '1e-300', 'nan', 'inf'."""
+    """A float as typed: '-800', '1e-300', 'nan', 'inf' (not '1_0' or '0x10')."""
 
     name = "X"
 
@@ -113,7 +117,7 @@ class Number(click.ParamType):
             return value
         what = param.opts[0] if isinstance(param, click.Option) else "X"
         try:
-            number = float(value)
+            number = parse_number(value)
         except ValueError:
             raise ActvizError(f"{what} must be a number; got {value!r}") from None
         if self.finite and not math.isfinite(number):
@@ -121,6 +125,42 @@ class Number(click.ParamType):
         if number < self.low or number > self.high:
             raise ActvizError(f"{what} must lie in {self.low:g}–{self.high:g}; got {value!r}")
         return number
+
+
+class Integer(click.IntRange):
+    """An integer as typed, within a range: '30', not '3_0' (which Python's
+    int reads as 30) or digits of another script."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not re.fullmatch(r"\s*[+-]?[0-9]+\s*", value):
+            self.fail(f"{value!r} is not a valid integer.", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class FigureText(click.ParamType):
+    """Text for a figure: printable, line breaks allowed.  matplotlib typesets
+    what lies between dollar signs (mathtext); a formula it cannot parse
+    ('$\\frac{$') is drawn as the literal text instead, its dollar signs
+    escaped, rather than failing while the figure is drawn."""
+
+    name = "TEXT"
+
+    def convert(self, value, param, ctx):
+        from matplotlib import cbook
+        from matplotlib.font_manager import FontProperties
+        from matplotlib.mathtext import MathTextParser
+        if any(unicodedata.category(c) == "Cc" and c != "\n" for c in value):
+            self.fail(f"{value!r} holds a control character (only line breaks are drawn)", param, ctx)
+        if not cbook.is_math_text(value):
+            return value
+        try:
+            MathTextParser("path").parse(value, 72, FontProperties())
+        except ValueError:
+            return re.sub(r"(?<!\\)\$", r"\\$", value)
+        return value
+
+
+SEED = Integer(min=0)  # numpy's default_rng takes any integer ≥ 0
 
 
 def _fail(message: str):
@@ -278,10 +318,10 @@ def _format_info(facts):
         f"  kinks        {', '.join(num(k) for k in facts['kinks']) or 'none'}",
         f"  jumps        {', '.join(num(k) for k in facts['jumps']) or 'none'}",
         f"  asymptotes   {', '.join('y = ' + num(a) for a in facts['asymptotes']) or 'none'}",
-        f"  saturated    " + (f"{saturated}  (|f'| < {facts['saturation_threshold']:g}, f → a constant)"
+        "  saturated    " + (f"{saturated}  (|f'| < {facts['saturation_threshold']:g}, f → a constant)"
                               if saturated else "none"),
-        f"  dead         " + (f"{dead}  (f' = 0)" if dead else "none"),
-        f"  stationary   " + ("\n               ".join(points) if points else f"none in [{num(lo)}, {num(hi)}]"),
+        "  dead         " + (f"{dead}  (f' = 0)" if dead else "none"),
+        "  stationary   " + ("\n               ".join(points) if points else f"none in [{num(lo)}, {num(hi)}]"),
         f"  monotonic    {'yes' if facts['monotonic'] else 'no'}",
         f"  smoothness   {facts['continuity']}",
         f"  zero-centred {'yes (odd)' if facts['zero_centred'] else 'no'}",
@@ -301,11 +341,12 @@ def _format_info(facts):
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--range", "grid", nargs=2, type=Number(finite=True), metavar="LO HI",
               help="Evaluate on an even grid from LO to HI instead of the given X.")
-@click.option("--num", type=int, default=11, show_default=True, help="Points on the --range grid.")
+@click.option("--num", type=Integer(2, MAX_POINTS), help="Points on the --range grid [default: 11].")
 def eval_cmd(name, xs, params, preset, derivative, fmt, grid, num):
     """Evaluate a function (and its derivative) at X... or on a grid.
 
     Negative numbers work as typed; values print so they read back exactly.
+    A long grid is evaluated and printed a piece at a time.
 
     \b
     Examples:
@@ -313,39 +354,89 @@ def eval_cmd(name, xs, params, preset, derivative, fmt, grid, num):
       actviz eval gelu --range -3 3 --num 7 --format csv
     """
     act = _bind(name, params, preset)
+    if grid and xs:
+        _fail("give the points X... or --range LO HI, not both")
     if grid:
         lo, hi = grid
+        num = 11 if num is None else num
         if not lo < hi:
             _fail(f"--range needs LO < HI; got {_shortest(lo)} {_shortest(hi)}")
-        if not 2 <= num <= MAX_POINTS:
-            _fail(f"--num must be between 2 and {MAX_POINTS:,}; got {num}")
-        x = np.linspace(lo, hi, num)
+        points = EvenGrid(lo, hi, num)
+    elif num is not None:
+        _fail("--num goes with --range LO HI")
     elif xs:
-        x = np.array(xs, dtype=float)
+        points = [np.array(xs, dtype=float)]
     else:
         _fail("give the points X... or --range LO HI")
-    columns = {"x": x, "f": act.f(x)}
-    if derivative:
-        columns["df"] = act.df(x)
-    click.echo(_format_table(columns, fmt, act), nl=fmt != "csv")
+    columns = {"x": lambda x: x, "f": act.f, **({"df": act.df} if derivative else {})}
+    for text in _FORMATS[fmt](columns, points, act):
+        click.echo(text, nl=False)
 
 
-def _format_table(columns, fmt, act):
-    rows = list(zip(*columns.values()))
-    if fmt == "json":
-        data = {"name": act.name, "parameters": dict(act.params),
-                **{k: [_json_number(v) for v in col] for k, col in columns.items()}}
-        return json.dumps(data, indent=2)
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([[_shortest(v) for v in row] for row in rows])
-        return buffer.getvalue()
-    header = {"x": "x", "f": f"{act.name}(x)", "df": f"{act.name}'(x)"}
-    cells = [[header[k] for k in columns]] + [[_shortest(v) for v in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
-    return "\n".join("  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in cells)
+class EvenGrid:
+    """The points of np.linspace(lo, hi, num), xᵢ = lo + i·(hi − lo)/(num − 1)
+    and x_{num−1} = hi, as pieces of `chunk` points, so that a long grid never
+    exists in memory whole; it can be walked more than once.  Where hi − lo
+    overflows (a range wider than 1.8e308) the grid is formed at half scale
+    and doubled, both exact for such numbers."""
+
+    CHUNK = 65_536
+
+    def __init__(self, lo: float, hi: float, num: int, chunk: int = CHUNK):
+        self.lo, self.hi, self.num, self.chunk = lo, hi, num, chunk
+
+    def __iter__(self):
+        scale = 1.0 if math.isfinite(self.hi - self.lo) else 2.0
+        start = self.lo / scale
+        step = (self.hi / scale - start) / (self.num - 1)
+        for first in range(0, self.num, self.chunk):
+            x = (np.arange(first, min(first + self.chunk, self.num), dtype=float) * step + start) * scale
+            if first + self.chunk >= self.num:
+                x[-1] = self.hi
+            yield x
+
+
+def _texts(columns, x):
+    """Each column's values at x, printed so they read back exactly."""
+    return [[repr(v) for v in g(x).tolist()] for g in columns.values()]
+
+
+def _table(columns, points, act):
+    """Right-aligned columns; when the points come in several pieces, a first
+    pass over them finds the columns' widths."""
+    header = [{"x": "x", "f": f"{act.name}(x)", "df": f"{act.name}'(x)"}[k] for k in columns]
+    widths = [len(h) for h in header]
+    for pieces, x in enumerate(points, 1):
+        texts = _texts(columns, x)
+        widths = [max(w, *map(len, column)) for w, column in zip(widths, texts)]
+    yield "  ".join(h.rjust(w) for h, w in zip(header, widths))
+    for texts in [texts] if pieces == 1 else (_texts(columns, x) for x in points):
+        yield "".join("\n" + "  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in zip(*texts))
+    yield "\n"
+
+
+def _csv(columns, points, act):
+    yield ",".join(columns) + "\n"
+    for x in points:
+        yield "".join(",".join(row) + "\n" for row in zip(*_texts(columns, x)))
+
+
+def _json(columns, points, act):
+    """What json.dumps(..., indent=2) prints, one column after another."""
+    head = json.dumps({"name": act.name, "parameters": _finite_json(dict(act.params))}, indent=2)
+    yield head.removesuffix("\n}")
+    for key, g in columns.items():
+        yield f',\n  "{key}": ['
+        separator = "\n    "
+        for x in points:
+            yield separator + ",\n    ".join(repr(v) if math.isfinite(v) else json.dumps(_json_number(v))
+                                             for v in g(x).tolist())
+            separator = ",\n    "
+        yield "\n  ]"
+    yield "\n}\n"
+
+
+_FORMATS = {"table": _table, "csv": _csv, "json": _json}
 
 
 def output_options(command):
@@ -353,11 +444,11 @@ def output_options(command):
     options = [
         click.option("-o", "--output", type=click.Path(dir_okay=False), callback=_not_blank,
                      help="File to write: .png, .svg or .pdf [default: NAME.png here]."),
-        click.option("--dpi", type=click.IntRange(20, 1200), default=None, help="Raster resolution [theme: 200]."),
+        click.option("--dpi", type=Integer(20, 1200), default=None, help="Raster resolution [theme: 200]."),
         click.option("--size", default="16:9", show_default=True, help="16:9, 4:3, 1:1 or WxH in inches."),
         click.option("--theme", type=click.Choice(THEMES), default="light", show_default=True),
         click.option("--transparent", is_flag=True, help="Transparent background."),
-        click.option("--title", help="Figure title (default: chosen for the figure)."),
+        click.option("--title", type=FigureText(), help="Figure title (default: chosen for the figure)."),
         click.option("--font-scale", type=Number(finite=True, low=0.5, high=3.0), default=1.0, show_default=True,
                      help="Scale every text, for large rooms."),
         click.option("--svg-text", type=click.Choice(["text", "path"]), default="text", show_default=True,
@@ -419,9 +510,11 @@ def _activations(names, params, preset):
               help="Shade where |f'(x)| is below this.")
 @click.option("--no-shade", is_flag=True, help="Do not shade saturated or dead regions.")
 @click.option("--formula", is_flag=True, help="Put f (and f') in the legend, typeset.")
-@click.option("--xlim", nargs=2, type=Number(finite=True), metavar="LO HI", help="x-range (default: per function).")
+@click.option("--xlim", nargs=2, type=Number(finite=True, low=-AXIS_LIMIT, high=AXIS_LIMIT), metavar="LO HI",
+              help="x-range (default: per function).")
 @click.option("--own-xlim", is_flag=True, help="With --grid: each panel on its function's own x-range.")
-@click.option("--ylim", nargs=2, type=Number(finite=True), metavar="LO HI", help="y-range (default: automatic).")
+@click.option("--ylim", nargs=2, type=Number(finite=True, low=-AXIS_LIMIT, high=AXIS_LIMIT), metavar="LO HI",
+              help="y-range (default: automatic).")
 @output_options
 def plot(names, params, preset, derivative, derivative_only, layout, tile, threshold, no_shade, formula,
          xlim, own_xlim, ylim, **output):
@@ -444,6 +537,8 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
     if layout == "side" and not (derivative and not derivative_only):
         _fail("--layout side puts f and f′ side by side: add -d (and drop --derivative-only)")
     acts = _activations(names, params, preset)
+    if xlim:
+        _check_finite_somewhere(acts, xlim, function=not derivative_only, derivative=derivative or derivative_only)
     from . import plotting
 
     def build(size, title):
@@ -454,13 +549,24 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
     _draw(build, _default_stem(names), **output)
 
 
+def _check_finite_somewhere(acts, xlim, function, derivative, samples=1001):
+    """Refuse a range on which a drawn curve has nothing finite to show (eˣ on 710–800)."""
+    x = np.linspace(*xlim, samples)
+    for act in acts:
+        curves = [("f", act.f)] * function + [("f'", act.df)] * derivative
+        for what, g in curves:
+            if not np.isfinite(g(x)).any():
+                _fail(f"nothing to draw: {what} of {act.label} is not finite at any of {samples} points across "
+                      f"--xlim {_shortest(xlim[0])} {_shortest(xlim[1])}; choose a range where it is")
+
+
 @cli.command()
 @click.argument("names", nargs=-1, type=ActivationName())
 @param_option
 @preset_option
-@click.option("--layers", type=click.IntRange(1, 1000), default=30, show_default=True)
-@click.option("--width", type=click.IntRange(1, 4096), default=64, show_default=True, help="Units per layer.")
-@click.option("--seeds", type=click.IntRange(1, 100), default=5, show_default=True,
+@click.option("--layers", type=Integer(1, 1000), default=30, show_default=True)
+@click.option("--width", type=Integer(1, 4096), default=64, show_default=True, help="Units per layer.")
+@click.option("--seeds", type=Integer(1, 100), default=5, show_default=True,
               help="Random networks; the band spans their minimum to maximum.")
 @click.option("--init", type=click.Choice(["he", "xavier"]), default="he", show_default=True,
               help="Weight variance 2/width (He) or 1/width (Xavier).")
@@ -479,6 +585,10 @@ def depth(names, params, preset, layers, width, seeds, init, weight_scale, **out
     acts = _activations(names or ("sigmoid", "tanh", "relu", "gelu"), params, preset)
     profiles = [teaching.gradient_through_depth(a, layers=layers, width=width, seeds=seeds, init=init,
                                                 weight_scale=weight_scale) for a in acts]
+    for profile in profiles:
+        if not ((profile.norms > 0) & np.isfinite(profile.norms)).any():
+            _fail(f"nothing to draw: the gradient norm of {profile.act.label} is 0, inf or nan at every layer "
+                  "(it vanished or overflowed); use fewer --layers or a --weight-scale nearer 1")
     _draw(lambda size, title: plotting.depth_figure(profiles, size, title), "depth", **output)
 
 
@@ -486,9 +596,9 @@ def depth(names, params, preset, layers, width, seeds, init, weight_scale, **out
 @click.argument("names", nargs=-1, type=ActivationName())
 @param_option
 @preset_option
-@click.option("--steps", type=click.IntRange(1, 10000), default=80, show_default=True)
+@click.option("--steps", type=Integer(1, 10000), default=80, show_default=True)
 @click.option("--lr", type=Number(finite=True, low=1e-6, high=10), default=0.5, show_default=True, help="Learning rate.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=SEED, default=0, show_default=True)
 @output_options
 def zigzag(names, params, preset, steps, lr, seed, **output):
     """Why zero-centred outputs matter: SGD paths fed by sigmoid vs tanh.
@@ -508,8 +618,8 @@ def zigzag(names, params, preset, steps, lr, seed, **output):
 @click.argument("names", nargs=-1, type=ActivationName())
 @param_option
 @preset_option
-@click.option("--samples", type=click.IntRange(100, MAX_POINTS), default=200_000, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--samples", type=Integer(100, MAX_POINTS), default=200_000, show_default=True)
+@click.option("--seed", type=SEED, default=0, show_default=True)
 @output_options
 def sparsity(names, params, preset, samples, seed, **output):
     """Dead units and sparsity: f(x) for x ~ N(0, 1), its mean and its zeros.
@@ -528,9 +638,9 @@ def sparsity(names, params, preset, samples, seed, **output):
 @click.argument("name", type=ActivationName(), default="relu")
 @param_option
 @preset_option
-@click.option("--layers", type=click.IntRange(1, 50), default=4, show_default=True)
-@click.option("--width", type=click.IntRange(1, 512), default=8, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--layers", type=Integer(1, 50), default=4, show_default=True)
+@click.option("--width", type=Integer(1, 512), default=8, show_default=True)
+@click.option("--seed", type=SEED, default=0, show_default=True)
 @output_options
 def collapse(name, params, preset, layers, width, seed, **output):
     """Without an activation a deep network is a straight line.
@@ -592,7 +702,7 @@ def compare(names, params, preset, as_json, cost, **output):
 @click.option("--out", type=click.Path(file_okay=False), default="gallery", show_default=True, callback=_not_blank,
               help="Folder to (re)generate.")
 @click.option("--formats", default="png,svg", show_default=True, help="Comma list of png, svg, pdf.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Processes [default: one per core].")
+@click.option("--jobs", type=Integer(1, 64), default=None, help="Processes [default: one per core].")
 @click.option("--theme", type=click.Choice(THEMES), default="light", show_default=True)
 @click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
               help="Language of the figures' texts (zh needs a CJK font).")

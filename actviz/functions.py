@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -88,6 +89,30 @@ def _softplus(x):
     the true value is eˣ.
     """
     return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+
+# Below this eᶻ is subnormal (e^{−708.4} = 2⁻¹⁰²²): see :func:`_times_exp`.
+_EXP_SUBNORMAL = -708.0
+
+
+def _times_exp(a, z):
+    r"""a·eᶻ for z ≤ 0, formed as a·q·q·q·q with q = e^{z/4}.
+
+    Below z ≈ −708 eᶻ is subnormal and below −745.1 it rounds to 0, so
+    a·exp(z) has lost some or all of its bits before the product, although
+    a·eᶻ is representable down to z ≈ −1454 when a is large (x·σ(x) at
+    x = −745.2 is −1.7e−321, not −0).  z/4 is exact, e^{z/4} is a normal
+    number down to z ≈ −2833, and each partial product lies between a·eᶻ
+    and a, so nothing underflows or overflows before the last rounding.
+    """
+    q = np.exp(0.25 * z)
+    return a * q * q * q * q
+
+
+def _times_sigmoid(a, z):
+    """a·σ(z); where eᶻ is subnormal, 1 + eᶻ rounds to 1 and a·σ(z) = a·eᶻ is
+    formed by :func:`_times_exp`."""
+    return np.where(z < _EXP_SUBNORMAL, _times_exp(a, z), a * _sigmoid(z))
 
 
 def _relu(x):
@@ -176,13 +201,20 @@ def prelu_grad(x, weight):
     return np.where(x > 0, 1.0, weight)
 
 
+def rrelu_slope(lower, upper):
+    """The mean slope (lower + upper)/2; lower/2 + upper/2 where the sum
+    overflows (both near 1.8e308)."""
+    mean = (lower + upper) / 2
+    return mean if math.isfinite(mean) else lower / 2 + upper / 2
+
+
 def rrelu(x, lower, upper):
     """Evaluation-mode RReLU: leaky ReLU with the mean slope (lower + upper)/2."""
-    return _piecewise_slope(x, (lower + upper) / 2)
+    return _piecewise_slope(x, rrelu_slope(lower, upper))
 
 
 def rrelu_grad(x, lower, upper):
-    return np.where(x > 0, 1.0, (lower + upper) / 2)
+    return np.where(x > 0, 1.0, rrelu_slope(lower, upper))
 
 
 def elu(x, alpha):
@@ -195,8 +227,11 @@ def elu(x, alpha):
 
 
 def elu_grad(x, alpha):
-    """1 for x > 0, α·eˣ for x ≤ 0 (PyTorch: elu'(0) = α)."""
-    return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0)))
+    """1 for x > 0, α·eˣ for x ≤ 0 (PyTorch: elu'(0) = α); α·eˣ by
+    :func:`_times_exp` where eˣ is subnormal, since a large α lifts it back."""
+    xn = np.minimum(x, 0.0)
+    left = np.where(xn < _EXP_SUBNORMAL, _times_exp(alpha, xn), alpha * np.exp(xn))
+    return np.where(x > 0, 1.0, left)
 
 
 def elu_grad2(x, alpha):
@@ -229,10 +264,14 @@ def celu(x, alpha):
     r"""max(0, x) + min(0, α·(e^{x/α} − 1)).
 
     x/α is clipped at −800 before the division so that a tiny α cannot
-    overflow it; e^{−800} − 1 is already −1 in double precision.
+    overflow it; e^{−800} − 1 is already −1 in double precision.  Where
+    |x/α| < 2⁻⁵³, α(e^{x/α} − 1) = x(1 + x/(2α) + …) rounds to x itself,
+    which is returned: for a huge α, x/α would lose its bits as a subnormal
+    (or flush to 0) before α multiplied them back.
     """
     t = np.maximum(np.minimum(x, 0.0), -800.0 * alpha) / alpha
-    return np.where(x > 0, x, alpha * np.expm1(t))
+    linear = (x > 0) | (t > -(2.0 ** -53))
+    return np.where(linear, x, alpha * np.expm1(t))
 
 
 def celu_grad(x, alpha):
@@ -274,19 +313,34 @@ def _normal_cdf(x):
     about 0.2 s: more than all of `actviz list` needs otherwise.
 
     There ndtr's erfc underflows to 0 while Φ(x) is still a subnormal
-    (Φ(−38) ≈ 2.9e−316), so the asymptotic series
-    Φ(x) = φ(x)/|x| · Σₖ (−1)ᵏ(2k − 1)!!/x^{2k} is summed; nine terms
-    reach full precision for |x| ≥ 37.
+    (Φ(−38) ≈ 2.9e−316), so Φ(x) = φ(x)/|x|·S(x) is used, with the
+    asymptotic series S of :func:`_mills_series`.
     """
     from scipy.special import ndtr
 
-    far = x < -37.0
-    xf = np.where(far, x, -37.0)
-    inv2 = 1.0 / (xf * xf)
-    series = np.zeros_like(xf)
+    far = x < _NORMAL_FAR
+    xf = np.where(far, x, _NORMAL_FAR)
+    return np.where(far, _normal_pdf(xf) / -xf * _mills_series(xf), ndtr(x))
+
+
+_NORMAL_FAR = -37.0
+
+
+def _mills_series(x):
+    r"""S(x) = Σₖ (−1)ᵏ(2k − 1)!!/x^{2k}, so that Φ(x) = φ(x)/|x|·S(x) for
+    x ≪ 0; nine terms reach full precision for x ≤ −37 (`_NORMAL_FAR`)."""
+    inv2 = 1.0 / (x * x)
+    series = np.zeros_like(x)
     for c in reversed(_MILLS_SERIES):
         series = series * inv2 + c
-    return np.where(far, _normal_pdf(xf) / -xf * series, ndtr(x))
+    return series
+
+
+def _normal_tail(x):
+    """x clipped to [−40, −37], where the far-left forms of GELU apply (every
+    product with φ(x) underflows left of −40), and S(x) there."""
+    xf = np.clip(x, -40.0, _NORMAL_FAR)
+    return xf, _mills_series(xf)
 
 
 def _gelu_tanh_arg(x):
@@ -308,24 +362,38 @@ def gelu(x, approximate):
 
     Exact form: Φ is computed through erfc for x < 0 (see
     :func:`_normal_cdf`), so the left tail keeps full relative precision;
-    the textbook x·(1 + erf(x/√2))/2 cancels to 0 for x < −6.
+    the textbook x·(1 + erf(x/√2))/2 cancels to 0 for x < −6.  For x < −37,
+    x·Φ(x) = −φ(x)·S(x): the 1/|x| inside Φ cancels against x, and the
+    product is formed by :func:`_times_exp`, because Φ underflows
+    (x < −38.5) before x·Φ(x) does (x < −38.6).
 
     Tanh form: ½x(1 + tanh u) is rewritten as x·σ(2u), since 1 + tanh(u)
     = 2σ(2u) cancels for u ≪ 0.
     """
     if approximate == "tanh":
-        return x * _sigmoid(_gelu_tanh_arg(x))
-    return x * _normal_cdf(x)
+        return _times_sigmoid(x, _gelu_tanh_arg(x))
+    xf, series = _normal_tail(x)
+    tail = _times_exp(-_INV_SQRT_2PI * series, -0.5 * xf * xf)
+    return np.where(x < _NORMAL_FAR, tail, x * _normal_cdf(x))
 
 
 def gelu_grad(x, approximate):
-    r"""Exact: Φ(x) + x·φ(x).  Tanh form: σ(2u) + x·2u'·σ(2u)σ(−2u)."""
+    r"""Exact: Φ(x) + x·φ(x) = φ(x)·(x + S(x)/|x|) for x < −37, where −x·φ(x)
+    would underflow first (see :func:`gelu`).
+
+    Tanh form: σ(2u) + x·2u'·σ(2u)σ(−2u), that is e^{2u}(1 + x·2u') where
+    e^{2u} is subnormal; x is capped with u, where σ(2u)σ(−2u) is already
+    0, so that x·2u' cannot overflow into inf·0.
+    """
     if approximate == "tanh":
         v = _gelu_tanh_arg(x)
+        xc = np.clip(x, -1e4, 1e4)
         dv = _gelu_tanh_arg_slope(x)
-        xc = np.clip(x, -1e4, 1e4)  # the product is 0 beyond |x| = 1e4, and x·dv could overflow
-        return _sigmoid(v) + xc * dv * (_sigmoid(v) * _sigmoid(-v))
-    return _normal_cdf(x) + x * _normal_pdf(x)
+        near = _sigmoid(v) + xc * dv * (_sigmoid(v) * _sigmoid(-v))
+        return np.where(v < _EXP_SUBNORMAL, _times_exp(1.0 + xc * dv, v), near)
+    xf, series = _normal_tail(x)
+    tail = _times_exp(_INV_SQRT_2PI * (xf - series / xf), -0.5 * xf * xf)
+    return np.where(x < _NORMAL_FAR, tail, _normal_cdf(x) + x * _normal_pdf(x))
 
 
 def gelu_grad2(x, approximate):
@@ -360,13 +428,15 @@ def gelu_grad2(x, approximate):
 def softplus(x, beta, threshold):
     r"""log(1 + e^{βx})/β = max(x, 0) + log1p(e^{−β|x|})/β.
 
-    The stable form never overflows and keeps e^{βx}/β for βx ≪ 0.  With a
-    finite `threshold`, PyTorch's shortcut f = x for βx > threshold is
-    reproduced exactly (it is off by default: it is a speed trick that costs
-    up to 2e−9 relative error at the switch).
+    The stable form never overflows and keeps e^{βx}/β for βx ≪ 0, formed
+    by :func:`_times_exp` where e^{βx} is subnormal (a small β lifts it
+    back).  With a finite `threshold`, PyTorch's shortcut f = x for
+    βx > threshold is reproduced exactly (it is off by default: it is a
+    speed trick that costs up to 2e−9 relative error at the switch).
     """
-    exact = np.maximum(x, 0.0) + np.log1p(np.exp(-beta * np.abs(x))) / beta
-    return np.where(beta * x > threshold, x, exact)
+    z = -beta * np.abs(x)
+    tail = np.where(z < _EXP_SUBNORMAL, _times_exp(1.0 / beta, z), np.log1p(np.exp(z)) / beta)
+    return np.where(beta * x > threshold, x, np.maximum(x, 0.0) + tail)
 
 
 def softplus_grad(x, beta, threshold):
@@ -382,12 +452,12 @@ def softplus_grad2(x, beta, threshold):
 
 def silu(x):
     """x·σ(x) (SiLU, also called swish)."""
-    return x * _sigmoid(x)
+    return _times_sigmoid(x, x)
 
 
 def silu_grad(x):
     r"""σ(x)·(1 + x·σ(−x)); σ(−x) instead of 1 − σ(x) keeps the right tail."""
-    return _sigmoid(x) * (1.0 + x * _sigmoid(-x))
+    return _times_sigmoid(1.0 + x * _sigmoid(-x), x)
 
 
 def silu_grad2(x):
@@ -401,14 +471,14 @@ def silu_grad2(x):
 
 def swish_beta(x, beta):
     """x·σ(βx) (Ramachandran et al.'s Swish-β; β = 1 is SiLU)."""
-    return x * _sigmoid(beta * x)
+    return _times_sigmoid(x, beta * x)
 
 
 def swish_beta_grad(x, beta):
     """σ(βx)·(1 + βx·σ(−βx)); βx is capped at ±1e4, where the value is
     already exactly 1 or 0, so an overflowed βx cannot form inf·0."""
     bx = np.clip(beta * x, -1e4, 1e4)
-    return _sigmoid(bx) * (1.0 + bx * _sigmoid(-bx))
+    return _times_sigmoid(1.0 + bx * _sigmoid(-bx), bx)
 
 
 def swish_beta_grad2(x, beta):
@@ -431,14 +501,17 @@ def quick_gelu_grad2(x):
 
 
 def mish(x):
-    """x·tanh(softplus(x)), with the stable softplus."""
-    return x * np.tanh(_softplus(x))
+    """x·tanh(softplus(x)), with the stable softplus; x·eˣ (to the last bit)
+    by :func:`_times_exp` where eˣ is subnormal."""
+    return np.where(x < _EXP_SUBNORMAL, _times_exp(x, x), x * np.tanh(_softplus(x)))
 
 
 def mish_grad(x):
-    """tanh(sp) + x·sech²(sp)·σ(x), sp = softplus(x)."""
+    """tanh(sp) + x·sech²(sp)·σ(x), sp = softplus(x); (1 + x)·eˣ where eˣ is
+    subnormal."""
     sp = _softplus(x)
-    return np.tanh(sp) + x * _sech2(sp) * _sigmoid(x)
+    near = np.tanh(sp) + x * _sech2(sp) * _sigmoid(x)
+    return np.where(x < _EXP_SUBNORMAL, _times_exp(1.0 + x, x), near)
 
 
 def _sech2_softplus(x):
@@ -546,8 +619,9 @@ def hardsigmoid_grad(x):
 
 
 def hardswish(x):
-    """x·relu6(x + 3)/6."""
-    return x * relu6(x + 3.0) / 6.0
+    """x·relu6(x + 3)/6, and x itself for x > 3 (where x·6 would overflow
+    for x > 3e307)."""
+    return np.where(x > 3.0, x, x * relu6(x + 3.0) / 6.0)
 
 
 def hardswish_grad(x):
@@ -631,16 +705,23 @@ def squareplus(x, b):
 
     With h = hypot(x, √b) (no overflow of x²): for x ≥ 0 this is x/2 + h/2;
     for x < 0 the sum cancels, so it is rationalised to
-    (b/2)/(h − x) = (b/(2h))/(1 − x/h), whose factors stay in range.
+    (b/2)/(h − x) = (b/h)/2/(1 − x/h), whose factors stay in range (b/2
+    first would flush a subnormal b).
     """
     h = np.hypot(x, math.sqrt(b))
-    left = (0.5 * b / h) / (1.0 - np.minimum(x, 0.0) / h)
+    left = 0.5 * (b / h) / (1.0 - np.minimum(x, 0.0) / h)
     return np.where(x >= 0, 0.5 * x + 0.5 * h, left)
 
 
 def squareplus_grad(x, b):
-    r"""(1 + x/h)/2 = f(x)/h: the same cancellation-free f divided by h."""
-    return squareplus(x, b) / np.hypot(x, math.sqrt(b))
+    r"""(1 + x/h)/2 = f(x)/h: the same cancellation-free f divided by h.  For
+    x < 0 that is r²/2/(1 − x/h) with r = √b/h ≤ 1, formed directly: f itself
+    may be a subnormal that has lost its bits (b = 5e−324, x = −1e−5) where
+    f/h is a normal number."""
+    h = np.hypot(x, math.sqrt(b))
+    r = math.sqrt(b) / h
+    left = 0.5 * (r * r) / (1.0 - np.minimum(x, 0.0) / h)
+    return np.where(x >= 0, squareplus(x, b) / h, left)
 
 
 def squareplus_grad2(x, b):
@@ -739,7 +820,11 @@ def lecun_tanh(x):
 
 
 def lecun_tanh_grad(x):
-    return (_LECUN_A * _LECUN_B) * _sech2(_LECUN_B * x)
+    r"""1.7159·(2/3)·sech²(2x/3); where sech²(y) = 4e^{−2|y|} is subnormal
+    the factor 1.14 is applied by :func:`_times_exp`, before the rounding."""
+    z = -2.0 * np.abs(_LECUN_B * x)
+    return np.where(z < _EXP_SUBNORMAL, _times_exp(4.0 * _LECUN_A * _LECUN_B, z),
+                    (_LECUN_A * _LECUN_B) * _sech2(_LECUN_B * x))
 
 
 def lecun_tanh_grad2(x):
@@ -769,8 +854,12 @@ def bent_identity_grad2(x):
 
 
 def isru(x, alpha):
-    """x/√(1 + αx²) = x / hypot(1, √α·x), which cannot overflow."""
-    return x / np.hypot(1.0, math.sqrt(alpha) * x)
+    """x/√(1 + αx²) = x / hypot(1, √α·x); where √α·x overflows (α = 1e300,
+    x = 1e200), sign(x)/hypot(1/x, √α) ≈ ±1/√α instead."""
+    scaled = math.sqrt(alpha) * x
+    far = ~np.isfinite(scaled)
+    return np.where(far, np.sign(x) / np.hypot(1.0 / np.where(far, x, 1.0), math.sqrt(alpha)),
+                    x / np.hypot(1.0, scaled))
 
 
 def isru_grad(x, alpha):
@@ -790,7 +879,7 @@ def isru_grad2(x, alpha):
     cap = 1e150 / math.sqrt(alpha)
     xc = np.clip(x, -cap, cap)
     q = 1.0 + alpha * xc * xc
-    return (-3.0 * alpha * xc) / q / q / np.sqrt(q)
+    return (-3.0 * xc * alpha) / q / q / np.sqrt(q)  # −3α alone overflows for α near 1.8e308
 
 
 def isrlu(x, alpha):
@@ -814,8 +903,11 @@ def gaussian(x):
 
 
 def gaussian_grad(x):
-    """−2x·e^{−x²}."""
-    return -2.0 * np.clip(x, -40.0, 40.0) * gaussian(x)
+    """−2x·e^{−x²}; by :func:`_times_exp` where e^{−x²} is subnormal, since
+    the product is not (it underflows at |x| = 27.37, e^{−x²} at 27.30)."""
+    xc = np.clip(x, -40.0, 40.0)
+    z = -xc * xc
+    return np.where(z < _EXP_SUBNORMAL, _times_exp(-2.0 * xc, z), -2.0 * xc * gaussian(x))
 
 
 def gaussian_grad2(x):
@@ -892,14 +984,15 @@ def sinusoid_grad2(x):
 
 
 def tanhexp(x):
-    """x·tanh(eˣ); eˣ is capped at e⁴⁰, where tanh is already 1."""
-    return x * np.tanh(np.exp(np.minimum(x, 40.0)))
+    """x·tanh(eˣ); eˣ is capped at e⁴⁰, where tanh is already 1, and x·eˣ is
+    formed by :func:`_times_exp` where eˣ is subnormal."""
+    return np.where(x < _EXP_SUBNORMAL, _times_exp(x, x), x * np.tanh(np.exp(np.minimum(x, 40.0))))
 
 
 def tanhexp_grad(x):
-    """tanh(eˣ) + x·eˣ·sech²(eˣ)."""
+    """tanh(eˣ) + x·eˣ·sech²(eˣ), which is (1 + x)·eˣ where eˣ is subnormal."""
     e = np.exp(np.minimum(x, 40.0))
-    return np.tanh(e) + x * (e * _sech2(e))
+    return np.where(x < _EXP_SUBNORMAL, _times_exp(1.0 + x, x), np.tanh(e) + x * (e * _sech2(e)))
 
 
 def tanhexp_grad2(x):
@@ -1046,6 +1139,19 @@ def shifted_softplus(x):
 # The registry
 # ---------------------------------------------------------------------------
 
+# A decimal number as a person types it: no digit separators ('1_0', which
+# Python's float reads as 10), no hexadecimal, no digits of other scripts.
+_NUMBER = re.compile(r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|inf|infinity|nan)", re.ASCII | re.IGNORECASE)
+
+
+def parse_number(text: str) -> float:
+    """'-800', '1e-300', '.5', 'inf', 'nan' as a float; ValueError for
+    anything else, '1_0' and '0x10' included."""
+    if not _NUMBER.fullmatch(text.strip()):
+        raise ValueError(f"not a number: {text!r}")
+    return float(text)
+
+
 @dataclass(frozen=True)
 class Parameter:
     """A named parameter with its default and its domain."""
@@ -1066,7 +1172,7 @@ class Parameter:
                     f"parameter {self.name!r} must be one of {', '.join(self.choices)}; got {value!r}")
             return text
         try:
-            number = float(value)
+            number = parse_number(value) if isinstance(value, str) else float(value)
         except (TypeError, ValueError):
             raise ActvizError(f"parameter {self.name!r} must be a number; got {value!r}") from None
         if math.isnan(number) or not self.valid(number):
@@ -1218,7 +1324,7 @@ _SPECS: list[Spec] = [
                 "Parametric ReLU, a learnable slope for x < 0",
                 params=(Parameter("weight", 0.25, "learnable slope for x < 0 (its initial value)"),),
                 torch="torch.nn.PReLU(init={weight})", reference="He et al. 2015"),
-    _slope_spec("rrelu", rrelu, rrelu_grad, lambda p: (p["lower"] + p["upper"]) / 2, "(lower + upper)/2",
+    _slope_spec("rrelu", rrelu, rrelu_grad, lambda p: rrelu_slope(p["lower"], p["upper"]), "(lower + upper)/2",
                 "Randomised leaky ReLU in evaluation mode (mean slope)",
                 params=(Parameter("lower", 1 / 8, "lower bound of the random slope"),
                         Parameter("upper", 1 / 3, "upper bound of the random slope")),
@@ -1269,13 +1375,18 @@ _SPECS: list[Spec] = [
     Spec("softplus", softplus, softplus_grad, "Smooth ReLU, log(1 + e^{βx})/β",
          r"$f(x)=\frac{1}{\beta}\log(1+e^{\beta x})$", r"$f'(x)=\sigma(\beta x)$",
          "f(x) = log(1 + exp(beta·x)) / beta", "f'(x) = sigmoid(beta·x)",
-         _rng("(0", "inf)"), (0.0, math.inf), _ZERO_ONE,
+         # A finite threshold drops f from softplus to x at x = threshold/beta:
+         # values down to threshold/beta, and f no longer monotonic.
+         lambda p: Interval(min(0.0, p["threshold"] / p["beta"]), math.inf, False, False),
+         lambda p: (-math.inf if p["threshold"] == -math.inf else 0.0, math.inf),
+         lambda p: (1.0 if p["threshold"] == -math.inf else 0.0, 1.0),
          d2f=softplus_grad2,
          params=(_positive("beta", 1.0, "sharpness"),
                  Parameter("threshold", math.inf,
                            "PyTorch's shortcut f = x for beta·x > threshold (inf: exact)",
                            lambda v: True, "a number")),
          torch="torch.nn.Softplus(beta={beta}, threshold={threshold})",
+         monotonic=lambda p: p["threshold"] == math.inf,
          continuity=lambda p: "C∞" if p["threshold"] == math.inf else "discontinuous",
          reference="Dugas et al. 2001"),
     Spec("silu", silu, silu_grad, "Sigmoid-weighted linear unit x·σ(x), a.k.a. swish",

@@ -12,14 +12,22 @@ from actviz.functions import SELU_ALPHA, SELU_SCALE
 
 mp.mp.dps = 60
 _ZERO, _ONE = mp.mpf(0), mp.mpf(1)
+# e^z below z = −10⁶ (≈ 10^−434295) is 0 next to every number a test
+# compares, and mpmath takes a tenth of a second per call to compute it at
+# hundreds of digits (σ(βx) with β = 1e300): the references use 0 there.
+_FAR = -10 ** 6
+
+
+def _exp_or_0(z):
+    return mp.exp(z) if z > _FAR else _ZERO
 
 
 def _sigmoid(x):
-    return 1 / (1 + mp.exp(-x))
+    return 1 / (1 + _exp_or_0(-x)) if x >= 0 else _exp_or_0(x) / (1 + _exp_or_0(x))
 
 
 def _softplus(x):
-    return mp.log1p(mp.exp(x))
+    return max(x, _ZERO) + mp.log1p(_exp_or_0(-abs(x)))
 
 
 def _leaky(slope):
@@ -64,7 +72,7 @@ REFERENCE = {
     "rrelu": lambda x, lower, upper: _leaky((mp.mpf(lower) + upper) / 2)(x),
     "elu": _elu,
     "selu": lambda x: mp.mpf(SELU_SCALE) * _elu(x, mp.mpf(SELU_ALPHA)),
-    "celu": lambda x, alpha: x if x > 0 else alpha * mp.expm1(x / alpha),
+    "celu": lambda x, alpha: x if x > 0 else alpha * (mp.expm1(x / alpha) if x / alpha > _FAR else -1),
     "gelu": _gelu,
     "softplus": lambda x, beta, threshold: x if beta * x > threshold else _softplus(beta * x) / beta,
     "silu": lambda x: x * _sigmoid(x),
@@ -106,8 +114,14 @@ REFERENCE = {
 }
 
 
+# The length over which a function changes shape, where a parameter sets
+# it away from 0: snake's phase turns once every π/a.
+FEATURE_SCALE = {"snake": lambda p: 1 / p["a"]}
+
+
 def reference(act):
-    """The mpmath reference of a bound Activation, as a function of one mpf.
+    """The mpmath reference of a bound Activation, as a function of one mpf
+    (with its feature `scale`, for :func:`derivative`).
 
     It works at 700 digits: x − tanh(x) at x = 1e−300 cancels 600 of them.
     """
@@ -117,13 +131,21 @@ def reference(act):
     def evaluate(x):
         with mp.workdps(max(mp.mp.dps, 700)):
             return fn(mp.mpf(x), **params)
+    evaluate.scale = FEATURE_SCALE.get(act.name, lambda p: _ONE)(params)
     return evaluate
 
 
+def step(x, scale=_ONE):
+    """The step of :func:`derivative` at x: 2⁻⁹⁰·min(|x|, scale), so that tiny
+    x is differentiated on its own scale and no step crosses a kink at 0;
+    at 0 itself 2⁻¹²⁰⁰, below the step of the least subnormal, so that a
+    parameter's scale (isru's 1/√α = 7e−155 for α = 1.8e308) is resolved."""
+    x = mp.mpf(x)
+    return min(abs(x), scale) * mp.mpf(2) ** -90 if x else mp.mpf(2) ** -1200
+
+
 def derivative(fn, x, order=1):
-    """mpmath's central difference of `order` (as ``mp.diff``), with a step
-    of 2⁻⁹⁰·min(|x|, 1) so that tiny x is differentiated on its own scale and
-    no step crosses a kink at 0.
+    """mpmath's numerical derivative of a reference, with the step :func:`step`.
 
     f(x ± h) must differ in the working precision even where the derivative
     is as small as the least subnormal relative to f (σ near 1, e^{−354}
@@ -132,11 +154,11 @@ def derivative(fn, x, order=1):
     order + 1, which makes the third derivative cost four times the first.)
     """
     x = mp.mpf(x)
-    h = min(abs(x), 1) * mp.mpf(2) ** -90 if x else mp.mpf(2) ** -400
+    h = step(x, getattr(fn, "scale", _ONE))
     extra = max(0, int(mp.log10(max(abs(x), 1) / h)))
     with mp.workdps(420 + order * extra):
         values = [fn(x + k * h) for k in range(-order, order + 1, 2)]
         value = +(mp.difference(values, order) / (2 * h) ** order)
     # At x = 0 the step is absolute, and an exact zero of the derivative
-    # shows up as the difference quotient's O(h²) ≈ 1e−241.
-    return mp.mpf(0) if x == 0 and abs(value) < 1e-200 else value
+    # shows up as the difference quotient's O(h²) ≈ 1e−722.
+    return mp.mpf(0) if x == 0 and abs(value) < 1e-600 else value

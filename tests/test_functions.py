@@ -14,12 +14,17 @@ import pytest
 import actviz
 from actviz.functions import SELU_ALPHA, SELU_SCALE, ActvizError, REGISTRY
 
-from reference import derivative, reference
+from reference import derivative, reference, step
 
 ULPS = 4
 TINY = 2.0 ** -1022
-HARD = [1e-300, 1e-20, 1e-8, 1e-3, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 20, 37, 40, 100,
-        354, 370, 37.5, 38, 38.5, 709, 710, 745, 1e3, 1e4, 1e5, 1e10, 1e100, 1e300]
+MAX = float(np.finfo(float).max)
+# A subnormal result may lose bits within the tolerance, but not all of them:
+# a true value of two subnormal spacings or more must not come out as 0.
+FLUSH = 2.0 ** -1073
+HARD = [5e-324, 1e-320, TINY, 1e-300, 1e-20, 1e-8, 1e-3, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 20, 27.33, 37,
+        40, 100, 354, 370, 37.5, 38, 38.5, 38.55, 38.6, 709, 710, 745, 745.2, 1e3, 1e4, 1e5, 1e10, 1e100,
+        1e300, 1e302, 1e305, 1e307, 3e307, 1e308, MAX]
 
 # A few non-default parameter sets, so the parametric branches are held to
 # the same standard.
@@ -35,8 +40,42 @@ VARIANTS = [
     ("snake", {"a": 0.5}),
     ("isru", {"alpha": 3.0}),
 ]
-CASES = [(name, {}) for name in actviz.names()] + VARIANTS
+# Every numeric parameter also at the ends of its domain (the ends of the
+# double range, the least subnormal, 0), where the domain allows them.
+PARAMETER_EXTREMES = (-MAX, 0.0, 5e-324, 1e300, MAX)
+
+
+def _at_extremes():
+    cases = []
+    for spec in REGISTRY.values():
+        for param in (p for p in spec.params if not p.choices):
+            for value in PARAMETER_EXTREMES:
+                try:
+                    actviz.get(spec.name, **{param.name: value})
+                except ActvizError:
+                    continue
+                cases.append((spec.name, {param.name: value}))
+    return cases + [("hardtanh", {"min_val": -MAX, "max_val": MAX}), ("rrelu", {"lower": MAX, "upper": MAX}),
+                    ("threshold", {"threshold": -MAX, "value": MAX})]
+
+
+CASES = [(name, {}) for name in actviz.names()] + VARIANTS + _at_extremes()
 IDS = [name + "".join(f"-{k}={v}" for k, v in params.items()) for name, params in CASES]
+
+
+def switch_points(act):
+    """Where the piecewise definition changes: the breakpoints, and
+    softplus's switch to f = x at βx = threshold."""
+    points = {*act.kinks, *act.jumps, *act.smooth_breaks}
+    if act.name == "softplus" and math.isfinite(act.params["threshold"] / act.params["beta"]):
+        points.add(act.params["threshold"] / act.params["beta"])
+    return points
+
+
+def clear_of(breaks, x):
+    """x is no breakpoint and mpmath's difference quotients around x (two
+    reference.step either side) cross none."""
+    return all(abs(mp.mpf(x) - b) > 4 * step(x) for b in breaks)
 
 
 def grid(act):
@@ -46,19 +85,22 @@ def grid(act):
     points.update(np.linspace(-10, 10, 81).tolist())
     points.update(np.logspace(-300, 5, 31).tolist())
     points.update((-np.logspace(-300, 5, 31)).tolist())
-    breaks = {*act.kinks, *act.jumps, *act.smooth_breaks}
+    breaks = switch_points(act)
     for b in breaks:
-        points.update([b - 1e-9, b + 1e-9, b - 1e-3, b + 1e-3,
-                       np.nextafter(b, -np.inf), np.nextafter(b, np.inf)])
-    return np.array(sorted(points - breaks))
+        points.update([b - 1e-9, b + 1e-9, b - 1e-3, b + 1e-3, np.nextafter(b, -MAX), np.nextafter(b, MAX)])
+    return np.array(sorted(x for x in points if math.isfinite(x) and clear_of(breaks, x)))
+
+
+# The least magnitude that rounds to ±inf: MAX plus half its spacing.
+OVERFLOW = mp.mpf(2) ** 1024 - mp.mpf(2) ** 970
 
 
 def ulp_error(computed, true):
     """|computed − true| in units of the spacing of doubles at `true`
     (subnormal spacing below the normal range)."""
-    if abs(true) > np.finfo(float).max:
-        return 0.0 if computed == np.sign(float(true)) * np.inf else math.inf
-    spacing = np.spacing(max(abs(float(true)), TINY))
+    if abs(true) >= OVERFLOW:
+        return 0.0 if computed == mp.sign(true) * math.inf else math.inf
+    spacing = math.ulp(max(abs(float(true)), TINY))
     return float(abs(mp.mpf(float(computed)) - true) / spacing)
 
 
@@ -72,8 +114,13 @@ def check_accuracy(kernel_values, xs, true_fn, slope_fn):
     failures = []
     for x, got in zip(xs, kernel_values):
         true = true_fn(x)
-        kappa = condition(x, true, slope_fn(x))
+        if got == 0 and FLUSH <= abs(true) < TINY:
+            failures.append(f"x={x!r}: got {got!r}, true {mp.nstr(true, 20)}: a subnormal flushed to 0")
+            continue
         err = ulp_error(got, true)
+        if err <= ULPS:
+            continue
+        kappa = condition(x, true, slope_fn(x))
         if err > ULPS * (1 + kappa):
             failures.append(f"x={x!r}: got {got!r}, true {mp.nstr(true, 20)}, {err:.3g} ulps, κ={kappa:.3g}")
     assert not failures, "\n".join(failures[:10])
@@ -116,7 +163,13 @@ def test_d2f_matches_mpmath_differentiation(name, params):
     check_accuracy(act.d2f(xs), xs, lambda x: derivative(ref, x, 2), lambda x: derivative(ref, x, 3))
 
 
-@pytest.mark.parametrize("name,params", CASES, ids=IDS)
+# A step of 1e-6 resolves f'' only where the parameters keep f' on the scale of x
+# (snake's a = 1e300 oscillates 1e294 times between the two points); the
+# mpmath tests cover the extreme parameters.
+MODERATE = [(n, p) for n, p in CASES if all(abs(v) < 1e100 for v in p.values() if isinstance(v, float))]
+
+
+@pytest.mark.parametrize("name,params", MODERATE, ids=[f"{n}-{p}" for n, p in MODERATE])
 def test_d2f_agrees_with_a_central_difference_of_df(name, params):
     act = actviz.get(name, **params)
     xs = np.linspace(-12, 12, 2401) + 0.00123
@@ -140,10 +193,44 @@ def test_d2f_of_the_tanh_gelu_near_its_flat_points_stays_within_its_documented_b
         assert ulp_error(got, true) <= 3 * ULPS * (1 + condition(x, true, derivative(ref, x, 3))), x
 
 
-@pytest.mark.parametrize("name", actviz.names())
-def test_no_warning_no_nan_for_any_finite_input(name):
-    act = actviz.get(name)
-    xs = np.concatenate([grid(act), [np.finfo(float).max, -np.finfo(float).max, 5e-324, -5e-324]])
+def first_zero_or_infinity(g, breaks):
+    """The doubles where g's computed value turns 0 or ±inf next to a finite
+    non-zero value, found on a grid over every binade of both signs and
+    bisected to adjacent doubles: wherever the kernel underflows or
+    overflows, the true value must have done so too."""
+    magnitudes = np.append(np.geomspace(5e-324, 1e308, 20000), MAX)
+    xs = np.concatenate([-magnitudes[::-1], [0.0], magnitudes])
+    gone = lambda x: (g(x) == 0) | np.isinf(g(x))  # noqa: E731
+    flags = gone(xs)
+    edges = []
+    for i in np.flatnonzero(flags[1:] != flags[:-1]):
+        good, bad = (xs[i], xs[i + 1]) if flags[i + 1] else (xs[i + 1], xs[i])
+        while np.nextafter(good, bad) != bad:
+            mid = good + (bad - good) / 2
+            if mid in (good, bad):
+                break
+            good, bad = (good, mid) if gone(mid) else (mid, bad)
+        if clear_of(breaks, bad):
+            edges.append(float(bad))
+    return np.array(edges)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,params", CASES, ids=IDS)
+def test_kernels_underflow_and_overflow_only_where_the_true_values_do(name, params):
+    act = actviz.get(name, **params)
+    ref = reference(act)
+    breaks = switch_points(act)
+    xs = first_zero_or_infinity(act.f, breaks)
+    check_accuracy(act.f(xs), xs, ref, lambda x: derivative(ref, x))
+    xs = first_zero_or_infinity(act.df, breaks)
+    check_accuracy(act.df(xs), xs, lambda x: derivative(ref, x), lambda x: derivative(ref, x, 2))
+
+
+@pytest.mark.parametrize("name,params", CASES, ids=IDS)
+def test_no_warning_no_nan_for_any_finite_input(name, params):
+    act = actviz.get(name, **params)
+    xs = np.concatenate([grid(act), [MAX, -MAX, 5e-324, -5e-324]])
     with np.errstate(all="raise", under="ignore"):
         f, df, d2f = act.f(xs), act.df(xs), act.d2f(xs)
     assert not np.isnan(f).any() and not np.isnan(df).any() and not np.isnan(d2f).any()
@@ -395,6 +482,37 @@ def test_selu_constants_are_the_papers():
     assert SELU_SCALE == float(mp.mpf("1.0507009873554804934193349852946"))
 
 
+# Values once wrong near the ends of the double range, with what they were:
+# inf from an intermediate overflow, 0 from a factor that underflowed first.
+EDGE_VALUES = [
+    ("hardswish", {}, "f", 3e307, 3e307),                             # inf: x·6 overflowed
+    ("hardswish", {}, "f", 1e308, 1e308),                             # inf
+    ("celu", {"alpha": 1e300}, "f", -1e-300, -1e-300),                # -0.0: x/α flushed to 0
+    ("celu", {"alpha": 1e300}, "f", -1e-20, -1e-20),                  # -9.99988867182683e-21
+    ("isru", {"alpha": 1e300}, "f", 1e300, 1e-150),                   # 0.0: √α·x overflowed
+    ("silu", {}, "f", -745.2, -1.724e-321),                           # -0.0: σ(x) flushed to 0
+    ("silu", {}, "df", -745.2, -1.72e-321),                           # -0.0
+    ("swish_beta", {}, "f", -745.2, -1.724e-321),                     # -0.0
+    ("mish", {}, "f", -745.2, -1.724e-321),                           # -0.0
+    ("mish", {}, "df", -745.2, -1.72e-321),                           # 0.0
+    ("tanhexp", {}, "f", -745.2, -1.724e-321),                        # -0.0
+    ("gelu", {}, "f", -38.55, -1e-323),                               # -0.0: Φ(x) flushed to 0
+    ("gelu", {}, "df", -38.6, -4.4e-323),                             # 0.0: φ(x) flushed to 0
+    ("gelu", {"approximate": "tanh"}, "df", 1e305, 1.0),              # nan: inf·0
+    ("elu", {"alpha": 1e300}, "df", -745.2, 2.310745339009376e-24),   # 0.0: eˣ flushed to 0
+    ("squareplus", {"b": 5e-324}, "f", -1e-20, 1.2351641146031164e-304),  # 0.0: b/2 flushed to 0
+    ("gaussian", {}, "df", 27.33, -2.5e-323),                         # -0.0: e^{−x²} flushed to 0
+    ("lecun_tanh", {}, "df", -558.85, 1e-323),                        # 0.0: sech² flushed to 0
+    ("rrelu", {"lower": MAX, "upper": MAX}, "f", -1.0, -MAX),         # -inf: lower + upper overflowed
+]
+
+
+@pytest.mark.parametrize("name,params,which,x,expected", EDGE_VALUES)
+def test_no_intermediate_overflow_or_underflow(name, params, which, x, expected):
+    act = actviz.get(name, **params)
+    assert (act.f if which == "f" else act.df)(x) == expected
+
+
 @pytest.mark.parametrize("name,x", [("sigmoid", -740.0), ("exponential", -740.0),
                                     ("silu", -740.0), ("gelu", -38.0)])
 def test_subnormal_results_are_kept(name, x):
@@ -437,6 +555,9 @@ def test_presets_give_each_frameworks_defaults():
 @pytest.mark.parametrize("call,message", [
     (lambda: actviz.get("rleu"), "unknown activation 'rleu'; did you mean 'relu'?"),
     (lambda: actviz.get("elu", alpha="abc"), "parameter 'alpha' must be a number; got 'abc'"),
+    (lambda: actviz.get("leaky_relu", negative_slope="0_1"), "parameter 'negative_slope' must be a number; got '0_1'"),
+    (lambda: actviz.get("elu", alpha="0x10"), "parameter 'alpha' must be a number; got '0x10'"),
+    (lambda: actviz.get("elu", alpha="١"), "parameter 'alpha' must be a number; got '١'"),
     (lambda: actviz.get("elu", nope=1), "elu has no parameter 'nope' (parameters: alpha)"),
     (lambda: actviz.get("softplus", beta=-1), "parameter 'beta' must be a finite number > 0; got -1"),
     (lambda: actviz.get("rrelu", lower=0.5, upper=0.1), "rrelu: lower (0.5) must not exceed upper (0.1)"),

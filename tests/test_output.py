@@ -81,8 +81,8 @@ def test_the_longest_legal_name_is_written(tmp_path):
     pytest.param(ALL, "sigmoid-tanh-relu-and-44-more", marks=pytest.mark.slow)])
 def test_the_default_name_of_many_functions_is_short(tmp_path, monkeypatch, names, stem):
     monkeypatch.chdir(tmp_path)
-    result = run("plot", *names, "--grid", "--dpi", "20")
-    assert result.exit_code == 0 and result.output.startswith(f"wrote {stem}.png (160×")
+    result = run("plot", *names, "--grid", "--size", "16x9", "--dpi", "20")
+    assert result.exit_code == 0 and result.output.startswith(f"wrote {stem}.png (320×180 px)")
     assert [p.name for p in tmp_path.iterdir()] == [f"{stem}.png"]
 
 

@@ -1,4 +1,5 @@
 """`python -m actviz` is the `actviz` command."""
 from .cli import main
 
-main()
+if __name__ == "__main__":  # not when a gallery worker process imports this module
+    main()

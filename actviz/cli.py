@@ -5,8 +5,11 @@ and ``eval`` start as fast as numpy and click allow.
 """
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import math
+import os
 import re
 import sys
 import unicodedata
@@ -15,6 +18,7 @@ import click
 import numpy as np
 
 from . import __version__
+from . import output as files
 from .functions import (ALIASES, PRESETS, REGISTRY, ActvizError, describe_params, family, get, parse_number,
                         resolve_name)
 
@@ -32,12 +36,42 @@ THEMES = ("light", "dark", "print")
 LANGUAGES = ("en", "zh")
 
 
+def _set_aside_broken_environment():
+    """actviz draws through Agg alone and writes no dates, so neither a
+    user's MPLBACKEND (matplotlib refuses to import with an unknown one) nor a
+    SOURCE_DATE_EPOCH that is not a number (numpy and matplotlib call int()
+    on it) has any business here."""
+    os.environ["MPLBACKEND"] = "agg"
+    try:
+        int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
+    except ValueError:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+# How writing to a stream fails when the disk is full or the reader has gone;
+# an error with no file name, since the figures' own write errors name their file.
+STREAM_ERRORS = {errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+def _silence_stdout():
+    """Let the interpreter's last flush of stdout go nowhere, instead of failing again on exit."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (a test's capture)
+        pass
+
+
 class ActvizGroup(click.Group):
-    """A group whose every error is one line on stderr and exit status 2."""
+    """A group whose every error is one line on stderr and exit status 2,
+    and whose every command stops cleanly on SIGINT (exit 130) or SIGTERM (143)."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        _set_aside_broken_environment()
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            with files.interruptible():
+                code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+                if sys.stdout:  # None when started with stdout closed (`actviz list >&-`)
+                    sys.stdout.flush()
         except (click.ClickException, ActvizError) as error:
             message = error.format_message() if isinstance(error, click.ClickException) else str(error)
             click.echo(f"Error: {message}", err=True)
@@ -45,6 +79,17 @@ class ActvizGroup(click.Group):
         except click.Abort:
             click.echo("Aborted.", err=True)
             sys.exit(130)
+        except files.Interrupted as interruption:
+            click.echo("Interrupted.", err=True)
+            sys.exit(128 + interruption.signum)
+        except OSError as error:
+            if error.errno not in STREAM_ERRORS or error.filename is not None:
+                raise
+            _silence_stdout()
+            if error.errno == errno.EPIPE:  # the reader has gone (`actviz list | head -1`): quietly, as click does
+                sys.exit(1)
+            click.echo(f"Error: cannot write to standard output: {os.strerror(error.errno).lower()}", err=True)
+            sys.exit(2)
         sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -276,10 +321,10 @@ def _format_info(facts):
         f"  kinks        {', '.join(num(k) for k in facts['kinks']) or 'none'}",
         f"  jumps        {', '.join(num(k) for k in facts['jumps']) or 'none'}",
         f"  asymptotes   {', '.join('y = ' + num(a) for a in facts['asymptotes']) or 'none'}",
-        f"  saturated    " + (f"{saturated}  (|f'| < {facts['saturation_threshold']:g}, f → a constant)"
+        "  saturated    " + (f"{saturated}  (|f'| < {facts['saturation_threshold']:g}, f → a constant)"
                               if saturated else "none"),
-        f"  dead         " + (f"{dead}  (f' = 0)" if dead else "none"),
-        f"  stationary   " + ("\n               ".join(points) if points else f"none in [{num(lo)}, {num(hi)}]"),
+        "  dead         " + (f"{dead}  (f' = 0)" if dead else "none"),
+        "  stationary   " + ("\n               ".join(points) if points else f"none in [{num(lo)}, {num(hi)}]"),
         f"  monotonic    {'yes' if facts['monotonic'] else 'no'}",
         f"  smoothness   {facts['continuity']}",
         f"  zero-centred {'yes (odd)' if facts['zero_centred'] else 'no'}",
@@ -400,7 +445,7 @@ _FORMATS = {"table": _table, "csv": _csv, "json": _json}
 def output_options(command):
     """The options every drawing command shares: where, how big, which look."""
     options = [
-        click.option("-o", "--output", type=click.Path(dir_okay=False),
+        click.option("-o", "--output", type=click.Path(dir_okay=False), callback=_not_blank,
                      help="File to write: .png, .svg or .pdf [default: NAME.png here]."),
         click.option("--dpi", type=Integer(20, 1200), default=None, help="Raster resolution [theme: 200]."),
         click.option("--size", default="16:9", show_default=True, help="16:9, 4:3, 1:1 or WxH in inches."),
@@ -413,22 +458,41 @@ def output_options(command):
                      help="Keep SVG text editable, or convert it to outlines for viewers without the font."),
         click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
                      help="Language of the figure's texts (zh needs a CJK font)."),
+        click.option("--max-pixels", type=click.IntRange(1), default=files.MAX_PIXELS, show_default=True,
+                     help="Refuse a PNG with more pixels than this (a typo in --dpi or --size cannot "
+                          "take the machine down)."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _draw(build, default_stem, output, dpi, size, theme, transparent, title, font_scale, svg_text, lang):
-    """Build a figure with `build(size, title)` inside the theme and write it atomically."""
-    from pathlib import Path
+def _not_blank(ctx, param, value):
+    """`-o "$OUT"` with OUT unset is a mistake, not a request for the default."""
+    if value is not None and not value.strip():
+        raise ActvizError(f"{param.opts[-1]} is empty (an unset shell variable?); give a name")
+    return value
+
+
+def _draw(build, default_stem, output, dpi, size, theme, transparent, title, font_scale, svg_text, lang,
+          max_pixels):
+    """Build a figure with `build(size, title)` inside the theme, write it
+    atomically and say what was written: 'wrote relu.png (1600×900 px)'."""
     from . import plotting
-    path = Path(output) if output else Path(f"{default_stem}.png")
+    path, fmt = files.target(output or f"{default_stem}.png")
     size_inches = plotting.parse_size(size)
     with plotting.theme(theme, font_scale, lang):
-        fig = build(size_inches, title)
-        written = plotting.save(fig, path, dpi=dpi, transparent=transparent, svg_text=svg_text)
-    click.echo(str(written))
+        data = plotting.render(build(size_inches, title), fmt, dpi=dpi, transparent=transparent,
+                               svg_text=svg_text, max_pixels=max_pixels)
+    files.write_atomic(path, data)
+    click.echo(f"wrote {files.describe(path, files.figure_size(data, fmt))}")
+
+
+def _default_stem(names) -> str:
+    """'sigmoid-tanh'; past four names 'sigmoid-tanh-relu-and-44-more', a
+    file name any file system takes."""
+    names = list(dict.fromkeys(names))
+    return "-".join(names) if len(names) <= 4 else "-".join(names[:3]) + f"-and-{len(names) - 3}-more"
 
 
 def _activations(names, params, preset):
@@ -485,7 +549,7 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
             derivative=derivative, derivative_only=derivative_only, layout="grid" if tile else layout,
             shade=not no_shade, threshold=threshold, formula=formula, xlim=xlim or None,
             ylim=ylim or None, own_xlim=own_xlim, size=size, title=title))
-    _draw(build, "-".join(dict.fromkeys(names)), **output)
+    _draw(build, _default_stem(names), **output)
 
 
 def _check_finite_somewhere(acts, xlim, function, derivative, samples=1001):
@@ -638,16 +702,21 @@ def compare(names, params, preset, as_json, cost, **output):
 
 
 @cli.command()
-@click.option("--out", type=click.Path(file_okay=False), default="gallery", show_default=True,
+@click.option("--out", type=click.Path(file_okay=False), default="gallery", show_default=True, callback=_not_blank,
               help="Folder to (re)generate.")
 @click.option("--formats", default="png,svg", show_default=True, help="Comma list of png, svg, pdf.")
 @click.option("--jobs", type=Integer(1, 64), default=None, help="Processes [default: one per core].")
 @click.option("--theme", type=click.Choice(THEMES), default="light", show_default=True)
 @click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
               help="Language of the figures' texts (zh needs a CJK font).")
-@click.option("--check", is_flag=True, help="Only check that the folder is complete and current.")
-def gallery(out, formats, jobs, theme, lang, check):
+@click.option("--check", is_flag=True, help="Only check that the folder is complete, whole and current.")
+@click.option("--force", is_flag=True,
+              help="Put a gallery into a folder that holds other files (they are never touched).")
+def gallery(out, formats, jobs, theme, lang, check, force):
     """Regenerate the gallery: every function, comparisons, teaching figures.
+
+    Only files the gallery made (listed in its index.json) are ever
+    overwritten or deleted.
 
     \b
     Examples:
@@ -658,21 +727,27 @@ def gallery(out, formats, jobs, theme, lang, check):
     from pathlib import Path
     from . import gallery as gallery_module
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
-    unknown = [f for f in chosen if f not in ("png", "svg", "pdf")]
+    unknown = [f for f in chosen if f not in files.FORMATS]
     if unknown or not chosen:
         _fail(f"--formats takes a comma list of png, svg, pdf; got {formats!r}")
     folder = Path(out)
+    count = len(gallery_module.jobs())
     if check:
-        problems = gallery_module.check(folder, chosen)
+        problems = gallery_module.check(folder, chosen, theme, lang, jobs)
         if problems:
-            _fail(f"{folder} is not current ({len(problems)} problems: {'; '.join(problems[:3])}"
+            _fail(f"{folder} is not current ({len(problems)} problem{'s' * (len(problems) > 1)}: "
+                  f"{'; '.join(problems[:3])}"
                   + ("; …" if len(problems) > 3 else "") + "); run `actviz gallery`")
-        click.echo(f"{folder} is complete and current ({len(gallery_module.jobs())} figures).")
+        click.echo(f"{folder} is complete and current ({count} figures).")
         return
-    todo = gallery_module.jobs()
-    with click.progressbar(length=len(todo), label="drawing", file=sys.stderr, show_pos=True) as bar:
-        gallery_module.build(folder, chosen, theme, jobs, lang=lang, progress=lambda job: bar.update(1))
-    click.echo(f"{folder}: {len(todo)} figures × {', '.join(chosen)}, and README.md")
+    # A progress bar only where someone watches it: a log gets no bar, and on
+    # a signal stderr holds the one line "Interrupted.".
+    watched = sys.stderr.isatty()
+    with (click.progressbar(length=count, label="drawing", file=sys.stderr, show_pos=True) if watched
+          else contextlib.nullcontext()) as bar:
+        gallery_module.build(folder, chosen, theme, jobs, lang=lang, force=force,
+                             progress=(lambda job: bar.update(1)) if watched else None)
+    click.echo(f"{folder}: {count} figures × {', '.join(chosen)}, README.md and {gallery_module.INDEX}")
 
 
 def main():

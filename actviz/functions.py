@@ -387,8 +387,8 @@ def gelu_grad(x, approximate):
     """
     if approximate == "tanh":
         v = _gelu_tanh_arg(x)
-        dv = _gelu_tanh_arg_slope(x)
         xc = np.clip(x, -1e4, 1e4)
+        dv = _gelu_tanh_arg_slope(x)
         near = _sigmoid(v) + xc * dv * (_sigmoid(v) * _sigmoid(-v))
         return np.where(v < _EXP_SUBNORMAL, _times_exp(1.0 + xc * dv, v), near)
     xf, series = _normal_tail(x)
@@ -879,7 +879,7 @@ def isru_grad2(x, alpha):
     cap = 1e150 / math.sqrt(alpha)
     xc = np.clip(x, -cap, cap)
     q = 1.0 + alpha * xc * xc
-    return -3.0 * (alpha * xc) / q / q / np.sqrt(q)
+    return (-3.0 * xc * alpha) / q / q / np.sqrt(q)  # −3α alone overflows for α near 1.8e308
 
 
 def isrlu(x, alpha):

@@ -6,11 +6,11 @@ and :func:`save` writes it atomically with reproducible bytes.
 """
 from __future__ import annotations
 
+import io
 import logging
 import math
 import os
 import re
-import tempfile
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -23,13 +23,12 @@ from matplotlib import style as mplstyle
 from matplotlib.figure import Figure
 from matplotlib.text import Annotation
 
-from . import analysis
+from . import analysis, output
 from .functions import Activation, ActvizError, format_value, get
 from .teaching import COST_HEADER, format_cell
 
 STYLES = Path(__file__).with_name("styles")
 THEMES = tuple(sorted(p.stem for p in STYLES.glob("*.mplstyle")))
-FORMATS = ("png", "svg", "pdf")
 # (colour, opacity, hatch) of each kind of region: saturated grey, dead red
 # and hatched, so that a greyscale print still tells them apart; the print
 # theme makes both grey and tells them apart by the hatch alone.
@@ -600,36 +599,54 @@ def _legend_scale():
     return font_scalings.get(size, 1.0) if isinstance(size, str) else size / mpl.rcParams["font.size"]
 
 
-def save(fig: Figure, path: str | os.PathLike, *, dpi: float | None = None,
-         transparent: bool = False, svg_text: str = "text") -> Path:
+def render(fig: Figure, fmt: str, *, dpi: float | None = None, transparent: bool = False,
+           svg_text: str = "text", max_pixels: int = output.MAX_PIXELS) -> bytes:
+    """The bytes of `fig` as a .png, .svg or .pdf file, made in memory.
+
+    A raster figure beyond `max_pixels` is refused before any is drawn.
+    Success is silent: the one library message that reaches stderr on a good
+    run is dropped (fontTools' "'created' timestamp seems very low", about
+    DejaVu fonts whose header dates predate 1970, logged as matplotlib
+    subsets them into a PDF).
+    """
+    if fmt not in output.FORMATS:
+        raise ActvizError(f"unknown figure format {fmt!r}; choose from {', '.join(output.FORMATS)}")
+    if fmt == "png":
+        scale = dpi or (fig.dpi if mpl.rcParams["savefig.dpi"] == "figure" else mpl.rcParams["savefig.dpi"])
+        width, height = (round(inches * scale) for inches in fig.get_size_inches())
+        if width * height > max_pixels:
+            raise ActvizError(f"a {width}×{height} px figure ({width * height:,} pixels) is over the budget of "
+                              f"{max_pixels:,}: lower --dpi or --size, or raise the budget with "
+                              f"--max-pixels {width * height}")
+    buffer = io.BytesIO()
+    with mpl.rc_context({"svg.fonttype": "path" if svg_text == "path" else "none"}), _quiet_font_dates():
+        fig.savefig(buffer, format=fmt, dpi=dpi, transparent=transparent, metadata=_METADATA[fmt])
+    return buffer.getvalue()
+
+
+@contextmanager
+def _quiet_font_dates():
+    def keep(record: logging.LogRecord) -> bool:
+        return not record.getMessage().endswith("timestamp seems very low; regarding as unix timestamp")
+    font_header_log = logging.getLogger("fontTools.ttLib.tables._h_e_a_d")
+    font_header_log.addFilter(keep)
+    try:
+        yield
+    finally:
+        font_header_log.removeFilter(keep)
+
+
+def save(fig: Figure, path: str | os.PathLike, *, dpi: float | None = None, transparent: bool = False,
+         svg_text: str = "text", max_pixels: int = output.MAX_PIXELS) -> Path:
     """Write `fig` to `path` (format from the suffix) atomically.
 
-    The figure goes to a temporary file beside the target and is renamed
-    over it only once complete, so an error or Ctrl-C never leaves a
-    truncated file and never destroys an existing one.
+    The figure is rendered in memory and written by :func:`output.write_atomic`,
+    so an error or a signal never leaves a truncated file, a temporary file,
+    or a damaged old one.
     """
-    path = Path(path)
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise ActvizError(f"cannot write {path.name!r}: the suffix must be .png, .svg or .pdf")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ActvizError(f"cannot write {str(path)!r}: folder {str(folder)!r} does not exist")
-    if path.is_dir():
-        raise ActvizError(f"cannot write {str(path)!r}: it is a folder")
-    rc = {"svg.fonttype": "path" if svg_text == "path" else "none"}
-    try:
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.stem}-", suffix=f".{fmt}")
-    except OSError as error:
-        raise ActvizError(f"cannot write {str(path)!r}: {error.strerror.lower()}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream, mpl.rc_context(rc):
-            fig.savefig(stream, format=fmt, dpi=dpi, transparent=transparent, metadata=_METADATA[fmt])
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    path, fmt = output.target(path)
+    output.write_atomic(path, render(fig, fmt, dpi=dpi, transparent=transparent, svg_text=svg_text,
+                                     max_pixels=max_pixels))
     return path
 
 

@@ -213,15 +213,8 @@ def _functions(args):
 
 _DEJAVU = set(FT2Font(findfont("DejaVu Sans")).get_charmap())
 
-# Known failures whose cause lies in code other branches are rewriting.  Each
-# is skipped by name, so that the lead can delete it after merging the fix and
-# see the fuzzer pass.  Output paths (file names too long, unwritable targets,
-# `-o ''`) belong to the output-path branch:
-_KNOWN_OUTPUT_PATH_BUGS = {
-    "a file or folder name over 255 bytes: OSError (ENAMETOOLONG), a traceback":
-        lambda args: any(len(part.encode()) > 255 for part in Path(_output_target(args) or "").parts),
-}
-# ...and these to the analysis and plotting rewrite and the teaching figures:
+# Known failures, each skipped by name until its fix lands (then delete it
+# and watch the fuzzer pass):
 _KNOWN_FIGURE_BUGS = {
     "a figure of a function with a parameter beyond ±1e100: RuntimeWarnings, then LinAlgError or 'Axis limits "
     "cannot be NaN or Inf' in plot (asymptotes or values near ±1e308), overflow in collapse":
@@ -240,8 +233,7 @@ _KNOWN_FIGURE_BUGS = {
 
 
 def known_bug(args):
-    bugs = {**_KNOWN_OUTPUT_PATH_BUGS, **_KNOWN_FIGURE_BUGS}
-    return next((bug for bug, applies in bugs.items() if applies(args)), None)
+    return next((bug for bug, applies in _KNOWN_FIGURE_BUGS.items() if applies(args)), None)
 
 
 @contextmanager

@@ -23,7 +23,7 @@ def draw(tmp_path, *args, name="out.svg"):
     path = tmp_path / name
     result = CliRunner().invoke(cli, ["plot", *args, "-o", str(path)])
     assert result.exit_code == 0, result.output
-    assert result.output == f"{path}\n"
+    assert result.output.startswith(f"wrote {path} (") and result.output.count("\n") == 1
     return path
 
 
@@ -104,7 +104,7 @@ def test_rerun_gives_identical_bytes(tmp_path, suffix):
 def test_default_output_name_in_the_current_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["plot", "sigmoid", "tanh"])
-    assert result.output == "sigmoid-tanh.png\n" and (tmp_path / "sigmoid-tanh.png").stat().st_size > 0
+    assert result.output == "wrote sigmoid-tanh.png (1600×900 px)\n" and (tmp_path / "sigmoid-tanh.png").stat().st_size > 0
 
 
 def test_failed_save_keeps_the_existing_file(tmp_path, monkeypatch):

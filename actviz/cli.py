@@ -482,8 +482,14 @@ def _draw(build, default_stem, output, dpi, size, theme, transparent, title, fon
     path, fmt = files.target(output or f"{default_stem}.png")
     size_inches = plotting.parse_size(size)
     with plotting.theme(theme, font_scale, lang):
-        data = plotting.render(build(size_inches, title), fmt, dpi=dpi, transparent=transparent,
-                               svg_text=svg_text, max_pixels=max_pixels)
+        fig = build(size_inches, title)
+        drawn = tuple(fig.get_size_inches())
+        if (not np.allclose(drawn, size_inches)
+                and click.get_current_context().get_parameter_source("size") != click.core.ParameterSource.DEFAULT):
+            click.echo(f"note: the figure is not readable at {size_inches[0]:g}×{size_inches[1]:g} in; "
+                       f"drawn at {drawn[0]:.3g}×{drawn[1]:.3g} in", err=True)
+        data = plotting.render(fig, fmt, dpi=dpi, transparent=transparent, svg_text=svg_text,
+                               max_pixels=max_pixels)
     files.write_atomic(path, data)
     click.echo(f"wrote {files.describe(path, files.figure_size(data, fmt))}")
 
@@ -684,14 +690,7 @@ def compare(names, params, preset, as_json, cost, **output):
     if output["output"]:
         from . import plotting
 
-        def build(size, title):
-            fig = plotting.compare_figure(rows, size, title)
-            width, height = fig.get_size_inches()
-            if not np.allclose((width, height), size):
-                click.echo(f"note: the table does not fit {size[0]:g}×{size[1]:g} in at a readable size; "
-                           f"drawn at {width:.3g}×{height:.3g} in", err=True)
-            return fig
-        _draw(build, "compare", **output)
+        _draw(lambda size, title: plotting.compare_figure(rows, size, title), "compare", **output)
     elif as_json:
         click.echo(json.dumps(_finite_json(rows), indent=2, ensure_ascii=False))
     else:

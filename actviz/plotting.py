@@ -11,6 +11,7 @@ import logging
 import math
 import os
 import re
+import warnings
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -185,6 +186,9 @@ def plot(ax, *functions, derivative: bool = False, function: bool = True, shade:
     if not acts:
         raise ActvizError("nothing to plot: give at least one function")
     lo, hi = xlim if xlim is not None else _common_xlim(acts)
+    if not math.isfinite(hi - lo):
+        raise ActvizError(f"the x-range {lo:g} to {hi:g} of {_labels(acts)[0]} is wider than a figure can "
+                          f"span; give --xlim")
     single = len(acts) == 1
     styles = _cycle(first_colour + len(acts) + 1)[first_colour:]
     artists = []
@@ -258,7 +262,8 @@ def _draw_curve(ax, act, lo, hi, derivative, style, linestyle, label, lw_scale=1
     color = style["color"]
     marker = style.get("marker")
     lw = mpl.rcParams["lines.linewidth"] * lw_scale
-    (line,) = ax.plot(c.x, c.y, color=color, linestyle=linestyle, linewidth=lw, label=label,
+    y = np.where(np.isfinite(c.y), np.clip(c.y, -DRAWABLE, DRAWABLE), c.y)
+    (line,) = ax.plot(c.x, y, color=color, linestyle=linestyle, linewidth=lw, label=label,
                       gid=f"{act.label}-{'df' if derivative else 'f'}",
                       **({"marker": marker, "markevery": 0.1, "ms": 6} if marker else {}))
     artists = [line]
@@ -372,23 +377,39 @@ def _shade(ax, act, lo, hi, threshold):
     return artists
 
 
+# Values beyond this are drawn at it: off any view whose limits were given,
+# and out of reach of the automatic one (its margins would overflow).
+DRAWABLE = 1e306
+
+
 def _asymptotes(ax, acts):
-    levels = sorted({y for a in acts for y in a.asymptotes if y != 0})
+    """The horizontal asymptotes the curves in view approach: within one
+    span of the drawn values (CELU's −α = −10³⁰⁰ is not, on −5…5)."""
+    bottom, top = _drawn_range(ax)
+    span = top - bottom or 1.0
+    levels = sorted({y for a in acts for y in a.asymptotes if y != 0 and bottom - span <= y <= top + span})
     return [ax.axhline(y, color="0.5", lw=0.9, ls=(0, (3, 3)), zorder=1, gid="asymptote") for y in levels]
+
+
+def _drawn_range(ax):
+    """The least and greatest finite value of the curves drawn on `ax`."""
+    ys = [line.get_ydata() for line in ax.get_lines() if (line.get_gid() or "").endswith(("-f", "-df"))]
+    ys = np.concatenate([np.asarray(y, dtype=float) for y in ys]) if ys else np.array([0.0, 1.0])
+    ys = ys[np.isfinite(ys)]
+    return (float(ys.min()), float(ys.max())) if ys.size else (0.0, 1.0)
 
 
 def _auto_ylim(ax):
     """Every drawn value and asymptote in view, with room above for labels."""
-    ys = [line.get_ydata() for line in ax.get_lines() if (line.get_gid() or "").endswith(("-f", "-df"))]
-    ys = np.concatenate([np.asarray(y, dtype=float) for y in ys]) if ys else np.array([0.0, 1.0])
-    ys = ys[np.isfinite(ys)]
-    bottom, top = (float(ys.min()), float(ys.max())) if ys.size else (0.0, 1.0)
+    bottom, top = _drawn_range(ax)
     for line in ax.get_lines():
         if line.get_gid() == "asymptote":
             level = float(np.asarray(line.get_ydata())[0])
             bottom, top = min(bottom, level), max(top, level)
     if bottom > 0 and bottom < 0.25 * top:
         bottom = 0.0
+    if max(-bottom, top) >= DRAWABLE:
+        raise ActvizError(f"the values drawn go beyond ±{DRAWABLE:g}, more than a figure can frame; give --ylim")
     span = top - bottom or 1.0
     return bottom - 0.1 * span, top + 0.14 * span
 
@@ -502,7 +523,7 @@ class FigureOptions:
     xlim: tuple[float, float] | None = None
     ylim: tuple[float, float] | None = None
     own_xlim: bool = False         # grid panels each on their function's own x-range
-    size: tuple[float, float] = SIZES["16:9"]
+    size: tuple[float, float] = SIZES["16:9"]  # a grid grows past it to give each panel GRID_PANEL
     title: str | None = None
 
 
@@ -518,10 +539,10 @@ def figure(acts: Sequence[Activation], options: FigureOptions | None = None) -> 
         # A family's f′ levels (leaky ReLU's 0.01, 0.1, 0.3) need a panel of their own to be told apart.
         family = len(acts) > 1 and len({a.name for a in acts}) == 1
         layout = "side" if family and draw_f and draw_df else "overlay"
-    fig = Figure(figsize=o.size, layout="constrained")
     if layout == "grid" and len(acts) > 1:
         cols = math.ceil(math.sqrt(len(acts)))
         rows = math.ceil(len(acts) / cols)
+        fig = Figure(figsize=_grid_size(o.size, rows, cols), layout="constrained")
         axes = fig.subplots(rows, cols, squeeze=False).ravel()
         xlim = o.xlim or (None if o.own_xlim else _common_xlim(acts))
         for ax, act in zip(axes, acts):
@@ -535,6 +556,7 @@ def figure(acts: Sequence[Activation], options: FigureOptions | None = None) -> 
             ax.set_visible(False)
         _figure_legend(fig, axes[:len(acts)], generic=True)
     elif layout == "side":
+        fig = Figure(figsize=o.size, layout="constrained")
         left, right = fig.subplots(1, 2)
         plot(left, *acts, shade=o.shade, threshold=o.threshold, xlim=o.xlim, ylim=o.ylim,
              formula=o.formula)
@@ -544,12 +566,27 @@ def figure(acts: Sequence[Activation], options: FigureOptions | None = None) -> 
         right.set_title(_t("f′(x)"), fontsize="medium")
         _figure_legend(fig, (left, right), side=True)
     else:
+        fig = Figure(figsize=o.size, layout="constrained")
         ax = fig.add_subplot()
         plot(ax, *acts, function=draw_f, derivative=draw_df, shade=o.shade, threshold=o.threshold,
              xlim=o.xlim, ylim=o.ylim, formula=o.formula)
         _figure_legend(fig, (ax,))
     fig.suptitle(o.title if o.title is not None else title_for(acts, o.derivative_only))
     return fig
+
+
+# The least room a grid panel needs, in multiples of the font size: its
+# title, tick labels and a curve one can read (2.2 × 1.6 in at 13 pt), and
+# the room the figure's title and legend take from the whole.
+GRID_PANEL = (12.0, 9.0)
+GRID_FRAME = 5.0
+
+
+def _grid_size(size, rows, cols):
+    """`size`, grown so that `rows` × `cols` panels each get GRID_PANEL."""
+    em = mpl.rcParams["font.size"] / 72
+    return (max(size[0], cols * GRID_PANEL[0] * em),
+            max(size[1], rows * GRID_PANEL[1] * em + GRID_FRAME * em))
 
 
 def _figure_legend(fig, axes, generic=False, side=False):
@@ -619,9 +656,32 @@ def render(fig: Figure, fmt: str, *, dpi: float | None = None, transparent: bool
                               f"{max_pixels:,}: lower --dpi or --size, or raise the budget with "
                               f"--max-pixels {width * height}")
     buffer = io.BytesIO()
-    with mpl.rc_context({"svg.fonttype": "path" if svg_text == "path" else "none"}), _quiet_font_dates():
-        fig.savefig(buffer, format=fmt, dpi=dpi, transparent=transparent, metadata=_METADATA[fmt])
+    with mpl.rc_context({"svg.fonttype": "path" if svg_text == "path" else "none"}), _quiet_font_dates(), \
+            warnings.catch_warnings():
+        for message in _UNFAITHFUL:
+            warnings.filterwarnings("error", message, UserWarning)
+        try:
+            fig.savefig(buffer, format=fmt, dpi=dpi, transparent=transparent, metadata=_METADATA[fmt])
+        except UserWarning as warning:
+            raise ActvizError(_unfaithful_reason(fig, str(warning))) from None
     return buffer.getvalue()
+
+
+# Two library warnings mean the file would not show what was asked: the
+# layout engine gave up (the texts leave no room for the axes), or a font
+# lacks a character (it would print as an empty box).  Both are errors.
+_UNFAITHFUL = ("constrained_layout not applied", r"Glyph \d+ .* missing from font")
+
+
+def _unfaithful_reason(fig: Figure, warning: str) -> str:
+    glyph = re.match(r"Glyph (\d+) ", warning)
+    if glyph:
+        char = chr(int(glyph[1]))
+        hint = " (for Chinese, use --lang zh with a CJK font)" if "\u2e80" <= char <= "\u9fff" else ""
+        return f"no font here can draw '{char}' (U+{ord(char):04X}); leave it out of the figure's text{hint}"
+    width, height = fig.get_size_inches()
+    return (f"at {width:g}×{height:g} in the texts leave no room for the axes; "
+            f"give a larger --size or a smaller --font-scale")
 
 
 @contextmanager
@@ -784,7 +844,9 @@ def zigzag_figure(results, size=SIZES["16:9"], title=None) -> Figure:
 def _wrap_titles(fig, axes):
     """Wrap each panel's title to the width its axes has once laid out
     (a square panel is narrower than its slot, so its title would spill over)."""
-    fig.draw_without_rendering()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", _UNFAITHFUL[0], UserWarning)  # render() reports it
+        fig.draw_without_rendering()
     for ax in axes:
         title = ax.title
         width = ax.get_window_extent().width * 72 / fig.dpi

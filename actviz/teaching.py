@@ -36,8 +36,12 @@ class DepthProfile:
     @property
     def weight_gain(self) -> float:
         """The weights' factor per layer, geometric mean over layers and seeds
-        (NaN for a single layer, where no gradient passes through weights)."""
-        return float(np.exp(np.mean(np.log(self.weight_gains)))) if self.weight_gains.size else math.nan
+        where a gradient passed (NaN for a single layer, or one that vanished
+        at the top: no gradient, no factor).  A factor of 0 is left out too:
+        Wᵀ is invertible almost surely, so it maps a non-zero gradient to 0
+        only when the product underflows."""
+        gains = self.weight_gains[np.isfinite(self.weight_gains) & (self.weight_gains > 0)]
+        return float(np.exp(np.mean(np.log(gains)))) if gains.size else math.nan
 
     @property
     def bound(self):
@@ -179,7 +183,12 @@ def collapse(act: Activation, *, layers: int = 4, width: int = 8, seed: int = 0,
                 h = f(h)
         return h[:, 0]
 
-    return Collapse(x, forward(lambda h: h), forward(act.f))
+    with np.errstate(over="ignore", invalid="ignore"):
+        deep = forward(act.f)
+    if not np.isfinite(deep).all():
+        raise ActvizError(f"with {act.label}, the output of {layers} layers overflows a double somewhere on "
+                          f"x ∈ [{xlim[0]:g}, {xlim[1]:g}]; try fewer --layers")
+    return Collapse(x, forward(lambda h: h), deep)
 
 
 def cost_per_element(acts, *, points: int = 1_000_000, repeats: int = 5) -> dict[str, float]:

@@ -188,6 +188,45 @@ def test_grid_honours_the_size_asked_for(tmp_path):
     assert (width, height) == (400, 300)
 
 
+def test_a_grid_grows_to_give_each_panel_room_and_says_so_when_a_size_was_asked_for(tmp_path):
+    names = actviz.names()
+    path = draw(tmp_path, *names, "--grid", "--dpi", "20", name="all.png")
+    width, height = np.frombuffer(path.read_bytes()[16:24], dtype=">u4")
+    em = 13 / 72  # the light theme's font size, in inches
+    assert width >= round(7 * plotting.GRID_PANEL[0] * em * 20) and height >= round(7 * plotting.GRID_PANEL[1] * em * 20)
+    result = CliRunner().invoke(cli, ["plot", *names, "--grid", "--size", "16:9", "--dpi", "20",
+                                      "-o", str(tmp_path / "asked.png")])
+    assert result.exit_code == 0
+    assert result.stderr.startswith("note: the figure is not readable at 8×4.5 in; drawn at ")
+
+
+@pytest.mark.parametrize("args,message", [
+    (["relu", "--title", "\U00032727"], "no font here can draw '\U00032727' (U+32727); leave it out of the "
+                                          "figure's text"),
+    (["relu", "--title", "中"], "no font here can draw '中' (U+4E2D); leave it out of the figure's text "
+                                "(for Chinese, use --lang zh with a CJK font)"),
+    (["gelu", "-d", "--size", "0.5x0.5"], "at 0.5×0.5 in the texts leave no room for the axes; give a larger "
+                                          "--size or a smaller --font-scale"),
+    (["hardtanh", "-p", "min_val=-1e308", "-p", "max_val=1e308"],
+     "the x-range -1e+308 to 1e+308 of hardtanh(min_val=-1e+308, max_val=1e+308) is wider than a figure can "
+     "span; give --xlim"),
+    (["leaky_relu", "-p", "negative_slope=1e308"],
+     "the values drawn go beyond ±1e+306, more than a figure can frame; give --ylim"),
+])
+def test_a_figure_that_cannot_show_what_was_asked_is_an_error(tmp_path, args, message):
+    result = CliRunner().invoke(cli, ["plot", *args, "--dpi", "20", "-o", str(tmp_path / "x.png")])
+    assert (result.exit_code, result.stderr) == (2, f"Error: {message}\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_asymptotes_far_from_the_curves_in_view_are_not_drawn():
+    with plotting.theme("light"):
+        fig = plotting.figure([actviz.get("celu", alpha=1e300)])
+    ax = fig.axes[0]
+    assert not [line for line in ax.get_lines() if line.get_gid() == "asymptote"]
+    assert ax.get_ylim()[0] > -10
+
+
 def test_grid_panels_share_the_x_range_unless_asked_not_to():
     with plotting.theme("light"):
         shared = plotting.figure([actviz.get("sigmoid"), actviz.get("relu6")],

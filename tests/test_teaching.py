@@ -254,7 +254,7 @@ def test_a_table_too_big_for_the_size_grows_the_figure_and_says_so(tmp_path):
     path = tmp_path / "all.png"
     result = CliRunner().invoke(cli, ["compare", *REGISTRY, "--size", "4:3", "--dpi", "50", "-o", str(path)])
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.startswith("note: the table does not fit 8×6 in at a readable size; drawn at ")
+    assert result.stderr.startswith("note: the figure is not readable at 8×6 in; drawn at ")
     width, height = struct.unpack(">II", path.read_bytes()[16:24])
     assert width >= 8 * 50 and height > 6 * 50
 

@@ -249,7 +249,7 @@ def _locked(folder: Path, exclusive: bool):
     try:
         handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as error:
-        raise ActvizError(f"cannot open the folder {str(folder)!r}: {(error.strerror or '').lower()}") from None
+        raise _unopenable(folder, error) from None
     try:
         try:
             fcntl.flock(handle, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
@@ -258,6 +258,10 @@ def _locked(folder: Path, exclusive: bool):
         yield
     finally:
         os.close(handle)
+
+
+def _unopenable(folder: Path, error: OSError) -> ActvizError:
+    return ActvizError(f"cannot open the folder {str(folder)!r}: {(error.strerror or '').lower()}")
 
 
 def _plain(name) -> bool:
@@ -347,8 +351,11 @@ def check(out: Path, formats: tuple[str, ...] = ("png", "svg"), theme: str = "li
     fingerprint, rebuilt without writing anything); README.md must match the
     registry.
     """
-    if not out.is_dir():
-        return [f"{out} does not exist"]
+    try:
+        if not out.is_dir():
+            return [f"{out} does not exist"]
+    except OSError as error:  # a name too long, say: is_dir() only absorbs "no such file"
+        raise _unopenable(out, error) from None
     with _locked(out, exclusive=False):
         index = read_index(out)
         if index is None:

@@ -225,3 +225,11 @@ def test_readme_lists_every_function_with_its_pytorch_equivalent():
     text = gallery.readme()
     assert '<img src="gelu.png"' in text and "torch.nn.GELU(approximate='none')" in text
     assert "`x / (1 + \\|x\\|)`" in text
+
+
+@pytest.mark.parametrize("check", [[], ["--check"]])
+def test_a_folder_name_too_long_is_one_error_line(tmp_path, monkeypatch, check):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["gallery", "--out", "a" * 300, *check])
+    assert result.exit_code == 2
+    assert result.stderr.endswith(": file name too long\n") and len(result.stderr.splitlines()) == 1

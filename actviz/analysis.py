@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .functions import Activation
+from .functions import Activation, format_value
 
 DEFAULT_THRESHOLD = 0.05
 KINDS = ("saturated", "dead")
@@ -357,6 +357,53 @@ def curve(act: Activation, lo: float, hi: float, *, derivative: bool = False,
         xs += [px, [np.nan]]
         ys += [g(px), [np.nan]]
     return Curve(np.concatenate(xs[:-1]), np.concatenate(ys[:-1]), tuple(jumps))
+
+
+def common_xlim(acts: list[Activation]) -> tuple[float, float]:
+    """The x-range of a figure of `acts`: the overlap of the functions' own
+    ranges, widened to show every breakpoint (a union would let the widest,
+    sigmoid's ±8, flatten the rest)."""
+    lo, hi = max(a.xlim[0] for a in acts), min(a.xlim[1] for a in acts)
+    points = [p for a in acts for p in breakpoints(a) if math.isfinite(p) and abs(p) < 1e6]
+    if points:
+        lo, hi = min(lo, min(points) - 1.0), max(hi, max(points) + 1.0)
+    if not lo < hi:
+        lo, hi = min(a.xlim[0] for a in acts), max(a.xlim[1] for a in acts)
+    return lo, hi
+
+
+def padded_ylim(values: np.ndarray, levels: list[float]) -> tuple[float, float]:
+    """The y-range of a figure: every finite drawn value and asymptote
+    `levels` in view, from 0 when all are well above it, with room above
+    for labels (14 % of the span) and below (10 %)."""
+    ys = np.asarray(values, dtype=float)
+    ys = ys[np.isfinite(ys)]
+    bottom, top = (float(ys.min()), float(ys.max())) if ys.size else (0.0, 1.0)
+    for level in levels:
+        bottom, top = min(bottom, level), max(top, level)
+    if bottom > 0 and bottom < 0.25 * top:
+        bottom = 0.0
+    span = top - bottom or 1.0
+    return bottom - 0.1 * span, top + 0.14 * span
+
+
+def curve_labels(acts: list[Activation]) -> list[str]:
+    """Each function's label; for a family of one function, just the values
+    that vary ('negative_slope=0.1'), since the title names the function."""
+    if len(acts) > 1 and len({a.name for a in acts}) == 1:
+        varying = [k for k in acts[0].params if len({a.params[k] for a in acts}) > 1]
+        return [", ".join(f"{k}={format_value(a.params[k])}" for k in varying) for a in acts]
+    return [a.label for a in acts]
+
+
+def title_for(acts: list[Activation], derivative_only: bool = False) -> str:
+    """'gelu', 'sigmoid, tanh', the name of a family, or a count; primed
+    ('relu′') when only the derivative is drawn."""
+    prime = "′" if derivative_only else ""
+    names = list(dict.fromkeys(a.name if len({b.name for b in acts}) == 1 else a.label for a in acts))
+    if len(names) > 6:
+        return f"{len(names)} activation functions" + (" (f′)" if prime else "")
+    return ", ".join(n + prime for n in names)
 
 
 # ---------------------------------------------------------------------------

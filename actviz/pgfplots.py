@@ -160,7 +160,7 @@ def _clip_band(x, y, lo, hi):
 # ---------------------------------------------------------------------------
 
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}", "&": r"\&", "%": r"\%",
-            "#": r"\#", "~": r"\textasciitilde{}", "′": "$'$", "→": r"$\rightarrow$", "×": r"$\times$", "−": "$-$",
+            "#": r"\#", "$": r"\$", "\\$": r"\$", "~": r"\textasciitilde{}", "′": "$'$", "→": r"$\rightarrow$", "×": r"$\times$", "−": "$-$",
             "≈": r"$\approx$", "≤": r"$\leq$", "≥": r"$\geq$", "±": r"$\pm$", "∞": r"$\infty$", "–": "--",
             "—": "---", "‖": r"$\|$", "\n": r"\\"}
 
@@ -175,11 +175,11 @@ def tex_text(text: str) -> str:
         if i % 2:
             out.append(part)
             continue
-        for char in part:
+        for char in re.findall(r"\\\$|.", part, flags=re.S):  # `\$` is a dollar sign, as in mathtext
             if char in _SPECIAL:
                 out.append(_SPECIAL[char])
-            elif ord(char) < 0x250 or char == "$":
-                out.append("\\$" if char == "$" else char)
+            elif ord(char) < 0x100:
+                out.append(char)
             else:
                 raise ActvizError(f"cannot write {char!r} (U+{ord(char):04X}) in a .tex figure: pdflatex has "
                                   "no glyph for it; write it in LaTeX between dollar signs")
@@ -597,7 +597,7 @@ def _picture(panels, heading, legend, thm, transparent, size):
     common = [f"scale only axis, width={panels[0].size[0] / CM:.2f}cm, height={panels[0].size[1] / CM:.2f}cm",
               "axis lines=left, axis line style={-, actvizedge}, tick style={actvizedge}",
               "grid=major, grid style={actvizgridline, line width=0.8bp}",
-              "max space between ticks=50, title style={font=\\large}",
+              "max space between ticks=50, title style={font=\\large, align=center}",
               "unbounded coords=jump, clip=true"]
     if len(panels) == 1:
         (panel,) = panels
@@ -622,7 +622,7 @@ def _picture(panels, heading, legend, thm, transparent, size):
             lines.append(r"\nextgroupplot[" + ", ".join(_limits(panel) + extra) + "]")
             lines += _contents(panel, legend if last else [])
         lines.append(r"\end{groupplot}")
-        lines.append(rf"\node[anchor=south, font=\large] at (current bounding box.north) {{{heading}}};")
+        lines.append(rf"\node[anchor=south, font=\large, align=center] at (current bounding box.north) {{{heading}}};")
     lines.append(r"\end{tikzpicture}")
     return "\n".join(lines) + "\n"
 

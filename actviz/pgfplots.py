@@ -384,7 +384,7 @@ def _shade(panel, act, threshold):
     words = {"dead": r"dead: $f' = 0$",
              "saturated": rf"saturated: $f \rightarrow$ constant, $|f'| < {threshold:g}$"}
     for kind in kinds:
-        panel.legend.append((None, f"area legend, {kind}", words[kind]))
+        panel.legend.append((None, f"area legend, {kind}, draw=none", words[kind]))
 
 
 def _draw_curve(panel, d: _Drawn, exact: analysis.Curve):
@@ -447,14 +447,14 @@ _OFFSETS = [(8, 8), (-8, 8), (8, -8), (-8, -8), (0, 12), (0, -12), (14, 26), (-1
 
 def _label(panel, text, x, y, colour, drawn):
     """A two-line label near a point, at the first offset where its box, as
-    estimated from its length in the small font (5 pt a character, 11 pt a
+    estimated from its length in the small font (5 pt a character, 12 pt a
     line), stays inside the frame and meets no curve and no other label."""
     (lo, hi), (y0, y1) = panel.xlim, panel.ylim
     sx, sy = panel.scale
     px, py = sx * (x - lo), sy * (y - y0)
     plain = re.sub(r"\\\\", "\n", re.sub(r"[${}]|\\[a-z]+", "", text))
     width = 5.0 * max(len(line) for line in plain.split("\n")) + 6
-    height = 11.0 * (plain.count("\n") + 1) + 4
+    height = 12.0 * (plain.count("\n") + 1) + 8
     xs = np.linspace(lo, hi, 801)
     points = np.concatenate([np.column_stack([sx * (xs - lo), sy * ((d.act.df if d.derivative else d.act.f)(xs) - y0)])
                              for d in drawn])

@@ -393,7 +393,7 @@ def _draw_curve(panel, d: _Drawn, exact: analysis.Curve):
     limits: circles for f (their hole in the paper's colour), squares for
     f′, beneath f's and see-through."""
     g = d.act.df if d.derivative else d.act.f
-    breaks = [b for b in analysis.breakpoints(d.act)]
+    breaks = analysis.breakpoints(d.act)
     pieces = np.split(exact.x, np.flatnonzero(np.isnan(exact.x)))
     band = (panel.ylim[0] - 10 * (panel.ylim[1] - panel.ylim[0]), panel.ylim[1] + 10 * (panel.ylim[1] - panel.ylim[0]))
     for piece in pieces:
@@ -517,7 +517,7 @@ def figure(acts: Sequence[Activation], *, derivative: bool = False, derivative_o
     options = dict(shade=shade, threshold=threshold, formula=formula, thm=thm, members=members)
     rows = _legend_rows(acts, draw_f, draw_df, layout, size)
     if layout == "side":
-        width = (size[0] - (2 * _MARGIN["left"] + _MARGIN["between"] - _MARGIN["left"] + _MARGIN["right"]) / 2.54) / 2
+        width = (size[0] - (_MARGIN["left"] + _MARGIN["between"] + _MARGIN["right"]) / 2.54) / 2
         height = size[1] - (_MARGIN["title"] + _MARGIN["panel_title"] + _MARGIN["ticks"]
                             + rows * _MARGIN["legend_row"]) / 2.54
         frame = _frame(width, height)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .functions import Activation
+from .functions import Activation, ActvizError, format_value
 
 DEFAULT_THRESHOLD = 0.05
 KINDS = ("saturated", "dead")
@@ -357,6 +357,76 @@ def curve(act: Activation, lo: float, hi: float, *, derivative: bool = False,
         xs += [px, [np.nan]]
         ys += [g(px), [np.nan]]
     return Curve(np.concatenate(xs[:-1]), np.concatenate(ys[:-1]), tuple(jumps))
+
+
+def common_xlim(acts: list[Activation]) -> tuple[float, float]:
+    """The x-range of a figure of `acts`: the overlap of the functions' own
+    ranges, widened to show every breakpoint (a union would let the widest,
+    sigmoid's ±8, flatten the rest)."""
+    lo, hi = max(a.xlim[0] for a in acts), min(a.xlim[1] for a in acts)
+    points = [p for a in acts for p in breakpoints(a) if math.isfinite(p) and abs(p) < 1e6]
+    if points:
+        lo, hi = min(lo, min(points) - 1.0), max(hi, max(points) + 1.0)
+    if not lo < hi:
+        lo, hi = min(a.xlim[0] for a in acts), max(a.xlim[1] for a in acts)
+    if not math.isfinite(hi - lo):
+        raise ActvizError(f"the x-range {lo:g} to {hi:g} of {curve_labels(acts)[0]} is wider than a figure can "
+                          f"span; give --xlim")
+    return lo, hi
+
+
+# A drawn value beyond this is drawn at it: off any view whose limits were
+# given, and out of reach of the automatic one (its margins would overflow).
+DRAWABLE = 1e306
+
+
+def _finite_range(values) -> tuple[float, float]:
+    ys = np.asarray(values, dtype=float)
+    ys = ys[np.isfinite(ys)]
+    return (float(ys.min()), float(ys.max())) if ys.size else (0.0, 1.0)
+
+
+def framed_asymptotes(acts: list[Activation], values: np.ndarray) -> list[float]:
+    """The horizontal asymptotes (other than 0) that the drawn `values`
+    approach: within one span of them.  CELU's −α = −10³⁰⁰ is not, on −5…5,
+    and would flatten the curve to a line."""
+    bottom, top = _finite_range(values)
+    span = top - bottom or 1.0
+    return sorted({y for a in acts for y in a.asymptotes if y != 0 and bottom - span <= y <= top + span})
+
+
+def padded_ylim(values: np.ndarray, levels: list[float]) -> tuple[float, float]:
+    """The y-range of a figure: every finite drawn value and asymptote
+    `levels` in view, from 0 when all are well above it, with room above
+    for labels (14 % of the span) and below (10 %)."""
+    bottom, top = _finite_range(values)
+    for level in levels:
+        bottom, top = min(bottom, level), max(top, level)
+    if bottom > 0 and bottom < 0.25 * top:
+        bottom = 0.0
+    if max(-bottom, top) >= DRAWABLE:
+        raise ActvizError(f"the values drawn go beyond ±{DRAWABLE:g}, more than a figure can frame; give --ylim")
+    span = top - bottom or 1.0
+    return bottom - 0.1 * span, top + 0.14 * span
+
+
+def curve_labels(acts: list[Activation]) -> list[str]:
+    """Each function's label; for a family of one function, just the values
+    that vary ('negative_slope=0.1'), since the title names the function."""
+    if len(acts) > 1 and len({a.name for a in acts}) == 1:
+        varying = [k for k in acts[0].params if len({a.params[k] for a in acts}) > 1]
+        return [", ".join(f"{k}={format_value(a.params[k])}" for k in varying) for a in acts]
+    return [a.label for a in acts]
+
+
+def title_for(acts: list[Activation], derivative_only: bool = False) -> str:
+    """'gelu', 'sigmoid, tanh', the name of a family, or a count; primed
+    ('relu′') when only the derivative is drawn."""
+    prime = "′" if derivative_only else ""
+    names = list(dict.fromkeys(a.name if len({b.name for b in acts}) == 1 else a.label for a in acts))
+    if len(names) > 6:
+        return f"{len(names)} activation functions" + (" (f′)" if prime else "")
+    return ", ".join(n + prime for n in names)
 
 
 # ---------------------------------------------------------------------------

@@ -524,9 +524,11 @@ def _activations(names, params, preset):
 @click.option("--own-xlim", is_flag=True, help="With --grid: each panel on its function's own x-range.")
 @click.option("--ylim", nargs=2, type=Number(finite=True, low=-AXIS_LIMIT, high=AXIS_LIMIT), metavar="LO HI",
               help="y-range (default: automatic).")
+@click.option("--standalone", is_flag=True, help="With -o FILE.tex: a document that compiles on its own.")
+@click.option("--beamer-overlays", is_flag=True, help="With -o FILE.tex: one function per Beamer slide.")
 @output_options
 def plot(names, params, preset, derivative, derivative_only, layout, tile, threshold, no_shade, formula,
-         xlim, own_xlim, ylim, **output):
+         xlim, own_xlim, ylim, standalone, beamer_overlays, **output):
     """Draw functions and their derivatives, with saturation shaded.
 
     \b
@@ -535,6 +537,7 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
       actviz plot sigmoid tanh relu -d --grid
       actviz plot leaky_relu -p negative_slope=0.01,0.1,0.3 -d
       actviz plot gelu -d --layout side --theme dark -o gelu.pdf
+      actviz plot gelu -d --size 5.5x3 -o gelu.tex
     """
     for name, limits in (("--xlim", xlim), ("--ylim", ylim)):
         if limits and not limits[0] < limits[1]:
@@ -548,6 +551,13 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
     acts = _activations(names, params, preset)
     if xlim:
         _check_finite_somewhere(acts, xlim, function=not derivative_only, derivative=derivative or derivative_only)
+    if (output["output"] or "").lower().endswith(".tex"):
+        return _write_tex(acts, output, derivative=derivative, derivative_only=derivative_only,
+                          layout="grid" if tile else layout, shade=not no_shade, threshold=threshold,
+                          formula=formula, xlim=xlim or None, ylim=ylim or None, standalone=standalone,
+                          overlays=beamer_overlays)
+    if standalone or beamer_overlays:
+        _fail(f"{'--standalone' if standalone else '--beamer-overlays'} is for a .tex figure (-o FILE.tex)")
     from . import plotting
 
     def build(size, title):
@@ -556,6 +566,26 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
             shade=not no_shade, threshold=threshold, formula=formula, xlim=xlim or None,
             ylim=ylim or None, own_xlim=own_xlim, size=size, title=title))
     _draw(build, _default_stem(names), **output)
+
+
+# What a .tex figure cannot honour: its text is the document's, and it has no pixels.
+_NOT_FOR_TEX = {"dpi": ("--dpi", None), "svg_text": ("--svg-text", "text"), "font_scale": ("--font-scale", 1.0),
+                "lang": ("--lang", "en")}
+
+
+def _write_tex(acts, output, **figure):
+    """Write the figure as pgfplots code: 'wrote gelu.tex (pgfplots, 8×4.5 in)'."""
+    from . import pgfplots
+    from .plotting import parse_size
+    path, _ = files.target(output["output"], files.PLOT_FORMATS)
+    for key, (option, default) in _NOT_FOR_TEX.items():
+        if output[key] != default:
+            _fail(f"{option} does not apply to a .tex figure, which takes the document's fonts and has no pixels")
+    size = parse_size(output["size"])
+    text = pgfplots.figure(acts, size=size, title=output["title"], theme_name=output["theme"],
+                           transparent=output["transparent"], **figure)
+    files.write_atomic(path, text.encode())
+    click.echo(f"wrote {path} (pgfplots, {size[0]:g}×{size[1]:g} in)")
 
 
 def _check_finite_somewhere(acts, xlim, function, derivative, samples=1001):

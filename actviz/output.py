@@ -23,7 +23,8 @@ from pathlib import Path
 
 from .functions import ActvizError
 
-FORMATS = ("png", "svg", "pdf")
+FORMATS = ("png", "svg", "pdf")   # drawn by matplotlib
+PLOT_FORMATS = (*FORMATS, "tex")  # `actviz plot` also writes pgfplots code (actviz/pgfplots.py)
 # The raster budget: 100 megapixels is a 10000 × 10000 px image, ~400 MB while
 # it is drawn; a typo such as --dpi 1200 --size 50x50 (3600 megapixels) asks
 # for 14 GB and minutes. `--max-pixels` lifts it.
@@ -97,13 +98,14 @@ def _failure(path: Path, error: OSError) -> ActvizError:
     return ActvizError(f"cannot write {str(path)!r}: {reason}")
 
 
-def target(path: str | os.PathLike) -> tuple[Path, str]:
+def target(path: str | os.PathLike, formats: tuple[str, ...] = FORMATS) -> tuple[Path, str]:
     """Check that a figure can go to `path` before any work is done;
-    return the path and its format (from the suffix)."""
+    return the path and its format (from the suffix, one of `formats`)."""
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise ActvizError(f"cannot write {path.name!r}: the suffix must be .png, .svg or .pdf")
+    if fmt not in formats:
+        suffixes = ", ".join(f".{f}" for f in formats[:-1]) + f" or .{formats[-1]}"
+        raise ActvizError(f"cannot write {path.name!r}: the suffix must be {suffixes}")
     folder = path.parent
     length = len(os.fsencode(path.name))
     try:

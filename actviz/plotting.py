@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Annotation
 
 from . import analysis, output
-from .functions import Activation, ActvizError, format_value, get
+from .functions import Activation, ActvizError, get
 from .teaching import COST_HEADER, format_cell
 
 STYLES = Path(__file__).with_name("styles")
@@ -185,14 +185,11 @@ def plot(ax, *functions, derivative: bool = False, function: bool = True, shade:
     acts = [_as_activation(f) for f in functions]
     if not acts:
         raise ActvizError("nothing to plot: give at least one function")
-    lo, hi = xlim if xlim is not None else _common_xlim(acts)
-    if not math.isfinite(hi - lo):
-        raise ActvizError(f"the x-range {lo:g} to {hi:g} of {_labels(acts)[0]} is wider than a figure can "
-                          f"span; give --xlim")
+    lo, hi = xlim if xlim is not None else analysis.common_xlim(acts)
     single = len(acts) == 1
     styles = _cycle(first_colour + len(acts) + 1)[first_colour:]
     artists = []
-    for i, (act, name) in enumerate(zip(acts, _labels(acts))):
+    for i, (act, name) in enumerate(zip(acts, analysis.curve_labels(acts))):
         style = styles[i]
         dstyle = styles[i + 1] if single and function else style
         if function:
@@ -221,37 +218,6 @@ def plot(ax, *functions, derivative: bool = False, function: bool = True, shade:
     return artists
 
 
-def _labels(acts):
-    """Each function's label; for a family of one function, just the values
-    that vary ('negative_slope=0.1'), since the title names the function."""
-    if len(acts) > 1 and len({a.name for a in acts}) == 1:
-        varying = [k for k in acts[0].params if len({a.params[k] for a in acts}) > 1]
-        return [", ".join(f"{k}={format_value(a.params[k])}" for k in varying) for a in acts]
-    return [a.label for a in acts]
-
-
-def title_for(acts, derivative_only: bool = False) -> str:
-    """'gelu', 'sigmoid, tanh', the name of a family, or a count; primed
-    ('relu′') when only the derivative is drawn."""
-    prime = "′" if derivative_only else ""
-    names = list(dict.fromkeys(a.name if len({b.name for b in acts}) == 1 else a.label for a in acts))
-    if len(names) > 6:
-        return f"{len(names)} activation functions" + (" (f′)" if prime else "")
-    return ", ".join(n + prime for n in names)
-
-
-def _common_xlim(acts):
-    """The overlap of the functions' own ranges, widened to show every
-    breakpoint: a union would let the widest (sigmoid's ±8) flatten the rest."""
-    lo, hi = max(a.xlim[0] for a in acts), min(a.xlim[1] for a in acts)
-    points = [p for a in acts for p in analysis.breakpoints(a) if math.isfinite(p) and abs(p) < 1e6]
-    if points:
-        lo, hi = min(lo, min(points) - 1.0), max(hi, max(points) + 1.0)
-    if not lo < hi:
-        lo, hi = min(a.xlim[0] for a in acts), max(a.xlim[1] for a in acts)
-    return lo, hi
-
-
 def _draw_curve(ax, act, lo, hi, derivative, style, linestyle, label, lw_scale=1.0):
     """One curve, broken at its jumps: a filled marker on the value taken,
     open ones on the one-sided limits.  Circles for f, squares for f', so
@@ -262,7 +228,7 @@ def _draw_curve(ax, act, lo, hi, derivative, style, linestyle, label, lw_scale=1
     color = style["color"]
     marker = style.get("marker")
     lw = mpl.rcParams["lines.linewidth"] * lw_scale
-    y = np.where(np.isfinite(c.y), np.clip(c.y, -DRAWABLE, DRAWABLE), c.y)
+    y = np.where(np.isfinite(c.y), np.clip(c.y, -analysis.DRAWABLE, analysis.DRAWABLE), c.y)
     (line,) = ax.plot(c.x, y, color=color, linestyle=linestyle, linewidth=lw, label=label,
                       gid=f"{act.label}-{'df' if derivative else 'f'}",
                       **({"marker": marker, "markevery": 0.1, "ms": 6} if marker else {}))
@@ -377,41 +343,21 @@ def _shade(ax, act, lo, hi, threshold):
     return artists
 
 
-# Values beyond this are drawn at it: off any view whose limits were given,
-# and out of reach of the automatic one (its margins would overflow).
-DRAWABLE = 1e306
-
-
 def _asymptotes(ax, acts):
-    """The horizontal asymptotes the curves in view approach: within one
-    span of the drawn values (CELU's −α = −10³⁰⁰ is not, on −5…5)."""
-    bottom, top = _drawn_range(ax)
-    span = top - bottom or 1.0
-    levels = sorted({y for a in acts for y in a.asymptotes if y != 0 and bottom - span <= y <= top + span})
+    levels = analysis.framed_asymptotes(acts, _drawn_values(ax))
     return [ax.axhline(y, color="0.5", lw=0.9, ls=(0, (3, 3)), zorder=1, gid="asymptote") for y in levels]
 
 
-def _drawn_range(ax):
-    """The least and greatest finite value of the curves drawn on `ax`."""
-    ys = [line.get_ydata() for line in ax.get_lines() if (line.get_gid() or "").endswith(("-f", "-df"))]
-    ys = np.concatenate([np.asarray(y, dtype=float) for y in ys]) if ys else np.array([0.0, 1.0])
-    ys = ys[np.isfinite(ys)]
-    return (float(ys.min()), float(ys.max())) if ys.size else (0.0, 1.0)
+def _drawn_values(ax):
+    ys = [np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines()
+          if (line.get_gid() or "").endswith(("-f", "-df"))]
+    return np.concatenate(ys) if ys else np.array([])
 
 
 def _auto_ylim(ax):
-    """Every drawn value and asymptote in view, with room above for labels."""
-    bottom, top = _drawn_range(ax)
-    for line in ax.get_lines():
-        if line.get_gid() == "asymptote":
-            level = float(np.asarray(line.get_ydata())[0])
-            bottom, top = min(bottom, level), max(top, level)
-    if bottom > 0 and bottom < 0.25 * top:
-        bottom = 0.0
-    if max(-bottom, top) >= DRAWABLE:
-        raise ActvizError(f"the values drawn go beyond ±{DRAWABLE:g}, more than a figure can frame; give --ylim")
-    span = top - bottom or 1.0
-    return bottom - 0.1 * span, top + 0.14 * span
+    """Every drawn value and asymptote in view (:func:`analysis.padded_ylim`)."""
+    levels = [float(np.asarray(line.get_ydata())[0]) for line in ax.get_lines() if line.get_gid() == "asymptote"]
+    return analysis.padded_ylim(_drawn_values(ax), levels)
 
 
 def _axes_through_origin(ax):
@@ -544,7 +490,7 @@ def figure(acts: Sequence[Activation], options: FigureOptions | None = None) -> 
         rows = math.ceil(len(acts) / cols)
         fig = Figure(figsize=_grid_size(o.size, rows, cols), layout="constrained")
         axes = fig.subplots(rows, cols, squeeze=False).ravel()
-        xlim = o.xlim or (None if o.own_xlim else _common_xlim(acts))
+        xlim = o.xlim or (None if o.own_xlim else analysis.common_xlim(acts))
         for ax, act in zip(axes, acts):
             plot(ax, act, function=draw_f, derivative=draw_df, shade=o.shade, threshold=o.threshold,
                  xlim=xlim, ylim=o.ylim, formula=o.formula, annotate=False, origin_axes=False)
@@ -571,7 +517,7 @@ def figure(acts: Sequence[Activation], options: FigureOptions | None = None) -> 
         plot(ax, *acts, function=draw_f, derivative=draw_df, shade=o.shade, threshold=o.threshold,
              xlim=o.xlim, ylim=o.ylim, formula=o.formula)
         _figure_legend(fig, (ax,))
-    fig.suptitle(o.title if o.title is not None else title_for(acts, o.derivative_only))
+    fig.suptitle(o.title if o.title is not None else analysis.title_for(acts, o.derivative_only))
     return fig
 
 

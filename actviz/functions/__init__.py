@@ -46,7 +46,7 @@ FAMILIES = (sigmoid_like, rectifiers, smooth_rectifiers, shrinkage, classics)
 # The order of `actviz list`, the gallery and every table: the order the
 # functions were added in, which scripts and the committed gallery follow.
 # A function not named here (a new one) comes after these, in family order.
-_ORDER = (
+LISTING_ORDER = (
     "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "selu", "celu", "gelu", "softplus",
     "silu", "swish_beta", "quick_gelu", "mish", "softsign", "logsigmoid", "hardtanh", "relu6", "hardsigmoid",
     "hardswish", "tanhshrink", "softshrink", "hardshrink", "threshold", "squareplus", "sparse_plus",
@@ -57,8 +57,10 @@ _ORDER = (
 
 
 def _entries() -> list[Spec]:
+    """Every Spec the family modules bind to a name, in listing order."""
     found = [value for module in FAMILIES for value in vars(module).values() if isinstance(value, Spec)]
-    return sorted(found, key=lambda spec: _ORDER.index(spec.name) if spec.name in _ORDER else len(_ORDER))
+    last = len(LISTING_ORDER)
+    return sorted(found, key=lambda spec: LISTING_ORDER.index(spec.name) if spec.name in LISTING_ORDER else last)
 
 
 REGISTRY: dict[str, Spec] = {spec.name: spec for spec in _entries()}

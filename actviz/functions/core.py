@@ -105,10 +105,11 @@ Fact = Any  # a value, or a function of the parameter values that returns it
 
 @dataclass(frozen=True, kw_only=True)
 class Spec:
-    """Everything actviz knows about one activation function.
+    """Everything actviz knows about one activation function, by keyword.
 
-    `text` and `dtext` are the plain-text forms of `latex` and `dlatex`
-    ("f(x) = ...", "f'(x) = ..."); a test evaluates them against f and f'.
+    `latex` and `dlatex` are the formulas in mathtext, `text` and `dtext`
+    the same in plain text ("f(x) = ...", "f'(x) = ...") for terminals and
+    tables.
     """
 
     name: str

@@ -340,7 +340,8 @@ def test_declared_range_is_tight(name, params):
         if math.isinf(end):
             assert reached == end
         else:
-            assert abs(reached - end) <= 1e-12, f"{'least' if sign > 0 else 'greatest'} value {reached!r}, declared {end!r}"
+            extreme = "least" if sign > 0 else "greatest"
+            assert abs(reached - end) <= 1e-12, f"{extreme} value {reached!r}, declared {end!r}"
 
 
 @pytest.mark.parametrize("name", [n for n in actviz.names() if actviz.get(n).monotonic])

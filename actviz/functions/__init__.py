@@ -28,7 +28,6 @@ the side f' takes (``elu''(0) = α``).
 """
 from __future__ import annotations
 
-import difflib
 from typing import Any, Mapping
 
 from . import classics, rectifiers, shrinkage, sigmoid_like, smooth_rectifiers
@@ -86,6 +85,8 @@ def resolve_name(name: str) -> str:
         return key
     if key in ALIASES:
         return ALIASES[key]
+    import difflib  # here, not at the top: a millisecond of every start-up, for a hint
+
     close = difflib.get_close_matches(key, [*REGISTRY, *ALIASES], n=1, cutoff=0.6)
     hint = f"; did you mean {ALIASES.get(close[0], close[0])!r}?" if close else ""
     raise ActvizError(f"unknown activation {name!r}{hint}")

@@ -147,7 +147,8 @@ RRELU = _slope_spec(
     f=rrelu, df=rrelu_grad, slope=lambda p: rrelu_slope(p["lower"], p["upper"]), slope_name="(lower + upper)/2",
     params=(Parameter("lower", 1 / 8, "lower bound of the random slope"),
             Parameter("upper", 1 / 3, "upper bound of the random slope")),
-    constraints=(Constraint(lambda p: p["lower"] <= p["upper"], "lower ({lower:g}) must not exceed upper ({upper:g})"),),
+    constraints=(Constraint(lambda p: p["lower"] <= p["upper"],
+                            "lower ({lower:g}) must not exceed upper ({upper:g})"),),
     torch="torch.nn.RReLU(lower={lower}, upper={upper}).eval()",
     reference="Xu et al. 2015",
 )

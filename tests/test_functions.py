@@ -6,12 +6,16 @@ f'' at x: no algorithm can do better than the conditioning of the function,
 and ours must not do worse than a few ulps beyond it.
 """
 import math
+import re
+from pathlib import Path
 
 import mpmath as mp
 import numpy as np
 import pytest
+from scipy import optimize
 
 import actviz
+from actviz import functions
 from actviz.functions import SELU_ALPHA, SELU_SCALE, ActvizError, REGISTRY
 
 from reference import derivative, reference, step
@@ -306,6 +310,40 @@ def test_values_stay_in_the_declared_range(name):
     assert not outside, f"{outside[:5]} outside {rng}"
 
 
+def extreme_value(act, sign):
+    """The least (sign 1) or greatest (sign −1) value f takes or approaches:
+    over the test grid and a fine grid of its plotting range, the extreme
+    sample refined by a bounded scalar search, and the limits at ±∞."""
+    lo, hi = act.xlim
+    xs = np.unique(np.concatenate([grid(act), np.linspace(3 * lo, 3 * hi, 100001)]))
+    with np.errstate(over="ignore"):
+        values = sign * act.f(xs)
+    i = int(np.nanargmin(values))
+    best = values[i]
+    if 0 < i < len(xs) - 1:
+        found = optimize.minimize_scalar(lambda x: sign * float(act.f(x)), bounds=(xs[i - 1], xs[i + 1]),
+                                         method="bounded", options={"xatol": 1e-13})
+        best = min(best, found.fun)
+    return sign * min([best, *(sign * v for v in act.limits if not math.isnan(v))])
+
+
+@pytest.mark.parametrize("name,params", [(n, {}) for n in actviz.names()] + VARIANTS,
+                         ids=actviz.names() + [f"{n}-{p}" for n, p in VARIANTS])
+def test_declared_range_is_tight(name, params):
+    """Each end of the declared range is attained or approached, within
+    1e-12: a minimum written by hand (silu's −W(1/e), elish's 2√2 − 3) must be
+    the minimum, not merely below it."""
+    act = actviz.get(name, **params)
+    rng = act.output_range
+    for end, sign in ((rng.lo, 1), (rng.hi, -1)):
+        reached = extreme_value(act, sign)
+        if math.isinf(end):
+            assert reached == end
+        else:
+            extreme = "least" if sign > 0 else "greatest"
+            assert abs(reached - end) <= 1e-12, f"{extreme} value {reached!r}, declared {end!r}"
+
+
 @pytest.mark.parametrize("name", [n for n in actviz.names() if actviz.get(n).monotonic])
 def test_monotonic_functions_never_decrease(name):
     act = actviz.get(name)
@@ -329,36 +367,33 @@ def test_c1_functions_have_continuous_derivative_at_breakpoints(name):
         assert left == pytest.approx(right, abs=1e-9)
 
 
-# The derivative's value at each kink, decided once, as PyTorch decides it.
-KINK_VALUES = [
-    ("relu", 0.0, 0.0),
-    ("leaky_relu", 0.0, 0.01),
-    ("prelu", 0.0, 0.25),
-    ("rrelu", 0.0, (1 / 8 + 1 / 3) / 2),
-    ("elu", 0.0, 1.0),
-    ("selu", 0.0, SELU_SCALE * SELU_ALPHA),
-    ("celu", 0.0, 1.0),
-    ("hardtanh", -1.0, 0.0),
-    ("hardtanh", 1.0, 0.0),
-    ("relu6", 0.0, 0.0),
-    ("relu6", 6.0, 0.0),
-    ("hardsigmoid", -3.0, 0.0),
-    ("hardsigmoid", 3.0, 0.0),
-    ("hardswish", -3.0, -0.5),
-    ("hardswish", 3.0, 1.5),
-    ("softshrink", 0.5, 0.0),
-    ("hardshrink", 0.5, 0.0),
-    ("threshold", 1.0, 0.0),
-    ("sparse_sigmoid", 1.0, 0.0),
-]
+# The derivative's value at each kink and jump, decided once, as PyTorch
+# decides it, in the entry (`df_at_kinks`); every kink and jump must have one.
+KINK_CASES = [(name, params) for name, params in [(n, {}) for n in actviz.names()] + VARIANTS
+              if actviz.get(name, **params).derivative_jumps]
 
 
-@pytest.mark.parametrize("name,x,expected", KINK_VALUES)
-def test_derivative_at_a_kink_takes_pytorchs_side(name, x, expected):
-    assert actviz.get(name).df(x) == expected
+@pytest.mark.parametrize("name,params", KINK_CASES, ids=[f"{n}-{p}" for n, p in KINK_CASES])
+def test_derivative_at_a_kink_takes_pytorchs_side(name, params):
+    act = actviz.get(name, **params)
+    declared = act.df_at_kinks
+    assert set(act.derivative_jumps) <= set(declared), "a kink or jump without its declared f'"
+    for x, expected in declared.items():
+        assert act.df(x) == expected, x
 
 
-# f'' where f' jumps: the side f' takes (KINK_VALUES); where only f'' jumps:
+def test_the_derivatives_at_kinks_are_pytorchs():
+    """A few of the declared values written out, as PyTorch documents them."""
+    assert actviz.get("relu").df_at_kinks == {0.0: 0.0}
+    assert actviz.get("leaky_relu").df_at_kinks == {0.0: 0.01}
+    assert actviz.get("rrelu").df_at_kinks == {0.0: (1 / 8 + 1 / 3) / 2}
+    assert actviz.get("elu", alpha=0.5).df_at_kinks == {0.0: 0.5}
+    assert actviz.get("selu").df_at_kinks == {0.0: SELU_SCALE * SELU_ALPHA}
+    assert actviz.get("hardswish").df_at_kinks == {-3.0: -0.5, 3.0: 1.5}
+    assert actviz.get("hardtanh").df_at_kinks == {-1.0: 0.0, 1.0: 0.0}
+
+
+# f'' where f' jumps: the side f' takes (`df_at_kinks`); where only f'' jumps:
 # the value each kernel's docstring states.
 D2F_BREAK_VALUES = [
     ("relu", 0.0, 0.0),
@@ -552,6 +587,29 @@ def test_every_entry_is_complete_and_every_name_resolves():
             assert actviz.get(alias).name == name
 
 
+def test_every_entry_of_the_family_modules_is_registered_once():
+    entries = [value for module in functions.FAMILIES for value in vars(module).values()
+               if isinstance(value, functions.Spec)]
+    assert sorted(spec.name for spec in entries) == sorted(REGISTRY)
+    assert set(functions.LISTING_ORDER) <= set(REGISTRY)
+
+
+def test_presets_and_constraints_hold_at_the_defaults_they_declare():
+    for spec in REGISTRY.values():
+        known = {p.name for p in spec.params}
+        defaults = {p.name: p.default for p in spec.params}
+        assert all(constraint.holds(defaults) for constraint in spec.constraints), spec.name
+        for framework, values in spec.presets.items():
+            assert framework in functions.FRAMEWORKS[1:] and set(values) <= known, spec.name
+            assert actviz.get(spec.name, preset=framework).params == {**defaults, **values}
+
+
+def test_readme_states_the_number_of_functions():
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    counts = re.findall(r"\b(\d+) functions\b", readme)
+    assert counts and {int(count) for count in counts} == {len(actviz.names())}
+
+
 def test_presets_give_each_frameworks_defaults():
     assert actviz.get("leaky_relu").params["negative_slope"] == 0.01
     assert actviz.get("leaky_relu", preset="keras").params["negative_slope"] == 0.2
@@ -568,6 +626,7 @@ def test_presets_give_each_frameworks_defaults():
     (lambda: actviz.get("elu", nope=1), "elu has no parameter 'nope' (parameters: alpha)"),
     (lambda: actviz.get("softplus", beta=-1), "parameter 'beta' must be a finite number > 0; got -1"),
     (lambda: actviz.get("rrelu", lower=0.5, upper=0.1), "rrelu: lower (0.5) must not exceed upper (0.1)"),
+    (lambda: actviz.get("hardtanh", min_val=1), "hardtanh: min_val (1) must be below max_val (1)"),
     (lambda: actviz.get("gelu", approximate="erf"), "parameter 'approximate' must be one of none, tanh; got 'erf'"),
     (lambda: actviz.get("relu", preset="mxnet"), "unknown preset 'mxnet'; choose from torch, jax, keras"),
 ])

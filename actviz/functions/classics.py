@@ -1,0 +1,320 @@
+"""The classics and the odd ones out: the identity, the step and the sign,
+eˣ, and the bumps and waves (Gaussian, sinc, sine, snake).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .core import Interval, Spec, positive
+from .kernels import EXP_SUBNORMAL, heaviside, times_exp, two_minus_square, zero_grad
+from .smooth_rectifiers import squareplus_grad2
+
+
+def identity(x):
+    """x."""
+    return x.copy()
+
+
+def identity_grad(x):
+    return np.ones_like(x)
+
+
+IDENTITY = Spec(
+    name="identity", aliases=("linear",),
+    summary="The identity: no activation at all",
+    f=identity, df=identity_grad, d2f=zero_grad,
+    latex=r"$f(x)=x$",
+    dlatex=r"$f'(x)=1$",
+    text="f(x) = x",
+    dtext="f'(x) = 1",
+    output_range=Interval(-math.inf, math.inf),
+    limits=(-math.inf, math.inf),
+    dlimits=(1.0, 1.0),
+    symmetry="odd",
+    torch="torch.nn.Identity()",
+)
+
+
+def step(x):
+    """Heaviside step: 1 for x ≥ 0, 0 for x < 0 (the perceptron's rule)."""
+    return heaviside(x, right=True)
+
+
+STEP = Spec(
+    name="step", aliases=("heaviside", "binary_step"),
+    summary="Heaviside step, the perceptron's activation",
+    f=step, df=zero_grad, d2f=zero_grad,
+    latex=r"$f(x)=1$ if $x\geq0$, else $0$",
+    dlatex=r"$f'(x)=0$ for $x\neq0$",
+    text="f(x) = 1 if x >= 0 else 0",
+    dtext="f'(x) = 0 (undefined at 0; 0 there)",
+    output_range=Interval(0.0, 1.0, lo_closed=True, hi_closed=True),
+    limits=(0.0, 1.0),
+    dlimits=(0.0, 0.0),
+    jumps=(0.0,), df_at_kinks={0.0: 0.0},
+    continuity="discontinuous",
+)
+
+
+def sign(x):
+    """−1, 0 or 1."""
+    return np.sign(x)
+
+
+SIGN = Spec(
+    name="sign", aliases=("signum",),
+    summary="Sign function, −1, 0 or 1",
+    f=sign, df=zero_grad, d2f=zero_grad,
+    latex=r"$f(x)=\mathrm{sign}(x)$",
+    dlatex=r"$f'(x)=0$ for $x\neq0$",
+    text="f(x) = sign(x)",
+    dtext="f'(x) = 0 (undefined at 0; 0 there)",
+    output_range=Interval(-1.0, 1.0, lo_closed=True, hi_closed=True),
+    limits=(-1.0, 1.0),
+    dlimits=(0.0, 0.0),
+    jumps=(0.0,), df_at_kinks={0.0: 0.0},
+    continuity="discontinuous", symmetry="odd",
+)
+
+
+def exponential(x):
+    """eˣ (overflows to inf for x > 709.78, where the true value does)."""
+    return np.exp(x)
+
+
+EXPONENTIAL = Spec(
+    name="exponential", aliases=("exp",),
+    summary="eˣ",
+    f=exponential, df=exponential, d2f=exponential,
+    latex=r"$f(x)=e^{x}$",
+    dlatex=r"$f'(x)=e^{x}$",
+    text="f(x) = exp(x)",
+    dtext="f'(x) = exp(x)",
+    output_range=Interval(0.0, math.inf),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, math.inf),
+    d2limits=(0.0, math.inf),
+    xlim=(-4.0, 2.0),
+)
+
+
+def bent_identity(x):
+    r"""x + (√(x² + 1) − 1)/2 = x + x·(x/(h + 1))/2, h = hypot(x, 1).
+
+    √(x² + 1) − 1 cancels for small x; the rationalised x²/(h + 1) does not,
+    and is formed as x·(x/(h + 1)) so x² cannot overflow.
+    """
+    h = np.hypot(x, 1.0)
+    return x + 0.5 * x * (x / (h + 1.0))
+
+
+def bent_identity_grad(x):
+    """1 + x/(2√(x² + 1))."""
+    return 1.0 + 0.5 * (x / np.hypot(x, 1.0))
+
+
+def bent_identity_grad2(x):
+    """1/(2(x² + 1)^{3/2}): bent_identity(x) = x/2 + squareplus(x, b=1) − 1/2,
+    so this is squareplus'' with b = 1."""
+    return squareplus_grad2(x, 1.0)
+
+
+BENT_IDENTITY = Spec(
+    name="bent_identity",
+    summary="x + (√(x² + 1) − 1)/2",
+    f=bent_identity, df=bent_identity_grad, d2f=bent_identity_grad2,
+    latex=r"$f(x)=x+\frac{\sqrt{x^2+1}-1}{2}$",
+    dlatex=r"$f'(x)=1+\frac{x}{2\sqrt{x^2+1}}$",
+    text="f(x) = x + (sqrt(x^2 + 1) - 1)/2",
+    dtext="f'(x) = 1 + x / (2·sqrt(x^2 + 1))",
+    output_range=Interval(-math.inf, math.inf),
+    limits=(-math.inf, math.inf),
+    dlimits=(0.5, 1.5),
+)
+
+
+def gaussian(x):
+    """e^{−x²}; x is clipped to ±40 (e^{−1600} underflows) so x² cannot overflow."""
+    xc = np.clip(x, -40.0, 40.0)
+    return np.exp(-xc * xc)
+
+
+def gaussian_grad(x):
+    """−2x·e^{−x²}; by :func:`times_exp` where e^{−x²} is subnormal, since
+    the product is not (it underflows at |x| = 27.37, e^{−x²} at 27.30)."""
+    xc = np.clip(x, -40.0, 40.0)
+    z = -xc * xc
+    return np.where(z < EXP_SUBNORMAL, times_exp(-2.0 * xc, z), -2.0 * xc * gaussian(x))
+
+
+def gaussian_grad2(x):
+    r"""(4x² − 2)·e^{−x²} = −(2 − (2x)²)·e^{−x²}.
+
+    2 − (2x)² is formed by :func:`two_minus_square`, so the roots ±1/√2
+    (where |f'| peaks) come out correctly rounded.  x is capped at ±40 as in
+    f.
+    """
+    return -two_minus_square(2.0 * np.clip(x, -40.0, 40.0)) * gaussian(x)
+
+
+GAUSSIAN = Spec(
+    name="gaussian",
+    summary="Gaussian bump e^{−x²}",
+    f=gaussian, df=gaussian_grad, d2f=gaussian_grad2,
+    latex=r"$f(x)=e^{-x^2}$",
+    dlatex=r"$f'(x)=-2x\,e^{-x^2}$",
+    text="f(x) = exp(-x^2)",
+    dtext="f'(x) = -2x·exp(-x^2)",
+    output_range=Interval(0.0, 1.0, hi_closed=True),
+    limits=(0.0, 0.0),
+    dlimits=(0.0, 0.0),
+    monotonic=False, symmetry="even",
+    xlim=(-3.0, 3.0),
+)
+
+
+_SINC_SERIES = [(-1) ** n * 2 * n / math.factorial(2 * n + 1) for n in range(1, 12)]
+
+
+def sinc(x):
+    """sin(x)/x, with sinc(0) = 1 (the unnormalised sinc)."""
+    nonzero = x != 0
+    safe = np.where(nonzero, x, 1.0)
+    return np.where(nonzero, np.sin(safe) / safe, 1.0)
+
+
+def sinc_grad(x):
+    r"""(x·cos x − sin x)/x² = cos(x)/x − sin(x)/x².
+
+    The two terms cancel as x → 0 (the difference is ≈ −x/3), so for |x| < 1
+    the Taylor series Σₙ (−1)ⁿ·2n·x^{2n−1}/(2n + 1)! is summed instead; 11
+    terms reach full precision there.
+    """
+    small = np.abs(x) < 1.0
+    xs = np.where(small, x, 0.0)
+    x2 = xs * xs
+    acc = np.zeros_like(xs)
+    for c in reversed(_SINC_SERIES):
+        acc = acc * x2 + c
+    xl = np.where(small, 1.0, x)
+    large = (np.cos(xl) - np.sin(xl) / xl) / xl
+    return np.where(small, acc * xs, large)
+
+
+_SINC_GRAD2_SERIES = [(-1) ** n * 2 * n * (2 * n - 1) / math.factorial(2 * n + 1) for n in range(1, 12)]
+
+
+def sinc_grad2(x):
+    r"""−sinc(x) − 2·sinc'(x)/x, from (x·sinc x)'' = (sin x)'' = −x·sinc x.
+
+    Near 0 the two terms (≈ −1 and 2/3) cancel by a factor of 3, so for
+    |x| < 1 the Taylor series Σₙ (−1)ⁿ·2n(2n − 1)·x^{2n−2}/(2n + 1)! is summed
+    instead; 11 terms reach full precision there.
+    """
+    small = np.abs(x) < 1.0
+    xs = np.where(small, x, 0.0)
+    x2 = xs * xs
+    acc = np.zeros_like(xs)
+    for c in reversed(_SINC_GRAD2_SERIES):
+        acc = acc * x2 + c
+    xl = np.where(small, 1.0, x)
+    return np.where(small, acc, -(sinc(xl) + 2.0 * sinc_grad(xl) / xl))
+
+
+SINC = Spec(
+    name="sinc",
+    summary="sin(x)/x, with sinc(0) = 1",
+    f=sinc, df=sinc_grad, d2f=sinc_grad2,
+    latex=r"$f(x)=\dfrac{\sin x}{x}$",
+    dlatex=r"$f'(x)=\dfrac{x\cos x-\sin x}{x^2}$",
+    text="f(x) = sin(x)/x, f(0) = 1",
+    dtext="f'(x) = (x·cos(x) - sin(x)) / x^2",
+    # The least value, at the first root of sinc' beside 0 (x = tan x ≈ ±4.4934).
+    output_range=Interval(-0.2172336282112217, 1.0, lo_closed=True, hi_closed=True),
+    limits=(0.0, 0.0),
+    dlimits=(0.0, 0.0),
+    monotonic=False, symmetry="even",
+    xlim=(-12.0, 12.0),
+)
+
+
+def sinusoid(x):
+    """sin(x)."""
+    return np.sin(x)
+
+
+def sinusoid_grad(x):
+    """cos(x)."""
+    return np.cos(x)
+
+
+def sinusoid_grad2(x):
+    """−sin(x)."""
+    return -np.sin(x)
+
+
+SINUSOID = Spec(
+    name="sinusoid", aliases=("sin", "sine"),
+    summary="sin(x), periodic",
+    f=sinusoid, df=sinusoid_grad, d2f=sinusoid_grad2,
+    latex=r"$f(x)=\sin x$",
+    dlatex=r"$f'(x)=\cos x$",
+    text="f(x) = sin(x)",
+    dtext="f'(x) = cos(x)",
+    output_range=Interval(-1.0, 1.0, lo_closed=True, hi_closed=True),
+    limits=(math.nan, math.nan),
+    dlimits=(math.nan, math.nan),
+    monotonic=False, symmetry="odd",
+    xlim=(-2 * math.pi, 2 * math.pi),
+)
+
+
+def _snake_sin_cos(x, a):
+    """sin(ax), cos(ax); where ax overflows, the phase is unknowable in double
+    precision and 0 is used (f = x is then still right to the last ulp)."""
+    ax = a * x
+    ax = np.where(np.isfinite(ax), ax, 0.0)
+    return np.sin(ax), np.cos(ax)
+
+
+def snake(x, a):
+    r"""x + sin²(ax)/a, formed as x + sin(ax)·(sin(ax)/a) so a tiny `a`
+    gives ≈ x + a·x² instead of underflowing sin² to 0."""
+    s, _ = _snake_sin_cos(x, a)
+    return x + s * (s / a)
+
+
+def snake_grad(x, a):
+    r"""1 + sin(2ax) = (sin(ax) + cos(ax))².
+
+    Near its zeros 1 + sin(2ax) cancels against the rounding of sin ≈ −1;
+    the square of a sum loses 10× less there, and 2ax itself cannot overflow.
+    """
+    s, c = _snake_sin_cos(x, a)
+    return (s + c) ** 2
+
+
+def snake_grad2(x, a):
+    r"""2a·cos(2ax) = 2a·(cos ax − sin ax)(cos ax + sin ax), from the same
+    sin(ax), cos(ax) as f' (2ax itself may overflow)."""
+    s, c = _snake_sin_cos(x, a)
+    return 2.0 * (c - s) * (c + s) * a
+
+
+SNAKE = Spec(
+    name="snake",
+    summary="x + sin²(ax)/a, periodic inductive bias",
+    f=snake, df=snake_grad, d2f=snake_grad2,
+    latex=r"$f(x)=x+\frac{1}{a}\sin^2(ax)$",
+    dlatex=r"$f'(x)=1+\sin(2ax)$",
+    text="f(x) = x + sin(a·x)^2 / a",
+    dtext="f'(x) = 1 + sin(2a·x)",
+    params=(positive("a", 1.0, "frequency"),),
+    output_range=Interval(-math.inf, math.inf),
+    limits=(-math.inf, math.inf),
+    dlimits=(math.nan, math.nan),
+    xlim=(-6.0, 6.0),
+    reference="Ziyin et al. 2020",
+)

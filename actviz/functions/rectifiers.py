@@ -1,0 +1,423 @@
+"""Rectifiers: the identity on the right, something simpler on the left.
+
+ReLU and its piecewise-linear variants, the exponential units (ELU, SELU,
+CELU) and ISRLU, and the capped and squared ReLUs.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .core import Constraint, Interval, Parameter, Spec, positive
+from .kernels import EXP_SUBNORMAL, heaviside, times_exp, zero_grad
+from .sigmoid_like import hardtanh, hardtanh_grad, isru, isru_grad, isru_grad2
+
+
+def relu(x):
+    """max(0, x)."""
+    return np.maximum(x, 0.0)
+
+
+def relu_grad(x):
+    """1 for x > 0, else 0 (PyTorch: relu'(0) = 0)."""
+    return heaviside(x, right=False)
+
+
+RELU = Spec(
+    name="relu",
+    summary="Rectified linear unit, max(0, x)",
+    f=relu, df=relu_grad, d2f=zero_grad,
+    latex=r"$f(x)=\max(0,x)$",
+    dlatex=r"$f'(x)=1$ if $x>0$, else $0$",
+    text="f(x) = max(0, x)",
+    dtext="f'(x) = 1 if x > 0 else 0   (f'(0) = 0, as PyTorch)",
+    output_range=Interval(0.0, math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, 1.0),
+    kinks=(0.0,), df_at_kinks={0.0: 0.0},
+    continuity="C0",
+    torch="torch.nn.ReLU()",
+    reference="Nair & Hinton 2010",
+)
+
+
+def _piecewise_slope(x, negative_slope):
+    """x for x > 0, negative_slope·x for x ≤ 0."""
+    return np.where(x > 0, x, negative_slope * x)
+
+
+def _leaky_range(slope):
+    if slope > 0:
+        return Interval(-math.inf, math.inf)
+    return Interval(0.0, math.inf, lo_closed=True)
+
+
+def _line_limit(slope):
+    """The limit of slope·x as x → +∞."""
+    return math.copysign(math.inf, slope) if slope else 0.0
+
+
+def _kink_if(cond, point):
+    return (point,) if cond else ()
+
+
+def _slope_spec(*, name, summary, f, df, slope, slope_name, params, torch, aliases=(), constraints=(),
+                presets=None, reference=""):
+    """A ReLU whose negative part is a straight line of slope `slope(p)`."""
+    return Spec(
+        name=name, summary=summary, f=f, df=df, d2f=zero_grad,
+        latex=r"$f(x)=\max(0,x)+a\,\min(0,x)$",
+        dlatex=r"$f'(x)=1$ if $x>0$, else $a$",
+        text=f"f(x) = x if x > 0 else {slope_name}·x",
+        dtext=f"f'(x) = 1 if x > 0 else {slope_name}   (f'(0) = {slope_name}, as PyTorch)",
+        output_range=lambda p: _leaky_range(slope(p)),
+        limits=lambda p: (_line_limit(-slope(p)), math.inf),
+        dlimits=lambda p: (slope(p), 1.0),
+        params=params, constraints=constraints, presets=presets or {}, aliases=aliases, torch=torch,
+        kinks=lambda p: _kink_if(slope(p) != 1, 0.0),
+        df_at_kinks=lambda p: {0.0: slope(p)},
+        monotonic=lambda p: slope(p) >= 0,
+        continuity=lambda p: "C∞" if slope(p) == 1 else "C0",
+        symmetry=lambda p: "odd" if slope(p) == 1 else "none",
+        reference=reference,
+    )
+
+
+def leaky_relu(x, negative_slope):
+    """x for x > 0, negative_slope·x otherwise."""
+    return _piecewise_slope(x, negative_slope)
+
+
+def leaky_relu_grad(x, negative_slope):
+    """1 for x > 0, negative_slope for x ≤ 0 (PyTorch's value at 0)."""
+    return np.where(x > 0, 1.0, negative_slope)
+
+
+LEAKY_RELU = _slope_spec(
+    name="leaky_relu", aliases=("leakyrelu", "leaky"),
+    summary="Leaky ReLU, a small slope for x < 0",
+    f=leaky_relu, df=leaky_relu_grad, slope=lambda p: p["negative_slope"], slope_name="negative_slope",
+    params=(Parameter("negative_slope", 0.01, "slope for x < 0"),),
+    presets={"keras": {"negative_slope": 0.2}},
+    torch="torch.nn.LeakyReLU(negative_slope={negative_slope})",
+    reference="Maas et al. 2013",
+)
+
+
+def prelu(x, weight):
+    """x for x > 0, weight·x otherwise (one shared learnable weight)."""
+    return _piecewise_slope(x, weight)
+
+
+def prelu_grad(x, weight):
+    """1 for x > 0, weight for x ≤ 0."""
+    return np.where(x > 0, 1.0, weight)
+
+
+PRELU = _slope_spec(
+    name="prelu",
+    summary="Parametric ReLU, a learnable slope for x < 0",
+    f=prelu, df=prelu_grad, slope=lambda p: p["weight"], slope_name="weight",
+    params=(Parameter("weight", 0.25, "learnable slope for x < 0 (its initial value)"),),
+    torch="torch.nn.PReLU(init={weight})",
+    reference="He et al. 2015",
+)
+
+
+def rrelu_slope(lower, upper):
+    """The mean slope (lower + upper)/2; lower/2 + upper/2 where the sum
+    overflows (both near 1.8e308)."""
+    mean = (lower + upper) / 2
+    return mean if math.isfinite(mean) else lower / 2 + upper / 2
+
+
+def rrelu(x, lower, upper):
+    """Evaluation-mode RReLU: leaky ReLU with the mean slope (lower + upper)/2."""
+    return _piecewise_slope(x, rrelu_slope(lower, upper))
+
+
+def rrelu_grad(x, lower, upper):
+    return np.where(x > 0, 1.0, rrelu_slope(lower, upper))
+
+
+RRELU = _slope_spec(
+    name="rrelu",
+    summary="Randomised leaky ReLU in evaluation mode (mean slope)",
+    f=rrelu, df=rrelu_grad, slope=lambda p: rrelu_slope(p["lower"], p["upper"]), slope_name="(lower + upper)/2",
+    params=(Parameter("lower", 1 / 8, "lower bound of the random slope"),
+            Parameter("upper", 1 / 3, "upper bound of the random slope")),
+    constraints=(Constraint(lambda p: p["lower"] <= p["upper"],
+                            "lower ({lower:g}) must not exceed upper ({upper:g})"),),
+    torch="torch.nn.RReLU(lower={lower}, upper={upper}).eval()",
+    reference="Xu et al. 2015",
+)
+
+
+_ALPHA = positive("alpha", 1.0, "scale of the negative saturation")
+
+
+def elu(x, alpha):
+    r"""x for x > 0, α·(eˣ − 1) otherwise.
+
+    expm1 keeps eˣ − 1 exact for small |x|; evaluating it on min(x, 0) means
+    exp never sees the discarded large positive branch.
+    """
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+
+
+def elu_grad(x, alpha):
+    """1 for x > 0, α·eˣ for x ≤ 0 (PyTorch: elu'(0) = α); α·eˣ by
+    :func:`times_exp` where eˣ is subnormal, since a large α lifts it back."""
+    xn = np.minimum(x, 0.0)
+    left = np.where(xn < EXP_SUBNORMAL, times_exp(alpha, xn), alpha * np.exp(xn))
+    return np.where(x > 0, 1.0, left)
+
+
+def elu_grad2(x, alpha):
+    """0 for x > 0, α·eˣ for x ≤ 0: at the kink elu'' takes the side elu'
+    takes (elu''(0) = α)."""
+    return np.where(x > 0, 0.0, elu_grad(x, alpha))
+
+
+ELU = Spec(
+    name="elu",
+    summary="Exponential linear unit, smooth negative saturation at −α",
+    f=elu, df=elu_grad, d2f=elu_grad2,
+    latex=r"$f(x)=x$ if $x>0$, else $\alpha\,(e^{x}-1)$",
+    dlatex=r"$f'(x)=1$ if $x>0$, else $\alpha\,e^{x}$",
+    text="f(x) = x if x > 0 else alpha·(exp(x) - 1)",
+    dtext="f'(x) = 1 if x > 0 else alpha·exp(x)   (f'(0) = alpha, as PyTorch)",
+    params=(_ALPHA,),
+    output_range=lambda p: Interval(-p["alpha"], math.inf),
+    limits=lambda p: (-p["alpha"], math.inf),
+    dlimits=(0.0, 1.0),
+    kinks=lambda p: _kink_if(p["alpha"] != 1, 0.0), df_at_kinks=lambda p: {0.0: p["alpha"]},
+    smooth_breaks=lambda p: _kink_if(p["alpha"] == 1, 0.0),
+    continuity=lambda p: "C1" if p["alpha"] == 1 else "C0",
+    torch="torch.nn.ELU(alpha={alpha})",
+    reference="Clevert et al. 2016",
+)
+
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(x):
+    """λ·elu(x, α) with the self-normalising constants of Klambauer et al.
+    (α ≈ 1.6733, λ ≈ 1.0507)."""
+    return SELU_SCALE * elu(x, SELU_ALPHA)
+
+
+def selu_grad(x):
+    """λ for x > 0, λ·α·eˣ for x ≤ 0 (PyTorch: selu'(0) = λα ≈ 1.7581)."""
+    return SELU_SCALE * elu_grad(x, SELU_ALPHA)
+
+
+def selu_grad2(x):
+    """0 for x > 0, λ·α·eˣ for x ≤ 0 (selu''(0) = λα, the side of selu')."""
+    return SELU_SCALE * elu_grad2(x, SELU_ALPHA)
+
+
+SELU = Spec(
+    name="selu",
+    summary="Scaled ELU with self-normalising constants λ ≈ 1.0507, α ≈ 1.6733",
+    f=selu, df=selu_grad, d2f=selu_grad2,
+    latex=r"$f(x)=\lambda x$ if $x>0$, else $\lambda\alpha(e^{x}-1)$",
+    dlatex=r"$f'(x)=\lambda$ if $x>0$, else $\lambda\alpha e^{x}$",
+    text="f(x) = scale·x if x > 0 else scale·alpha·(exp(x) - 1)",
+    dtext="f'(x) = scale if x > 0 else scale·alpha·exp(x)   (f'(0) = scale·alpha)",
+    output_range=Interval(-SELU_SCALE * SELU_ALPHA, math.inf),
+    limits=(-SELU_SCALE * SELU_ALPHA, math.inf),
+    dlimits=(0.0, SELU_SCALE),
+    kinks=(0.0,), df_at_kinks={0.0: SELU_SCALE * SELU_ALPHA},
+    continuity="C0",
+    torch="torch.nn.SELU()",
+    reference="Klambauer et al. 2017",
+)
+
+
+def celu(x, alpha):
+    r"""max(0, x) + min(0, α·(e^{x/α} − 1)).
+
+    x/α is clipped at −800 before the division so that a tiny α cannot
+    overflow it; e^{−800} − 1 is already −1 in double precision.  Where
+    |x/α| < 2⁻⁵³, α(e^{x/α} − 1) = x(1 + x/(2α) + …) rounds to x itself,
+    which is returned: for a huge α, x/α would lose its bits as a subnormal
+    (or flush to 0) before α multiplied them back.
+    """
+    t = np.maximum(np.minimum(x, 0.0), -800.0 * alpha) / alpha
+    linear = (x > 0) | (t > -(2.0 ** -53))
+    return np.where(linear, x, alpha * np.expm1(t))
+
+
+def celu_grad(x, alpha):
+    """1 for x > 0, e^{x/α} for x ≤ 0 (so celu'(0) = 1)."""
+    t = np.maximum(np.minimum(x, 0.0), -800.0 * alpha) / alpha
+    return np.where(x > 0, 1.0, np.exp(t))
+
+
+def celu_grad2(x, alpha):
+    r"""0 for x > 0, e^{x/α}/α for x ≤ 0 (celu''(0) = 1/α, the side celu'
+    takes; celu' is continuous at 0, celu'' jumps).
+
+    celu' is divided by α rather than multiplied by 1/α, which overflows for
+    a subnormal α where e^{x/α}/α need not.
+    """
+    return np.where(x > 0, 0.0, celu_grad(x, alpha)) / alpha
+
+
+CELU = Spec(
+    name="celu",
+    summary="Continuously differentiable ELU",
+    f=celu, df=celu_grad, d2f=celu_grad2,
+    latex=r"$f(x)=x$ if $x>0$, else $\alpha\,(e^{x/\alpha}-1)$",
+    dlatex=r"$f'(x)=1$ if $x>0$, else $e^{x/\alpha}$",
+    text="f(x) = max(0, x) + min(0, alpha·(exp(x/alpha) - 1))",
+    dtext="f'(x) = 1 if x > 0 else exp(x/alpha)",
+    params=(_ALPHA,),
+    output_range=lambda p: Interval(-p["alpha"], math.inf),
+    limits=lambda p: (-p["alpha"], math.inf),
+    dlimits=(0.0, 1.0),
+    smooth_breaks=(0.0,), df_at_kinks={0.0: 1.0},
+    continuity="C1",
+    torch="torch.nn.CELU(alpha={alpha})",
+    reference="Barron 2017",
+)
+
+
+def isrlu(x, alpha):
+    """x for x ≥ 0, ISRU for x < 0."""
+    return np.where(x >= 0, x, isru(x, alpha))
+
+
+def isrlu_grad(x, alpha):
+    return np.where(x >= 0, 1.0, isru_grad(x, alpha))
+
+
+def isrlu_grad2(x, alpha):
+    """0 for x ≥ 0, isru'' for x < 0 (both are 0 at 0: isrlu is C²)."""
+    return np.where(x >= 0, 0.0, isru_grad2(x, alpha))
+
+
+ISRLU = Spec(
+    name="isrlu",
+    summary="Inverse square root linear unit",
+    f=isrlu, df=isrlu_grad, d2f=isrlu_grad2,
+    latex=r"$f(x)=x$ if $x\geq0$, else $x/\sqrt{1+\alpha x^2}$",
+    dlatex=r"$f'(x)=1$ if $x\geq0$, else $(1+\alpha x^2)^{-3/2}$",
+    text="f(x) = x if x >= 0 else x / sqrt(1 + alpha·x^2)",
+    dtext="f'(x) = 1 if x >= 0 else (1 + alpha·x^2)^(-3/2)",
+    params=(positive("alpha", 1.0, "negative saturation at −1/√α"),),
+    output_range=lambda p: Interval(-p["alpha"] ** -0.5, math.inf),
+    limits=lambda p: (-p["alpha"] ** -0.5, math.inf),
+    dlimits=(0.0, 1.0),
+    smooth_breaks=(0.0,),
+    continuity="C2",
+    reference="Carlile et al. 2017",
+)
+
+
+def relu6(x):
+    """min(max(0, x), 6)."""
+    return hardtanh(x, 0.0, 6.0)
+
+
+def relu6_grad(x):
+    """1 on (0, 6), 0 elsewhere (PyTorch: 0 at both kinks)."""
+    return hardtanh_grad(x, 0.0, 6.0)
+
+
+RELU6 = Spec(
+    name="relu6",
+    summary="ReLU capped at 6",
+    f=relu6, df=relu6_grad, d2f=zero_grad,
+    latex=r"$f(x)=\min(\max(0,x),6)$",
+    dlatex=r"$f'(x)=1$ if $0<x<6$, else $0$",
+    text="f(x) = min(max(0, x), 6)",
+    dtext="f'(x) = 1 if 0 < x < 6 else 0",
+    output_range=Interval(0.0, 6.0, lo_closed=True, hi_closed=True),
+    limits=(0.0, 6.0),
+    dlimits=(0.0, 0.0),
+    kinks=(0.0, 6.0), df_at_kinks={0.0: 0.0, 6.0: 0.0},
+    continuity="C0",
+    xlim=(-3.0, 9.0),
+    torch="torch.nn.ReLU6()",
+)
+
+
+def hardswish(x):
+    """x·relu6(x + 3)/6, and x itself for x > 3 (where x·6 would overflow
+    for x > 3e307)."""
+    return np.where(x > 3.0, x, x * relu6(x + 3.0) / 6.0)
+
+
+def hardswish_grad(x):
+    r"""0 for x < −3, (2x + 3)/6 for −3 ≤ x ≤ 3, 1 for x > 3.
+
+    These are PyTorch's sides (−1/2 at −3, 3/2 at 3).  (2x + 3)/6 is exact
+    near its root −3/2, where x/3 + 1/2 would cancel.
+    """
+    inner = (2.0 * x + 3.0) / 6.0
+    return np.where(x < -3.0, 0.0, np.where(x <= 3.0, inner, 1.0))
+
+
+def hardswish_grad2(x):
+    """1/3 on [−3, 3], 0 outside: at ±3 the side hardswish' takes (the
+    middle piece).  f'' of the outer linear pieces is 0."""
+    return np.where((x >= -3.0) & (x <= 3.0), 1.0 / 3.0, 0.0)
+
+
+HARDSWISH = Spec(
+    name="hardswish", aliases=("hard_swish", "hard_silu", "hardsilu"),
+    summary="Piecewise-quadratic swish, x·relu6(x + 3)/6",
+    f=hardswish, df=hardswish_grad, d2f=hardswish_grad2,
+    latex=r"$f(x)=x\,\mathrm{relu6}(x+3)/6$",
+    dlatex=r"$f'(x)=(2x+3)/6$ on $[-3,3]$, $0$ left, $1$ right",
+    text="f(x) = x·min(max(0, x + 3), 6) / 6",
+    dtext="f'(x) = 0 if x < -3, (2x + 3)/6 if -3 <= x <= 3, 1 if x > 3",
+    output_range=Interval(-0.375, math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, 1.0),
+    kinks=(-3.0, 3.0), df_at_kinks={-3.0: -0.5, 3.0: 1.5},
+    monotonic=False, continuity="C0",
+    xlim=(-6.0, 6.0),
+    torch="torch.nn.Hardswish()",
+    reference="Howard et al. 2019",
+)
+
+
+def squared_relu(x):
+    """max(0, x)² (Primer)."""
+    return relu(x) ** 2
+
+
+def squared_relu_grad(x):
+    """2·max(0, x)."""
+    return 2.0 * relu(x)
+
+
+def squared_relu_grad2(x):
+    """2 for x > 0, 0 for x ≤ 0 (squared_relu''(0) = 0, like relu'(0); f' is
+    continuous there, f'' jumps)."""
+    return 2.0 * relu_grad(x)
+
+
+SQUARED_RELU = Spec(
+    name="squared_relu", aliases=("relu2", "relu_squared"),
+    summary="max(0, x)²",
+    f=squared_relu, df=squared_relu_grad, d2f=squared_relu_grad2,
+    latex=r"$f(x)=\max(0,x)^2$",
+    dlatex=r"$f'(x)=2\max(0,x)$",
+    text="f(x) = max(0, x)^2",
+    dtext="f'(x) = 2·max(0, x)",
+    output_range=Interval(0.0, math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, math.inf),
+    d2limits=(0.0, 2.0),
+    smooth_breaks=(0.0,),
+    continuity="C1",
+    xlim=(-3.0, 3.0),
+    reference="So et al. 2021 (Primer)",
+)

@@ -1,0 +1,445 @@
+"""Sigmoid-like functions: S-shaped, squashing, most of them bounded.
+
+The logistic sigmoid and its relatives (log σ, 2σ − 1, tanh and its scaled,
+algebraic and piecewise imitations).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .core import Constraint, Interval, Parameter, Spec, positive
+from .kernels import EXP_SUBNORMAL, log1p_exp, logistic, sech2, times_exp, zero_grad
+
+
+def sigmoid(x):
+    r"""σ(x) = 1 / (1 + e^{−x})."""
+    return logistic(x)
+
+
+def sigmoid_grad(x):
+    r"""σ'(x) = σ(x)·σ(−x).
+
+    The textbook σ(x)(1 − σ(x)) is exactly 0 for x > 37 (σ rounds to 1),
+    where the true value e^{−x} is still far above the underflow threshold.
+    """
+    return logistic(x) * logistic(-x)
+
+
+def sigmoid_grad2(x):
+    r"""σ''(x) = σ'(x)·(1 − 2σ(x)) = −σ(x)σ(−x)·tanh(x/2).
+
+    1 − 2σ(x) = σ(−x) − σ(x) cancels near 0, where σ'' has its root; the
+    equal tanh(x/2) keeps full relative precision there.
+    """
+    return -sigmoid_grad(x) * np.tanh(0.5 * x)
+
+
+SIGMOID = Spec(
+    name="sigmoid", aliases=("logistic",),
+    summary="Logistic sigmoid, squashes to (0, 1)",
+    f=sigmoid, df=sigmoid_grad, d2f=sigmoid_grad2,
+    latex=r"$\sigma(x)=\dfrac{1}{1+e^{-x}}$",
+    dlatex=r"$\sigma'(x)=\sigma(x)\,\sigma(-x)$",
+    text="f(x) = 1 / (1 + exp(-x))",
+    dtext="f'(x) = f(x)·f(-x) = f(x)(1 - f(x))",
+    output_range=Interval(0.0, 1.0),
+    limits=(0.0, 1.0),
+    dlimits=(0.0, 0.0),
+    xlim=(-8.0, 8.0),
+    torch="torch.nn.Sigmoid()",
+)
+
+
+def logsigmoid(x):
+    r"""log σ(x) = −softplus(−x), which with the stable softplus is
+    x − log1p(eˣ) for x < 0 and −log1p(e^{−x}) for x ≥ 0: exact in both
+    tails, where log(σ(x)) would give −inf below x ≈ −745."""
+    return -log1p_exp(-x)
+
+
+def logsigmoid_grad(x):
+    """σ(−x)."""
+    return logistic(-x)
+
+
+def logsigmoid_grad2(x):
+    """−σ(x)σ(−x)."""
+    return -sigmoid_grad(x)
+
+
+LOGSIGMOID = Spec(
+    name="logsigmoid", aliases=("log_sigmoid",),
+    summary="log σ(x) = −softplus(−x)",
+    f=logsigmoid, df=logsigmoid_grad, d2f=logsigmoid_grad2,
+    latex=r"$f(x)=\log\sigma(x)$",
+    dlatex=r"$f'(x)=\sigma(-x)$",
+    text="f(x) = log(1 / (1 + exp(-x)))",
+    dtext="f'(x) = sigmoid(-x)",
+    output_range=Interval(-math.inf, 0.0),
+    limits=(-math.inf, 0.0),
+    dlimits=(1.0, 0.0),
+    torch="torch.nn.LogSigmoid()",
+)
+
+
+def bipolar_sigmoid(x):
+    r"""2σ(x) − 1 = tanh(x/2); the tanh form does not cancel near 0."""
+    return np.tanh(0.5 * x)
+
+
+def bipolar_sigmoid_grad(x):
+    """2σ(x)σ(−x) = sech²(x/2)/2."""
+    return 2.0 * sigmoid_grad(x)
+
+
+def bipolar_sigmoid_grad2(x):
+    """2σ''(x) = −2σ(x)σ(−x)·tanh(x/2)."""
+    return 2.0 * sigmoid_grad2(x)
+
+
+BIPOLAR_SIGMOID = Spec(
+    name="bipolar_sigmoid",
+    summary="2σ(x) − 1 = tanh(x/2)",
+    f=bipolar_sigmoid, df=bipolar_sigmoid_grad, d2f=bipolar_sigmoid_grad2,
+    latex=r"$f(x)=2\sigma(x)-1=\tanh(x/2)$",
+    dlatex=r"$f'(x)=2\,\sigma(x)\,\sigma(-x)$",
+    text="f(x) = 2·sigmoid(x) - 1 = tanh(x/2)",
+    dtext="f'(x) = 2·sigmoid(x)·sigmoid(-x)",
+    output_range=Interval(-1.0, 1.0),
+    limits=(-1.0, 1.0),
+    dlimits=(0.0, 0.0),
+    symmetry="odd",
+    xlim=(-8.0, 8.0),
+)
+
+
+def tanh(x):
+    """tanh(x)."""
+    return np.tanh(x)
+
+
+def tanh_grad(x):
+    """tanh'(x) = sech²(x); see :func:`sech2` for why not 1 − tanh²."""
+    return sech2(x)
+
+
+def tanh_grad2(x):
+    """tanh''(x) = −2·tanh(x)·sech²(x), a product with no cancellation."""
+    return -2.0 * np.tanh(x) * sech2(x)
+
+
+TANH = Spec(
+    name="tanh",
+    summary="Hyperbolic tangent, zero-centred, squashes to (−1, 1)",
+    f=tanh, df=tanh_grad, d2f=tanh_grad2,
+    latex=r"$\tanh(x)=\dfrac{e^{x}-e^{-x}}{e^{x}+e^{-x}}$",
+    dlatex=r"$\tanh'(x)=1-\tanh^2(x)$",
+    text="f(x) = (exp(x) - exp(-x)) / (exp(x) + exp(-x))",
+    dtext="f'(x) = 1 - tanh(x)^2 = sech(x)^2",
+    output_range=Interval(-1.0, 1.0),
+    limits=(-1.0, 1.0),
+    dlimits=(0.0, 0.0),
+    symmetry="odd",
+    torch="torch.nn.Tanh()",
+)
+
+
+_LECUN_A = 1.7159
+_LECUN_B = 2.0 / 3.0
+
+
+def lecun_tanh(x):
+    """1.7159·tanh(2x/3), LeCun's scaled tanh (f(±1) ≈ ±1)."""
+    return _LECUN_A * np.tanh(_LECUN_B * x)
+
+
+def lecun_tanh_grad(x):
+    r"""1.7159·(2/3)·sech²(2x/3); where sech²(y) = 4e^{−2|y|} is subnormal
+    the factor 1.14 is applied by :func:`times_exp`, before the rounding."""
+    z = -2.0 * np.abs(_LECUN_B * x)
+    return np.where(z < EXP_SUBNORMAL, times_exp(4.0 * _LECUN_A * _LECUN_B, z),
+                    (_LECUN_A * _LECUN_B) * sech2(_LECUN_B * x))
+
+
+def lecun_tanh_grad2(x):
+    """1.7159·(2/3)²·tanh''(2x/3)."""
+    return (_LECUN_A * _LECUN_B * _LECUN_B) * tanh_grad2(_LECUN_B * x)
+
+
+LECUN_TANH = Spec(
+    name="lecun_tanh",
+    summary="LeCun's scaled tanh, 1.7159·tanh(2x/3)",
+    f=lecun_tanh, df=lecun_tanh_grad, d2f=lecun_tanh_grad2,
+    latex=r"$f(x)=1.7159\,\tanh(2x/3)$",
+    dlatex=r"$f'(x)=1.1439\,\mathrm{sech}^2(2x/3)$",
+    text="f(x) = 1.7159·tanh(2x/3)",
+    dtext="f'(x) = 1.7159·(2/3)·sech(2x/3)^2",
+    output_range=Interval(-_LECUN_A, _LECUN_A),
+    limits=(-_LECUN_A, _LECUN_A),
+    dlimits=(0.0, 0.0),
+    symmetry="odd",
+    reference="LeCun et al. 1998, Efficient BackProp",
+)
+
+
+def softsign(x):
+    """x / (1 + |x|)."""
+    return x / (1.0 + np.abs(x))
+
+
+def softsign_grad(x):
+    """1/(1 + |x|)², squared after the division so it cannot overflow."""
+    return (1.0 / (1.0 + np.abs(x))) ** 2
+
+
+def softsign_grad2(x):
+    r"""−2·sign(x)/(1 + |x|)³, formed as −2·sign(x)·r/u²·(1 − 3e·r).
+
+    u = 1 + |x| rounded, r = 1/u, and e = 1 + |x| − u its rounding error,
+    exact by Fast2Sum: the cube would triple the rounding of u (up to 5 ulps
+    in all), so (1 + e/u)^{−3} ≈ 1 − 3e·r puts it back (2.5 ulps).  Where u²
+    overflows (|x| > 1e154) r/u² is correctly 0, and the result rounds into
+    the subnormal range only at its last step.
+
+    softsign' is continuous at 0 but softsign'' jumps there from 2 to −2;
+    softsign''(0) = 0, the value that keeps f'' odd (sign(0) = 0).
+    """
+    a = np.abs(x)
+    u = 1.0 + a
+    e = np.minimum(a, 1.0) - (u - np.maximum(a, 1.0))
+    r = 1.0 / u
+    return -2.0 * np.sign(x) * r / (u * u) * (1.0 - 3.0 * e * r)
+
+
+SOFTSIGN = Spec(
+    name="softsign", aliases=("soft_sign",),
+    summary="x/(1 + |x|), a slowly saturating tanh",
+    f=softsign, df=softsign_grad, d2f=softsign_grad2,
+    latex=r"$f(x)=\dfrac{x}{1+|x|}$",
+    dlatex=r"$f'(x)=\dfrac{1}{(1+|x|)^2}$",
+    text="f(x) = x / (1 + |x|)",
+    dtext="f'(x) = 1 / (1 + |x|)^2",
+    output_range=Interval(-1.0, 1.0),
+    limits=(-1.0, 1.0),
+    dlimits=(0.0, 0.0),
+    smooth_breaks=(0.0,),
+    continuity="C1", symmetry="odd",
+    xlim=(-8.0, 8.0),
+    torch="torch.nn.Softsign()",
+)
+
+
+def arctan(x):
+    """arctan(x)."""
+    return np.arctan(x)
+
+
+def arctan_grad(x):
+    r"""1/(1 + x²); for |x| > 1 as r²/(1 + r²), r = 1/x, so x² cannot overflow."""
+    big = np.abs(x) > 1.0
+    r = 1.0 / np.where(big, x, 1.0)
+    return np.where(big, r * r / (1.0 + r * r), 1.0 / (1.0 + x * x))
+
+
+def arctan_grad2(x):
+    r"""−2x·f'(x)² with f' = 1/(1 + x²), formed as −2·(x·f')·f'.
+
+    f'² underflows for |x| > 1e77 while x·f'² is still representable;
+    multiplying by x first keeps it.
+    """
+    g = arctan_grad(x)
+    return -2.0 * (x * g) * g
+
+
+ARCTAN = Spec(
+    name="arctan", aliases=("atan",),
+    summary="Inverse tangent, squashes to (−π/2, π/2)",
+    f=arctan, df=arctan_grad, d2f=arctan_grad2,
+    latex=r"$f(x)=\arctan(x)$",
+    dlatex=r"$f'(x)=\dfrac{1}{1+x^2}$",
+    text="f(x) = arctan(x)",
+    dtext="f'(x) = 1 / (1 + x^2)",
+    output_range=Interval(-math.pi / 2, math.pi / 2),
+    limits=(-math.pi / 2, math.pi / 2),
+    dlimits=(0.0, 0.0),
+    symmetry="odd",
+    xlim=(-8.0, 8.0),
+)
+
+
+def isru(x, alpha):
+    """x/√(1 + αx²) = x / hypot(1, √α·x); where √α·x overflows (α = 1e300,
+    x = 1e200), sign(x)/hypot(1/x, √α) ≈ ±1/√α instead."""
+    scaled = math.sqrt(alpha) * x
+    far = ~np.isfinite(scaled)
+    return np.where(far, np.sign(x) / np.hypot(1.0 / np.where(far, x, 1.0), math.sqrt(alpha)),
+                    x / np.hypot(1.0, scaled))
+
+
+def isru_grad(x, alpha):
+    """(1 + αx²)^{−3/2}."""
+    return (1.0 / np.hypot(1.0, math.sqrt(alpha) * x)) ** 3
+
+
+def isru_grad2(x, alpha):
+    r"""−3αx·(1 + αx²)^{−5/2} = −3αx/(q²·√q), q = 1 + αx².
+
+    αx² is formed as α·x·x: (√α·x)², as in f and f', would add the rounding
+    of √α, which the power 5/2 magnifies.  Dividing by q, q and √q in turn
+    makes the result round into the subnormal range only at its last step.
+    x is capped at ±1e150/√α, beyond which the value is 0, so αx² cannot
+    overflow.
+    """
+    cap = 1e150 / math.sqrt(alpha)
+    xc = np.clip(x, -cap, cap)
+    q = 1.0 + alpha * xc * xc
+    return (-3.0 * xc * alpha) / q / q / np.sqrt(q)  # −3α alone overflows for α near 1.8e308
+
+
+ISRU = Spec(
+    name="isru",
+    summary="Inverse square root unit x/√(1 + αx²)",
+    f=isru, df=isru_grad, d2f=isru_grad2,
+    latex=r"$f(x)=\dfrac{x}{\sqrt{1+\alpha x^2}}$",
+    dlatex=r"$f'(x)=(1+\alpha x^2)^{-3/2}$",
+    text="f(x) = x / sqrt(1 + alpha·x^2)",
+    dtext="f'(x) = (1 + alpha·x^2)^(-3/2)",
+    params=(positive("alpha", 1.0, "saturation: the range is ±1/√α"),),
+    output_range=lambda p: Interval(-p["alpha"] ** -0.5, p["alpha"] ** -0.5),
+    limits=lambda p: (-p["alpha"] ** -0.5, p["alpha"] ** -0.5),
+    dlimits=(0.0, 0.0),
+    symmetry="odd",
+    reference="Carlile et al. 2017",
+)
+
+
+def hardtanh(x, min_val, max_val):
+    """x clipped to [min_val, max_val]."""
+    return np.clip(x, min_val, max_val)
+
+
+def hardtanh_grad(x, min_val, max_val):
+    """1 strictly inside (min_val, max_val), 0 elsewhere, kinks included."""
+    return ((x > min_val) & (x < max_val)).astype(np.float64)
+
+
+HARDTANH = Spec(
+    name="hardtanh", aliases=("hard_tanh",),
+    summary="x clipped to [min_val, max_val]",
+    f=hardtanh, df=hardtanh_grad, d2f=zero_grad,
+    latex=r"$f(x)=\min(\max(x,a),b)$",
+    dlatex=r"$f'(x)=1$ if $a<x<b$, else $0$",
+    text="f(x) = min(max(x, min_val), max_val)",
+    dtext="f'(x) = 1 if min_val < x < max_val else 0",
+    params=(Parameter("min_val", -1.0, "lower clip"), Parameter("max_val", 1.0, "upper clip")),
+    constraints=(Constraint(lambda p: p["min_val"] < p["max_val"],
+                            "min_val ({min_val:g}) must be below max_val ({max_val:g})"),),
+    output_range=lambda p: Interval(p["min_val"], p["max_val"], lo_closed=True, hi_closed=True),
+    limits=lambda p: (p["min_val"], p["max_val"]),
+    dlimits=(0.0, 0.0),
+    kinks=lambda p: (p["min_val"], p["max_val"]),
+    df_at_kinks=lambda p: {p["min_val"]: 0.0, p["max_val"]: 0.0},
+    continuity="C0", symmetry=lambda p: "odd" if p["min_val"] == -p["max_val"] else "none",
+    xlim=lambda p: (p["min_val"] - 2.0, p["max_val"] + 2.0),
+    torch="torch.nn.Hardtanh(min_val={min_val}, max_val={max_val})",
+)
+
+
+def hardsigmoid(x):
+    r"""relu6(x + 3)/6 = hardtanh(x + 3, 0, 6)/6.
+
+    (x + 3)/6 rather than x/6 + 1/2: near x = −3 the sum is exact (Sterbenz)
+    while x/6 + 1/2 would cancel.
+    """
+    return hardtanh(x + 3.0, 0.0, 6.0) / 6.0
+
+
+def hardsigmoid_grad(x):
+    """Exactly 1/6 on (−3, 3), 0 elsewhere."""
+    return np.where((x > -3.0) & (x < 3.0), 1.0 / 6.0, 0.0)
+
+
+HARDSIGMOID = Spec(
+    name="hardsigmoid", aliases=("hard_sigmoid",),
+    summary="Piecewise-linear sigmoid, relu6(x + 3)/6",
+    f=hardsigmoid, df=hardsigmoid_grad, d2f=zero_grad,
+    latex=r"$f(x)=\mathrm{relu6}(x+3)/6$",
+    dlatex=r"$f'(x)=1/6$ if $-3<x<3$, else $0$",
+    text="f(x) = min(max(0, x + 3), 6) / 6",
+    dtext="f'(x) = 1/6 if -3 < x < 3 else 0",
+    output_range=Interval(0.0, 1.0, lo_closed=True, hi_closed=True),
+    limits=(0.0, 1.0),
+    dlimits=(0.0, 0.0),
+    kinks=(-3.0, 3.0), df_at_kinks={-3.0: 0.0, 3.0: 0.0},
+    continuity="C0",
+    xlim=(-6.0, 6.0),
+    torch="torch.nn.Hardsigmoid()",
+)
+
+
+def sparse_sigmoid(x):
+    """clip((x + 1)/2, 0, 1)."""
+    return np.clip((x + 1.0) / 2.0, 0.0, 1.0)
+
+
+def sparse_sigmoid_grad(x):
+    """1/2 on (−1, 1), 0 elsewhere (0 at the kinks, as hardtanh)."""
+    return np.where((x > -1.0) & (x < 1.0), 0.5, 0.0)
+
+
+SPARSE_SIGMOID = Spec(
+    name="sparse_sigmoid",
+    summary="Piecewise-linear sigmoid on [−1, 1]",
+    f=sparse_sigmoid, df=sparse_sigmoid_grad, d2f=zero_grad,
+    latex=r"$f(x)=\mathrm{clip}((x+1)/2,\,0,\,1)$",
+    dlatex=r"$f'(x)=1/2$ if $|x|<1$, else $0$",
+    text="f(x) = clip((x + 1)/2, 0, 1)",
+    dtext="f'(x) = 1/2 if |x| < 1 else 0",
+    output_range=Interval(0.0, 1.0, lo_closed=True, hi_closed=True),
+    limits=(0.0, 1.0),
+    dlimits=(0.0, 0.0),
+    kinks=(-1.0, 1.0), df_at_kinks={-1.0: 0.0, 1.0: 0.0},
+    continuity="C0",
+    xlim=(-3.0, 3.0),
+)
+
+
+def sqnl(x):
+    """Square nonlinearity: x − x|x|/4 on [−2, 2], ±1 outside."""
+    xc = np.clip(x, -2.0, 2.0)
+    return xc - xc * np.abs(xc) / 4.0
+
+
+def sqnl_grad(x):
+    """1 − |x|/2 on [−2, 2], 0 outside: continuous, so sqnl is C¹."""
+    return 1.0 - np.abs(np.clip(x, -2.0, 2.0)) / 2.0
+
+
+def sqnl_grad2(x):
+    """−sign(x)/2 on (−2, 2), 0 outside.
+
+    sqnl' is continuous, but sqnl'' jumps at 0 and ±2; it is 0 at all three:
+    at 0 the value that keeps f'' odd (sign(0) = 0), at ±2 the outer side
+    (as hardtanh' at its kinks).
+    """
+    return np.where(np.abs(x) < 2.0, -0.5 * np.sign(x), 0.0)
+
+
+SQNL = Spec(
+    name="sqnl",
+    summary="Square nonlinearity, a piecewise-quadratic tanh",
+    f=sqnl, df=sqnl_grad, d2f=sqnl_grad2,
+    latex=r"$f(x)=x-x|x|/4$ on $[-2,2]$, $\pm1$ outside",
+    dlatex=r"$f'(x)=1-|x|/2$ on $[-2,2]$, $0$ outside",
+    text="f(x) = x - x|x|/4 for |x| <= 2, sign(x) outside",
+    dtext="f'(x) = 1 - |x|/2 for |x| <= 2, 0 outside",
+    output_range=Interval(-1.0, 1.0, lo_closed=True, hi_closed=True),
+    limits=(-1.0, 1.0),
+    dlimits=(0.0, 0.0),
+    smooth_breaks=(-2.0, 0.0, 2.0),
+    continuity="C1", symmetry="odd",
+    xlim=(-4.0, 4.0),
+    reference="Wuraola & Patel 2018",
+)

@@ -1,0 +1,575 @@
+"""Smooth rectifiers: ≈ 0 on the left, ≈ x on the right, smooth in between.
+
+softplus and its shift, the Gaussian and sigmoid-weighted units (GELU, SiLU,
+swish, mish, tanhexp, ELiSH) and the algebraic and piecewise-quadratic ones.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .core import Interval, Parameter, Spec, positive
+from .kernels import EXP_SUBNORMAL, log1p_exp, logistic, sech2, times_exp, times_sigmoid, two_minus_square
+from .sigmoid_like import sigmoid, sigmoid_grad, sigmoid_grad2, sparse_sigmoid_grad
+
+
+def softplus(x, beta, threshold):
+    r"""log(1 + e^{βx})/β = max(x, 0) + log1p(e^{−β|x|})/β.
+
+    The stable form never overflows and keeps e^{βx}/β for βx ≪ 0, formed
+    by :func:`times_exp` where e^{βx} is subnormal (a small β lifts it
+    back).  With a finite `threshold`, PyTorch's shortcut f = x for
+    βx > threshold is reproduced exactly (it is off by default: it is a
+    speed trick that costs up to 2e−9 relative error at the switch).
+    """
+    z = -beta * np.abs(x)
+    tail = np.where(z < EXP_SUBNORMAL, times_exp(1.0 / beta, z), np.log1p(np.exp(z)) / beta)
+    return np.where(beta * x > threshold, x, np.maximum(x, 0.0) + tail)
+
+
+def softplus_grad(x, beta, threshold):
+    """σ(βx), or 1 where PyTorch's threshold shortcut applies."""
+    return np.where(beta * x > threshold, 1.0, logistic(beta * x))
+
+
+def softplus_grad2(x, beta, threshold):
+    """β·σ'(βx); 0 where PyTorch's threshold shortcut makes f linear (at
+    βx = threshold f' is σ, so f'' is β·σ' there)."""
+    return np.where(beta * x > threshold, 0.0, beta * sigmoid_grad(beta * x))
+
+
+SOFTPLUS = Spec(
+    name="softplus",
+    summary="Smooth ReLU, log(1 + e^{βx})/β",
+    f=softplus, df=softplus_grad, d2f=softplus_grad2,
+    latex=r"$f(x)=\frac{1}{\beta}\log(1+e^{\beta x})$",
+    dlatex=r"$f'(x)=\sigma(\beta x)$",
+    text="f(x) = log(1 + exp(beta·x)) / beta",
+    dtext="f'(x) = sigmoid(beta·x)",
+    params=(positive("beta", 1.0, "sharpness"),
+            Parameter("threshold", math.inf, "PyTorch's shortcut f = x for beta·x > threshold (inf: exact)",
+                      lambda v: True, "a number")),
+    # A finite threshold drops f from softplus to x at x = threshold/beta:
+    # values down to threshold/beta, and f no longer monotonic.
+    output_range=lambda p: Interval(min(0.0, p["threshold"] / p["beta"]), math.inf),
+    limits=lambda p: (-math.inf if p["threshold"] == -math.inf else 0.0, math.inf),
+    dlimits=lambda p: (1.0 if p["threshold"] == -math.inf else 0.0, 1.0),
+    monotonic=lambda p: p["threshold"] == math.inf,
+    continuity=lambda p: "C∞" if p["threshold"] == math.inf else "discontinuous",
+    torch="torch.nn.Softplus(beta={beta}, threshold={threshold})",
+    reference="Dugas et al. 2001",
+)
+
+
+_LOG2 = math.log(2.0)
+
+
+def shifted_softplus(x):
+    r"""softplus(x) − log 2 = log1p((eˣ − 1)/2) for x ≤ 1.
+
+    The shift cancels near 0; log((1 + eˣ)/2) = log1p(expm1(x)/2) does not.
+    """
+    small = x <= 1.0
+    near = np.log1p(0.5 * np.expm1(np.where(small, x, 0.0)))
+    return np.where(small, near, log1p_exp(x) - _LOG2)
+
+
+SHIFTED_SOFTPLUS = Spec(
+    name="shifted_softplus",
+    summary="softplus(x) − log 2, zero at the origin",
+    f=shifted_softplus, df=sigmoid, d2f=sigmoid_grad,
+    latex=r"$f(x)=\log(1+e^{x})-\log 2$",
+    dlatex=r"$f'(x)=\sigma(x)$",
+    text="f(x) = log(1 + exp(x)) - log(2)",
+    dtext="f'(x) = sigmoid(x)",
+    output_range=Interval(-_LOG2, math.inf),
+    limits=(-_LOG2, math.inf),
+    dlimits=(0.0, 1.0),
+    reference="Schütt et al. 2017 (SchNet)",
+)
+
+
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_GELU_CUBIC = 0.044715
+
+
+def _normal_pdf(x):
+    """φ(x) = e^{−x²/2}/√(2π) on x clipped to ±40 (φ(40) underflows), so x²
+    cannot overflow."""
+    xc = np.clip(x, -40.0, 40.0)
+    return _INV_SQRT_2PI * np.exp(-0.5 * xc * xc)
+
+
+# (2k − 1)!! (−1)^k, the coefficients of Φ's asymptotic series in 1/x².
+_MILLS_SERIES = [(-1) ** k * math.prod(range(1, 2 * k, 2)) for k in range(9)]
+
+
+def _normal_cdf(x):
+    r"""Φ(x); scipy's ndtr, except for x < −37.
+
+    scipy.special is imported here, on first use, because importing it costs
+    about 0.2 s: more than all of `actviz list` needs otherwise.
+
+    There ndtr's erfc underflows to 0 while Φ(x) is still a subnormal
+    (Φ(−38) ≈ 2.9e−316), so Φ(x) = φ(x)/|x|·S(x) is used, with the
+    asymptotic series S of :func:`_mills_series`.
+    """
+    from scipy.special import ndtr
+
+    far = x < _NORMAL_FAR
+    xf = np.where(far, x, _NORMAL_FAR)
+    return np.where(far, _normal_pdf(xf) / -xf * _mills_series(xf), ndtr(x))
+
+
+_NORMAL_FAR = -37.0
+
+
+def _mills_series(x):
+    r"""S(x) = Σₖ (−1)ᵏ(2k − 1)!!/x^{2k}, so that Φ(x) = φ(x)/|x|·S(x) for
+    x ≪ 0; nine terms reach full precision for x ≤ −37 (`_NORMAL_FAR`)."""
+    inv2 = 1.0 / (x * x)
+    series = np.zeros_like(x)
+    for c in reversed(_MILLS_SERIES):
+        series = series * inv2 + c
+    return series
+
+
+def _normal_tail(x):
+    """x clipped to [−40, −37], where the far-left forms of GELU apply (every
+    product with φ(x) underflows left of −40), and S(x) there."""
+    xf = np.clip(x, -40.0, _NORMAL_FAR)
+    return xf, _mills_series(xf)
+
+
+def _gelu_tanh_arg(x):
+    """2u for the tanh form, u = √(2/π)(x + 0.044715x³); |x| is capped at 1e4
+    so x³ cannot overflow (σ(2u) is already 0 or 1 long before that)."""
+    xc = np.clip(x, -1e4, 1e4)
+    return 2.0 * _SQRT_2_OVER_PI * (xc + _GELU_CUBIC * xc ** 3)
+
+
+def _gelu_tanh_arg_slope(x):
+    """(2u)' = 2√(2/π)(1 + 3·0.044715x²), with |x| capped as in
+    :func:`_gelu_tanh_arg`."""
+    xc = np.clip(x, -1e4, 1e4)
+    return 2.0 * _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_CUBIC * xc * xc)
+
+
+def gelu(x, approximate):
+    r"""x·Φ(x), Φ the standard normal CDF; or the tanh form.
+
+    Exact form: Φ is computed through erfc for x < 0 (see
+    :func:`_normal_cdf`), so the left tail keeps full relative precision;
+    the textbook x·(1 + erf(x/√2))/2 cancels to 0 for x < −6.  For x < −37,
+    x·Φ(x) = −φ(x)·S(x): the 1/|x| inside Φ cancels against x, and the
+    product is formed by :func:`times_exp`, because Φ underflows
+    (x < −38.5) before x·Φ(x) does (x < −38.6).
+
+    Tanh form: ½x(1 + tanh u) is rewritten as x·σ(2u), since 1 + tanh(u)
+    = 2σ(2u) cancels for u ≪ 0.
+    """
+    if approximate == "tanh":
+        return times_sigmoid(x, _gelu_tanh_arg(x))
+    xf, series = _normal_tail(x)
+    tail = times_exp(-_INV_SQRT_2PI * series, -0.5 * xf * xf)
+    return np.where(x < _NORMAL_FAR, tail, x * _normal_cdf(x))
+
+
+def gelu_grad(x, approximate):
+    r"""Exact: Φ(x) + x·φ(x) = φ(x)·(x + S(x)/|x|) for x < −37, where −x·φ(x)
+    would underflow first (see :func:`gelu`).
+
+    Tanh form: σ(2u) + x·2u'·σ(2u)σ(−2u), that is e^{2u}(1 + x·2u') where
+    e^{2u} is subnormal; x is capped with u, where σ(2u)σ(−2u) is already
+    0, so that x·2u' cannot overflow into inf·0.
+    """
+    if approximate == "tanh":
+        v = _gelu_tanh_arg(x)
+        xc = np.clip(x, -1e4, 1e4)
+        dv = _gelu_tanh_arg_slope(x)
+        near = logistic(v) + xc * dv * (logistic(v) * logistic(-v))
+        return np.where(v < EXP_SUBNORMAL, times_exp(1.0 + xc * dv, v), near)
+    xf, series = _normal_tail(x)
+    tail = times_exp(_INV_SQRT_2PI * (xf - series / xf), -0.5 * xf * xf)
+    return np.where(x < _NORMAL_FAR, tail, _normal_cdf(x) + x * _normal_pdf(x))
+
+
+def gelu_grad2(x, approximate):
+    r"""Exact: φ(x)·(2 − x²).  Tanh form, v = 2u:
+    σ'(v)·B, B = 2v' + x·v'' − x·v'²·tanh(v/2).
+
+    Exact form: 2 − x² is formed by :func:`two_minus_square`, so the root
+    at x = ±√2 (where GELU' peaks) is the correctly rounded √2.  x is capped
+    at ±40, where φ underflows, so x² cannot overflow.
+
+    Tanh form: σ''(v) = −σ'(v)·tanh(v/2) (see :func:`sigmoid_grad2`).
+    σ'(v) = s², s = sech(v/2)/2 = h/(1 + h²), h = e^{−|v|/2}, and σ'(v)·B is
+    formed as (s·B)·s: for x in [−21.9, −21.2] σ'(v) alone is subnormal, and
+    B ≈ 2·10⁵ would magnify its rounding a hundredfold beyond the condition
+    number.  The capped x is used in B, whose factor σ'(v) is 0 beyond the
+    cap.  Near |x| = 2, where f''' ≈ 0 (so f'' is well conditioned), up to
+    10 ulps remain: σ'(v) magnifies the rounding of v by |v·tanh(v/2)| ≈ 3.7,
+    and only v carried in double-double would remove that.
+    """
+    if approximate == "tanh":
+        xc = np.clip(x, -1e4, 1e4)
+        v = _gelu_tanh_arg(x)
+        dv = _gelu_tanh_arg_slope(x)
+        d2v = 12.0 * _SQRT_2_OVER_PI * _GELU_CUBIC * xc
+        bracket = 2.0 * dv + xc * d2v - xc * dv * dv * np.tanh(0.5 * v)
+        h = np.exp(-0.5 * np.abs(v))
+        s = h / (1.0 + h * h)
+        return s * bracket * s
+    return _normal_pdf(x) * two_minus_square(np.clip(x, -40.0, 40.0))
+
+
+# f's minimum in each form, where f'(x) = 0 (x ≈ −0.75).
+_GELU_MINIMUM = {"none": -0.1699712074799037, "tanh": -0.1700407505712541}
+
+GELU = Spec(
+    name="gelu",
+    summary="Gaussian error linear unit, x·Φ(x)",
+    f=gelu, df=gelu_grad, d2f=gelu_grad2,
+    latex=r"$f(x)=x\,\Phi(x)$",
+    dlatex=r"$f'(x)=\Phi(x)+x\,\varphi(x)$",
+    text="f(x) = x·Phi(x) = x·(1 + erf(x/sqrt(2)))/2   [tanh form: x·sigmoid(2·sqrt(2/pi)(x + 0.044715x^3))]",
+    dtext="f'(x) = Phi(x) + x·phi(x)",
+    params=(Parameter("approximate", "none", "'none' for x·Φ(x), 'tanh' for the tanh approximation",
+                      choices=("none", "tanh")),),
+    presets={"jax": {"approximate": "tanh"}},
+    output_range=lambda p: Interval(_GELU_MINIMUM[p["approximate"]], math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, 1.0),
+    monotonic=False,
+    torch="torch.nn.GELU(approximate='{approximate}')",
+    reference="Hendrycks & Gimpel 2016",
+)
+
+
+# silu's minimum −W(1/e), W Lambert's: silu'(x) = 0 where x = −1 − eˣ, that
+# is at x = −1 − W(1/e), where silu(x) = −eˣ = −W(1/e).
+_SILU_MINIMUM = -0.2784645427610738
+
+
+def silu(x):
+    """x·σ(x) (SiLU, also called swish)."""
+    return times_sigmoid(x, x)
+
+
+def silu_grad(x):
+    r"""σ(x)·(1 + x·σ(−x)); σ(−x) instead of 1 − σ(x) keeps the right tail."""
+    return times_sigmoid(1.0 + x * logistic(-x), x)
+
+
+def silu_grad2(x):
+    r"""2σ'(x) + x·σ''(x) = σ'(x)·(2 − x·tanh(x/2)).
+
+    σ'' = −σ'·tanh(x/2) (see :func:`sigmoid_grad2`); σ'(x) = σ(x)σ(−x)
+    underflows to exactly 0 before x·tanh(x/2) can overflow.
+    """
+    return sigmoid_grad(x) * (2.0 - x * np.tanh(0.5 * x))
+
+
+SILU = Spec(
+    name="silu", aliases=("swish",),
+    summary="Sigmoid-weighted linear unit x·σ(x), a.k.a. swish",
+    f=silu, df=silu_grad, d2f=silu_grad2,
+    latex=r"$f(x)=x\,\sigma(x)$",
+    dlatex=r"$f'(x)=\sigma(x)\,(1+x\,\sigma(-x))$",
+    text="f(x) = x·sigmoid(x)",
+    dtext="f'(x) = sigmoid(x)·(1 + x·sigmoid(-x))",
+    output_range=Interval(_SILU_MINIMUM, math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, 1.0),
+    monotonic=False,
+    torch="torch.nn.SiLU()",
+    reference="Elfwing et al. 2018; Ramachandran et al. 2017",
+)
+
+
+def swish_beta(x, beta):
+    """x·σ(βx) (Ramachandran et al.'s Swish-β; β = 1 is SiLU)."""
+    return times_sigmoid(x, beta * x)
+
+
+def swish_beta_grad(x, beta):
+    """σ(βx)·(1 + βx·σ(−βx)); βx is capped at ±1e4, where the value is
+    already exactly 1 or 0, so an overflowed βx cannot form inf·0."""
+    bx = np.clip(beta * x, -1e4, 1e4)
+    return times_sigmoid(1.0 + bx * logistic(-bx), bx)
+
+
+def swish_beta_grad2(x, beta):
+    """β·silu''(βx), with βx capped at ±1e4 as in f' (silu'' is already 0
+    there)."""
+    return beta * silu_grad2(np.clip(beta * x, -1e4, 1e4))
+
+
+SWISH_BETA = Spec(
+    name="swish_beta",
+    summary="Swish with a slope β inside the sigmoid",
+    f=swish_beta, df=swish_beta_grad, d2f=swish_beta_grad2,
+    latex=r"$f(x)=x\,\sigma(\beta x)$",
+    dlatex=r"$f'(x)=\sigma(\beta x)\,(1+\beta x\,\sigma(-\beta x))$",
+    text="f(x) = x·sigmoid(beta·x)",
+    dtext="f'(x) = sigmoid(beta·x)·(1 + beta·x·sigmoid(-beta·x))",
+    params=(positive("beta", 1.0, "slope inside the sigmoid"),),
+    output_range=lambda p: Interval(_SILU_MINIMUM / p["beta"], math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, 1.0),
+    monotonic=False,
+    reference="Ramachandran et al. 2017",
+)
+
+
+def quick_gelu(x):
+    """x·σ(1.702x), the GELU approximation used by CLIP."""
+    return swish_beta(x, 1.702)
+
+
+def quick_gelu_grad(x):
+    return swish_beta_grad(x, 1.702)
+
+
+def quick_gelu_grad2(x):
+    return swish_beta_grad2(x, 1.702)
+
+
+QUICK_GELU = Spec(
+    name="quick_gelu",
+    summary="GELU approximation x·σ(1.702x) (CLIP)",
+    f=quick_gelu, df=quick_gelu_grad, d2f=quick_gelu_grad2,
+    latex=r"$f(x)=x\,\sigma(1.702\,x)$",
+    dlatex=r"$f'(x)=\sigma(1.702x)\,(1+1.702x\,\sigma(-1.702x))$",
+    text="f(x) = x·sigmoid(1.702·x)",
+    dtext="f'(x) = s(1 + 1.702·x·(1 - s)), s = sigmoid(1.702·x)",
+    output_range=Interval(_SILU_MINIMUM / 1.702, math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, 1.0),
+    monotonic=False,
+    reference="Radford et al. 2021",
+)
+
+
+def mish(x):
+    """x·tanh(softplus(x)), with the stable softplus; x·eˣ (to the last bit)
+    by :func:`times_exp` where eˣ is subnormal."""
+    return np.where(x < EXP_SUBNORMAL, times_exp(x, x), x * np.tanh(log1p_exp(x)))
+
+
+def mish_grad(x):
+    """tanh(sp) + x·sech²(sp)·σ(x), sp = softplus(x); (1 + x)·eˣ where eˣ is
+    subnormal."""
+    sp = log1p_exp(x)
+    near = np.tanh(sp) + x * sech2(sp) * logistic(x)
+    return np.where(x < EXP_SUBNORMAL, times_exp(1.0 + x, x), near)
+
+
+def _sech2_softplus(x):
+    r"""sech²(softplus(x)) = (2/(w + 1/w))², w = 1 + eˣ.
+
+    sech² of the rounded softplus(x) magnifies its rounding error by
+    2·softplus(x) (4× at x = 2, growing with x); w + 1/w passes the rounding
+    of w on unmagnified.  x is capped at 400, beyond which the value
+    underflows, so eˣ cannot overflow.
+    """
+    w = 1.0 + np.exp(np.minimum(x, 400.0))
+    return (2.0 / (w + 1.0 / w)) ** 2
+
+
+def mish_grad2(x):
+    r"""sech²(sp)·σ(x)·(2 + x·(σ(−x) − 2·tanh(sp)·σ(x))), sp = softplus(x).
+
+    From sp' = σ(x), tanh(sp)' = sech²(sp)·σ(x), σ' = σ(x)σ(−x); sech²(sp)
+    comes from :func:`_sech2_softplus`.  The bracket uses x capped at ±1e4,
+    where its factor sech²(sp)·σ(x) is already 0, so 2x cannot overflow.
+    """
+    s = logistic(x)
+    xc = np.clip(x, -1e4, 1e4)
+    return _sech2_softplus(x) * s * (2.0 + xc * (logistic(-x) - 2.0 * np.tanh(log1p_exp(x)) * s))
+
+
+MISH = Spec(
+    name="mish",
+    summary="Self-regularised x·tanh(softplus(x))",
+    f=mish, df=mish_grad, d2f=mish_grad2,
+    latex=r"$f(x)=x\,\tanh(\mathrm{softplus}(x))$",
+    dlatex=r"$f'(x)=\tanh(s)+x\,\mathrm{sech}^2(s)\,\sigma(x)$",
+    text="f(x) = x·tanh(log(1 + exp(x)))",
+    dtext="f'(x) = tanh(s) + x·sech(s)^2·sigmoid(x), s = softplus(x)",
+    output_range=Interval(-0.3088434130172505, math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, 1.0),
+    monotonic=False,
+    torch="torch.nn.Mish()",
+    reference="Misra 2019",
+)
+
+
+def tanhexp(x):
+    """x·tanh(eˣ); eˣ is capped at e⁴⁰, where tanh is already 1, and x·eˣ is
+    formed by :func:`times_exp` where eˣ is subnormal."""
+    return np.where(x < EXP_SUBNORMAL, times_exp(x, x), x * np.tanh(np.exp(np.minimum(x, 40.0))))
+
+
+def tanhexp_grad(x):
+    """tanh(eˣ) + x·eˣ·sech²(eˣ), which is (1 + x)·eˣ where eˣ is subnormal."""
+    e = np.exp(np.minimum(x, 40.0))
+    return np.where(x < EXP_SUBNORMAL, times_exp(1.0 + x, x), np.tanh(e) + x * (e * sech2(e)))
+
+
+def tanhexp_grad2(x):
+    r"""eˣ·sech²(eˣ)·(2 + x − 2x·eˣ·tanh(eˣ)).
+
+    From (sech² e)' = −2·tanh(e)·sech²(e)·e, e = eˣ.  eˣ is capped at e⁴⁰ as
+    in f, and so is x in the bracket: eˣ·sech²(eˣ) is 0 long before.  x·eˣ is
+    formed first: it cannot overflow, while 2x can.
+    """
+    xc = np.minimum(x, 40.0)
+    e = np.exp(xc)
+    return (e * sech2(e)) * (2.0 + xc - 2.0 * (xc * e) * np.tanh(e))
+
+
+TANHEXP = Spec(
+    name="tanhexp", aliases=("tanh_exp",),
+    summary="x·tanh(eˣ)",
+    f=tanhexp, df=tanhexp_grad, d2f=tanhexp_grad2,
+    latex=r"$f(x)=x\,\tanh(e^{x})$",
+    dlatex=r"$f'(x)=\tanh(e^{x})+x\,e^{x}\,\mathrm{sech}^2(e^{x})$",
+    text="f(x) = x·tanh(exp(x))",
+    dtext="f'(x) = tanh(exp(x)) + x·exp(x)·sech(exp(x))^2",
+    output_range=Interval(-0.3532857778482113, math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, 1.0),
+    monotonic=False,
+    reference="Liu & Di 2020",
+)
+
+
+def elish(x):
+    """x·σ(x) for x ≥ 0, (eˣ − 1)·σ(x) for x < 0."""
+    return np.where(x >= 0, x, np.expm1(np.minimum(x, 0.0))) * logistic(x)
+
+
+def elish_grad(x):
+    """σ(x)(1 + xσ(−x)) for x ≥ 0; eˣσ(x) + (eˣ − 1)σ(x)σ(−x) for x < 0."""
+    xn = np.minimum(x, 0.0)
+    s, sm = logistic(x), logistic(-x)
+    left = np.exp(xn) * s + np.expm1(xn) * s * sm
+    return np.where(x >= 0, s * (1.0 + x * sm), left)
+
+
+def elish_grad2(x):
+    r"""silu''(x) for x ≥ 0; eˣ − 2σ''(x) = u·(u³ + 3u² + 5u − 1)/(1 + u)³,
+    u = eˣ, for x < 0.
+
+    For x < 0, (eˣ − 1)·σ(x) = eˣ − 2σ(x) (put both over 1 + e^{−x}), so
+    f'' = eˣ − 2σ''(x), with the cancellation-free σ'' of
+    :func:`sigmoid_grad2`, on (−1, 0).  Further left the two terms cancel
+    near the root of f'' (u ≈ 0.185), up to 5 ulps lost; the rational form,
+    whose terms cancel less, is used there.  At 0, where f'' jumps from 1 to
+    1/2, it takes the side of x ≥ 0, as f and f' do.
+    """
+    xn = np.minimum(x, 0.0)
+    u = np.exp(xn)
+    near = u - 2.0 * sigmoid_grad2(xn)
+    far = u * (u * (u * (u + 3.0) + 5.0) - 1.0) / (1.0 + u) ** 3
+    return np.where(x >= 0, silu_grad2(x), np.where(xn > -1.0, near, far))
+
+
+ELISH = Spec(
+    name="elish",
+    summary="Exponential linear sigmoid squashing",
+    f=elish, df=elish_grad, d2f=elish_grad2,
+    latex=r"$f(x)=x\,\sigma(x)$ if $x\geq0$, else $(e^{x}-1)\,\sigma(x)$",
+    dlatex=r"$f'(x)=\sigma(x)(1+x\sigma(-x))$ if $x\geq0$, else $e^{x}\sigma(x)+(e^{x}-1)\sigma(x)\sigma(-x)$",
+    text="f(x) = x·sigmoid(x) if x >= 0 else (exp(x) - 1)·sigmoid(x)",
+    dtext="f'(x) = s(1 + x(1 - s)) if x >= 0 else exp(x)·s + (exp(x) - 1)·s(1 - s)",
+    # (eˣ − 1)σ(x) = (u² − u)/(1 + u), u = eˣ, is least at u = √2 − 1: 2√2 − 3.
+    output_range=Interval(-0.1715728752538099, math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, 1.0),
+    smooth_breaks=(0.0,),
+    monotonic=False, continuity="C1",
+    reference="Basirat & Roth 2018",
+)
+
+
+def squareplus(x, b):
+    r"""(x + √(x² + b))/2.
+
+    With h = hypot(x, √b) (no overflow of x²): for x ≥ 0 this is x/2 + h/2;
+    for x < 0 the sum cancels, so it is rationalised to
+    (b/2)/(h − x) = (b/h)/2/(1 − x/h), whose factors stay in range (b/2
+    first would flush a subnormal b).
+    """
+    h = np.hypot(x, math.sqrt(b))
+    left = 0.5 * (b / h) / (1.0 - np.minimum(x, 0.0) / h)
+    return np.where(x >= 0, 0.5 * x + 0.5 * h, left)
+
+
+def squareplus_grad(x, b):
+    r"""(1 + x/h)/2 = f(x)/h: the same cancellation-free f divided by h.  For
+    x < 0 that is r²/2/(1 − x/h) with r = √b/h ≤ 1, formed directly: f itself
+    may be a subnormal that has lost its bits (b = 5e−324, x = −1e−5) where
+    f/h is a normal number."""
+    h = np.hypot(x, math.sqrt(b))
+    r = math.sqrt(b) / h
+    left = 0.5 * (r * r) / (1.0 - np.minimum(x, 0.0) / h)
+    return np.where(x >= 0, squareplus(x, b) / h, left)
+
+
+def squareplus_grad2(x, b):
+    r"""b/(2h³), h = √(x² + b), formed as s²/(2h) with s = √b/h ≤ 1.
+
+    h³ overflows for |x| > 5.6e102, where b/(2h³) is still representable;
+    s·s/h rounds into the subnormal range only at its last step.
+    """
+    h = np.hypot(x, math.sqrt(b))
+    s = math.sqrt(b) / h
+    return 0.5 * s * s / h
+
+
+SQUAREPLUS = Spec(
+    name="squareplus",
+    summary="Algebraic smooth ReLU (x + √(x² + b))/2",
+    f=squareplus, df=squareplus_grad, d2f=squareplus_grad2,
+    latex=r"$f(x)=\frac{1}{2}\left(x+\sqrt{x^2+b}\right)$",
+    dlatex=r"$f'(x)=\frac{1}{2}\left(1+\frac{x}{\sqrt{x^2+b}}\right)$",
+    text="f(x) = (x + sqrt(x^2 + b)) / 2",
+    dtext="f'(x) = (1 + x / sqrt(x^2 + b)) / 2",
+    params=(positive("b", 4.0, "curvature at 0"),),
+    output_range=Interval(0.0, math.inf),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, 1.0),
+    reference="Barron 2021",
+)
+
+
+def sparse_plus(x):
+    """0 for x ≤ −1, (x + 1)²/4 for −1 < x < 1, x for x ≥ 1."""
+    return np.where(x <= -1.0, 0.0, np.where(x >= 1.0, x, (x + 1.0) ** 2 / 4.0))
+
+
+def sparse_plus_grad(x):
+    """0, (x + 1)/2, 1: continuous, so sparse_plus is C¹."""
+    return np.clip((x + 1.0) / 2.0, 0.0, 1.0)
+
+
+SPARSE_PLUS = Spec(
+    name="sparse_plus",
+    summary="Piecewise-quadratic smooth ReLU",
+    f=sparse_plus, df=sparse_plus_grad, d2f=sparse_sigmoid_grad,
+    latex=r"$f(x)=0,\ \frac{(x+1)^2}{4},\ x$ on $x\leq-1,\ |x|<1,\ x\geq1$",
+    dlatex=r"$f'(x)=\mathrm{clip}((x+1)/2,\,0,\,1)$",
+    text="f(x) = 0 if x <= -1, (x + 1)^2/4 if -1 < x < 1, x if x >= 1",
+    dtext="f'(x) = clip((x + 1)/2, 0, 1)",
+    output_range=Interval(0.0, math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, 1.0),
+    smooth_breaks=(-1.0, 1.0),
+    continuity="C1",
+    xlim=(-3.0, 3.0),
+)

@@ -29,7 +29,8 @@ from matplotlib.font_manager import findfont
 from matplotlib.ft2font import FT2Font
 
 import actviz
-from actviz.cli import ActivationName, FigureText, Number, cli
+from actviz.cli import cli
+from actviz.command import ActivationName, FigureText, Number
 from actviz.functions import ALIASES, REGISTRY, ActvizError, resolve_name
 from actviz.plotting import parse_size
 

@@ -37,12 +37,6 @@ def path_points(group):
     return [(c, float(x), float(y)) for c, x, y in re.findall(r"([ML])\s*(-?[\d.]+)\s+(-?[\d.]+)", d)]
 
 
-def test_cli_choices_match_the_shipped_themes_and_languages():
-    from actviz import cli as cli_module
-    assert set(cli_module.THEMES) == set(plotting.THEMES)
-    assert cli_module.LANGUAGES == plotting.LANGUAGES
-
-
 def test_svg_keeps_text_as_text_with_title_and_legend(tmp_path):
     root = ET.parse(draw(tmp_path, "relu", "-d")).getroot()
     texts = {"".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")}
@@ -217,12 +211,12 @@ def test_markers_of_the_derivative_are_squares_and_never_hide_f():
 
 
 def test_print_theme_hatches_dead_regions_in_grey_and_marks_each_function():
-    with plotting.theme("print"):
-        fig = plotting.figure([actviz.get("relu")], plotting.FigureOptions(derivative=True))
+    with plotting.theme("print") as look:
+        fig = plotting.figure([actviz.get("relu")], plotting.FigureOptions(derivative=True), look)
         (dead,) = [p for p in fig.axes[0].patches if p.get_gid() == "shade-dead"]
         r, g, b, _ = dead.get_facecolor()
         assert r == g == b and dead.get_hatch()
-        fig = plotting.figure([actviz.get("sigmoid"), actviz.get("tanh")], plotting.FigureOptions())
+        fig = plotting.figure([actviz.get("sigmoid"), actviz.get("tanh")], plotting.FigureOptions(), look)
     markers = {line.get_gid(): line.get_marker() for line in fig.axes[0].get_lines()}
     assert markers["sigmoid-f"] != markers["tanh-f"]
 

@@ -16,17 +16,19 @@ from matplotlib.text import Text
 
 import actviz
 from actviz import plotting, teaching
+from actviz.teaching import depth
 from actviz.cli import cli
 from actviz.functions import REGISTRY
+from actviz.look import Look
 
 
 def test_sigmoid_gradient_vanishes_through_depth_and_relu_does_not():
-    sigmoid = teaching.gradient_through_depth(actviz.get("sigmoid"), layers=30)
-    relu = teaching.gradient_through_depth(actviz.get("relu"), layers=30)
+    sigmoid = depth.gradient_through_depth(actviz.get("sigmoid"), layers=30)
+    relu = depth.gradient_through_depth(actviz.get("relu"), layers=30)
     assert sigmoid.max_slope == 0.25 and relu.max_slope == 1.0
     assert sigmoid.median[0] < 1e-10 * sigmoid.median[-1]
     assert 0.1 < relu.median[0] / relu.median[-1] < 10
-    exploding = teaching.gradient_through_depth(actviz.get("relu"), layers=30, weight_scale=1.5)
+    exploding = depth.gradient_through_depth(actviz.get("relu"), layers=30, weight_scale=1.5)
     assert exploding.median[0] > 1e3 * exploding.median[-1]
 
 
@@ -146,20 +148,20 @@ def _cjk_font_installed():
 BASICS = ("sigmoid", "tanh", "relu", "gelu")
 EIGHT = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "softplus")
 FIGURES = {
-    "depth": lambda size: plotting.depth_figure(
-        [teaching.gradient_through_depth(actviz.get(n), layers=12, seeds=2) for n in BASICS], size),
-    "zigzag": lambda size: plotting.zigzag_figure([teaching.zigzag(actviz.get(n)) for n in ("sigmoid", "tanh")], size),
-    "zigzag-3": lambda size: plotting.zigzag_figure(
-        [teaching.zigzag(actviz.get(n)) for n in ("sigmoid", "tanh", "softplus")], size),
-    "sparsity": lambda size: plotting.sparsity_figure(
-        [teaching.sparsity(actviz.get(n), samples=20_000) for n in BASICS], size),
-    "sparsity-8": lambda size: plotting.sparsity_figure(
+    "depth": lambda size, look=Look(): depth.figure(
+        [depth.gradient_through_depth(actviz.get(n), layers=12, seeds=2) for n in BASICS], size, look=look),
+    "zigzag": lambda size, look=Look(): plotting.zigzag_figure([teaching.zigzag(actviz.get(n)) for n in ("sigmoid", "tanh")], size, look=look),
+    "zigzag-3": lambda size, look=Look(): plotting.zigzag_figure(
+        [teaching.zigzag(actviz.get(n)) for n in ("sigmoid", "tanh", "softplus")], size, look=look),
+    "sparsity": lambda size, look=Look(): plotting.sparsity_figure(
+        [teaching.sparsity(actviz.get(n), samples=20_000) for n in BASICS], size, look=look),
+    "sparsity-8": lambda size, look=Look(): plotting.sparsity_figure(
         [teaching.sparsity(actviz.get(n), samples=20_000) for n in (*BASICS, "relu6", "hardshrink", "threshold",
-                                                                     "softplus")], size),
-    "collapse": lambda size: plotting.collapse_figure(actviz.get("relu"), teaching.collapse(actviz.get("relu")), 4,
-                                                      size),
-    "compare-4": lambda size: plotting.compare_figure(teaching.properties([actviz.get(n) for n in BASICS]), size),
-    "compare-8": lambda size: plotting.compare_figure(teaching.properties([actviz.get(n) for n in EIGHT]), size),
+                                                                     "softplus")], size, look=look),
+    "collapse": lambda size, look=Look(): plotting.collapse_figure(actviz.get("relu"), teaching.collapse(actviz.get("relu")), 4,
+                                                      size, look=look),
+    "compare-4": lambda size, look=Look(): plotting.compare_figure(teaching.properties([actviz.get(n) for n in BASICS]), size, look=look),
+    "compare-8": lambda size, look=Look(): plotting.compare_figure(teaching.properties([actviz.get(n) for n in EIGHT]), size, look=look),
 }
 # Two looks in the quick loop, the rest in the full suite.
 LOOKS = [pytest.param(look, id="-".join(look), marks=[pytest.mark.slow] if i >= 2 else [])
@@ -173,16 +175,16 @@ def test_every_text_is_inside_the_figure_and_clear_of_the_others(name, look):
     theme, size, lang = look
     if lang == "zh" and not _cjk_font_installed():
         pytest.skip("no CJK font installed")
-    with plotting.theme(theme, lang=lang):
-        fig = FIGURES[name](plotting.parse_size(size))
+    with plotting.theme(theme, lang=lang) as look:
+        fig = FIGURES[name](plotting.parse_size(size), look)
         assert text_problems(fig) == []
 
 
 @pytest.mark.skipif(not _cjk_font_installed(), reason="no CJK font installed")
 @pytest.mark.parametrize("name", FIGURES)
 def test_every_word_of_a_figure_is_translated(name):
-    with plotting.theme(lang="zh"):
-        fig = FIGURES[name](plotting.SIZES["16:9"])
+    with plotting.theme(lang="zh") as look:
+        fig = FIGURES[name](plotting.SIZES["16:9"], look)
         words = {w for t in visible_texts(fig) for w in re.findall(r"[A-Za-z_]{3,}", t.get_text())}
     assert words <= {*REGISTRY, "max", "Xavier", "mathdefault", "approximate"}
 
@@ -349,11 +351,11 @@ def test_no_text_sits_on_bars_of_its_own_colour():
 @pytest.mark.parametrize("init", ["he", "xavier"])
 @pytest.mark.parametrize("scale", [1.0, 1.5])
 def test_the_drawn_bound_holds_for_the_default_functions(init, scale):
-    profiles = [teaching.gradient_through_depth(actviz.get(n), init=init, weight_scale=scale) for n in BASICS]
+    profiles = [depth.gradient_through_depth(actviz.get(n), init=init, weight_scale=scale) for n in BASICS]
     for profile in profiles:
         assert np.all(profile.bound >= profile.median), profile.act.name
     with plotting.theme():
-        fig = plotting.depth_figure(profiles)
+        fig = depth.figure(profiles)
     (ax,) = fig.axes
     lines = {line.get_gid(): line.get_ydata() for line in ax.get_lines()}
     assert set(lines) == {"sigmoid-bound", *(f"{n}-depth" for n in BASICS)}  # f' alone bounds only sigmoid

@@ -11,89 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .functions import Activation, ActvizError, Interval
-from . import analysis
+from ..functions import Activation, ActvizError, Interval
+from .. import analysis
+from . import depth
 
-INITS = ("xavier", "he")
-
-
-@dataclass(frozen=True)
-class DepthProfile:
-    """Gradient norms ‖∂L/∂z_l‖ at each layer l = 1..L, one row per seed."""
-
-    act: Activation
-    norms: np.ndarray          # shape (seeds, layers)
-    weight_gains: np.ndarray   # (seeds, layers − 1): ‖δ_{l+1}·W_{l+1}ᵀ‖ / ‖δ_{l+1}‖, the weights' share
-    max_slope: float           # max |f'|: f' alone scales a gradient by at most this per layer
-    init: str
-    width: int
-    weight_scale: float
-
-    @property
-    def median(self):
-        return np.median(self.norms, axis=0)
-
-    @property
-    def weight_gain(self) -> float:
-        """The weights' factor per layer, geometric mean over layers and seeds
-        (NaN for a single layer, where no gradient passes through weights)."""
-        return float(np.exp(np.mean(np.log(self.weight_gains)))) if self.weight_gains.size else math.nan
-
-    @property
-    def bound(self):
-        r"""An upper bound on :attr:`median` at each layer: max|f'| times the
-        weights' measured factor, layer by layer, from the top layer down.
-
-        ‖δ_l‖ = ‖f'(z_l) ⊙ δ_{l+1}W_{l+1}ᵀ‖ ≤ max|f'| · ‖δ_{l+1}W_{l+1}ᵀ‖, so for
-        every seed ‖δ_l‖ ≤ ‖δ_L‖ · ∏_{k=l}^{L−1} max|f'| · gain_k; the median
-        over seeds of these bounds bounds the median of the norms.
-        """
-        factors = self.max_slope * self.weight_gains
-        products = np.cumprod(factors[:, ::-1], axis=1)[:, ::-1]
-        per_seed = self.norms[:, -1:] * np.hstack([products, np.ones((len(factors), 1))])
-        return np.median(per_seed, axis=0)
-
-
-def gradient_through_depth(act: Activation, *, layers: int = 30, width: int = 64, batch: int = 64,
-                           seeds: int = 5, init: str = "he", weight_scale: float = 1.0) -> DepthProfile:
-    r"""Back-propagate through a deep MLP and record the gradient at each layer.
-
-    z_l = W_l·h_{l−1}, h_l = f(z_l), W_l ~ N(0, s²·g/width) with g = 1 for
-    Xavier and 2 for He; the loss is ⟨r, h_L⟩ for a fixed random r.  Going
-    down, ∂L/∂z_l = f'(z_l) ⊙ W_{l+1}ᵀ ∂L/∂z_{l+1}: every layer multiplies by
-    f'(z_l), which for sigmoid is at most 1/4, and by W_{l+1}ᵀ, whose factor
-    is recorded: E‖Wᵀv‖² = s²·g·‖v‖² for v independent of W, about √2 for He
-    (making up for ReLU's f' = 0 on half the units) and 1 for Xavier.
-    `weight_scale` > 1 explodes.
-    """
-    if init not in INITS:
-        raise ActvizError(f"unknown initialisation {init!r}; choose xavier or he")
-    if not 1 <= layers <= 1000 or not 1 <= seeds <= 100:
-        raise ActvizError("layers must lie in 1–1000 and seeds in 1–100")
-    gain = 1.0 if init == "xavier" else 2.0
-    norms = np.empty((seeds, layers))
-    gains = np.empty((seeds, layers - 1))
-    with np.errstate(over="ignore", invalid="ignore"):
-        for seed in range(seeds):
-            rng = np.random.default_rng(seed)
-            h = rng.standard_normal((batch, width))
-            weights, pre = [], []
-            for _ in range(layers):
-                w = rng.standard_normal((width, width)) * (weight_scale * math.sqrt(gain / width))
-                z = h @ w
-                weights.append(w)
-                pre.append(z)
-                h = act.f(z)
-            delta = act.df(pre[-1]) * rng.standard_normal(width)
-            for layer in range(layers - 1, -1, -1):
-                norms[seed, layer] = np.linalg.norm(delta) / math.sqrt(batch)
-                if layer:
-                    back = delta @ weights[layer].T
-                    gains[seed, layer - 1] = np.linalg.norm(back) / np.linalg.norm(delta)
-                    delta = act.df(pre[layer - 1]) * back
-    peak = analysis.max_abs_derivative(act, -50.0, 50.0).value
-    return DepthProfile(act, norms, gains, peak, init, width, weight_scale)
-
+LESSONS = (depth.LESSON,)
 
 @dataclass(frozen=True)
 class ZigZag:
@@ -249,10 +171,8 @@ def format_interval(interval: Interval, digits: int = 3) -> str:
     takes.
     """
     def end(value):
-        if math.isinf(value):
-            return "∞" if value > 0 else "-∞"
-        short = f"{value:.{digits}g}"
-        return short if float(short) == value else f"≈{value:#.{digits}g}"
+        short = analysis.format_number(value, digits)
+        return short if math.isinf(value) or float(short) == value else f"≈{value:#.{digits}g}"
     left, right = "[" if interval.lo_closed else "(", "]" if interval.hi_closed else ")"
     return f"{left}{end(interval.lo)}, {end(interval.hi)}{right}"
 
@@ -262,5 +182,5 @@ def format_cell(value) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return "∞" if value == math.inf else f"{value + 0.0:.3g}"  # + 0.0: -0 prints as 0
+        return analysis.format_number(value + 0.0, 3)  # + 0.0: -0 prints as 0
     return str(value)

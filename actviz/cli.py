@@ -379,28 +379,6 @@ def _check_finite_somewhere(acts, xlim, function, derivative, samples=1001):
 @click.argument("names", nargs=-1, type=ActivationName())
 @param_option
 @preset_option
-@click.option("--steps", type=Integer(1, 10000), default=80, show_default=True)
-@click.option("--lr", type=Number(finite=True, low=1e-6, high=10), default=0.5, show_default=True, help="Learning rate.")
-@click.option("--seed", type=SEED, default=0, show_default=True)
-@output_options
-def zigzag(names, params, preset, steps, lr, seed, **output):
-    """Why zero-centred outputs matter: SGD paths fed by sigmoid vs tanh.
-
-    \b
-    Examples:
-      actviz zigzag sigmoid tanh -o zigzag.svg
-      actviz zigzag softplus elu -p alpha=0.5        # softplus > 0 zig-zags, elu does not
-    """
-    from . import plotting, teaching
-    acts = activations(names or ("sigmoid", "tanh"), params, preset)
-    results = [teaching.zigzag(a, steps=steps, lr=lr, seed=seed) for a in acts]
-    draw(lambda size, title, look: plotting.zigzag_figure(results, size, title, look), "zigzag", **output)
-
-
-@cli.command()
-@click.argument("names", nargs=-1, type=ActivationName())
-@param_option
-@preset_option
 @click.option("--samples", type=Integer(100, MAX_POINTS), default=200_000, show_default=True)
 @click.option("--seed", type=SEED, default=0, show_default=True)
 @output_options

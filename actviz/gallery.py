@@ -73,8 +73,6 @@ def _figure(job: Job, look: Look = Look()):
     if lesson:
         return lesson.gallery_figure(look)
     basics = [get(n) for n in ("sigmoid", "tanh", "relu", "gelu")]
-    if job.stem == "teach-zigzag":
-        return plotting.zigzag_figure([teaching.zigzag(get(n)) for n in ("sigmoid", "tanh")], look=look)
     if job.stem == "teach-sparsity":
         return plotting.sparsity_figure([teaching.sparsity(a) for a in basics], look=look)
     if job.stem == "teach-collapse":

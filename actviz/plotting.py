@@ -82,11 +82,6 @@ ZH = {
     "f′(x)": "导数 f′(x)",
     "f (solid)": "函数 f（实线）",
     "f′ (dashed)": "导数 f′（虚线）",
-    "optimum w*": "最优点 w*",
-    "start": "起点",
-    "a = {name}(u)\n{share:.0%} of steps move w₁ and w₂ the same way":
-        "a = {name}(u)\n{share:.0%} 的更新 让 w₁ 与 w₂ 同向移动",
-    "Zero-centring: all-positive inputs force a zig-zag": "非零中心：输入全为正时梯度下降呈锯齿形",
     "{name}\nmean {mean:+.3f}\nf(x) = 0 for {zeros:.1%}\nf′ = 0 for {dead:.1%}":
         "{name}\n均值 {mean:+.3f}\nf(x) = 0 占 {zeros:.1%}\nf′ = 0 占 {dead:.1%}",
     "Outputs for x ~ N(0, 1): mean, sparsity and dead gradients": "x ~ N(0, 1) 时的输出：均值、稀疏性与死梯度",
@@ -725,48 +720,6 @@ def legend_below(fig, handles, labels):
         if needed <= 0.96 * fig.get_figwidth() * 72:
             break
     return fig.legend(handles, labels, loc="outside lower center", ncols=columns, frameon=False)
-
-
-def zigzag_figure(results, size=SIZES["16:9"], title=None, look: Look = Look()) -> Figure:
-    with styled(look):
-        return _zigzag_figure(results, size, title, look)
-
-
-def _zigzag_figure(results, size, title, look):
-    say = look.words(ZH)
-    """The SGD path on the loss contours, one square panel per activation,
-    in as many columns as make the panels largest."""
-    columns = max(range(1, len(results) + 1),
-                  key=lambda c: (min(size[0] / c, size[1] / math.ceil(len(results) / c)), c))
-    rows = math.ceil(len(results) / columns)
-    fig, axes = new_figure(size, rows * columns, rows=rows)
-    for ax in axes[len(results):]:
-        ax.set_visible(False)
-    ink = mpl.rcParams["text.color"]
-    for ax, result, props in zip(axes, results, cycle(len(results))):
-        colour = props.get("color")
-        centre = result.optimum
-        span = 1.8
-        g1, g2 = np.meshgrid(np.linspace(centre[0] - span, centre[0] + span, 200),
-                             np.linspace(centre[1] - span, centre[1] + span, 200))
-        d = np.stack([g1 - centre[0], g2 - centre[1]], axis=-1)
-        loss = 0.5 * np.einsum("...i,ij,...j->...", d, result.hessian, d)
-        ax.contour(g1, g2, loss, levels=12, colors="0.75", linewidths=0.8)
-        path = result.path
-        ax.plot(path[:, 0], path[:, 1], "-o", color=colour, ms=3, lw=1.6, gid=f"{result.act.name}-path")
-        ax.plot(*centre, "*", color=ink, ms=14, label=say("optimum w*"))
-        ax.plot(*path[0], "s", color=ink, ms=7, label=say("start"))
-        ax.set_aspect("equal")
-        ax.set_xlim(centre[0] - span, centre[0] + span)
-        ax.set_ylim(centre[1] - span, centre[1] + span)
-        ax.set_xlabel("w₁")
-        ax.set_ylabel("w₂")
-        ax.set_title(say("a = {name}(u)\n{share:.0%} of steps move w₁ and w₂ the same way",
-                        name=result.act.label, share=result.same_sign_share), fontsize="small")
-    legend_below(fig, *axes[0].get_legend_handles_labels())
-    suptitle(fig, title or say("Zero-centring: all-positive inputs force a zig-zag"))
-    wrap_titles(fig, axes[:len(results)])
-    return fig
 
 
 def wrap_titles(fig, axes):

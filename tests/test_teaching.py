@@ -16,7 +16,7 @@ from matplotlib.text import Text
 
 import actviz
 from actviz import plotting, teaching
-from actviz.teaching import depth
+from actviz.teaching import depth, zigzag
 from actviz.cli import cli
 from actviz.functions import REGISTRY
 from actviz.look import Look
@@ -33,8 +33,8 @@ def test_sigmoid_gradient_vanishes_through_depth_and_relu_does_not():
 
 
 def test_all_positive_inputs_give_same_sign_updates():
-    assert teaching.zigzag(actviz.get("sigmoid")).same_sign_share == 1.0
-    tanh = teaching.zigzag(actviz.get("tanh"))
+    assert zigzag.zigzag(actviz.get("sigmoid")).same_sign_share == 1.0
+    tanh = zigzag.zigzag(actviz.get("tanh"))
     assert tanh.same_sign_share < 0.8
     assert np.linalg.norm(tanh.path[-1] - tanh.optimum) < 0.1
 
@@ -150,9 +150,10 @@ EIGHT = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "softpl
 FIGURES = {
     "depth": lambda size, look=Look(): depth.figure(
         [depth.gradient_through_depth(actviz.get(n), layers=12, seeds=2) for n in BASICS], size, look=look),
-    "zigzag": lambda size, look=Look(): plotting.zigzag_figure([teaching.zigzag(actviz.get(n)) for n in ("sigmoid", "tanh")], size, look=look),
-    "zigzag-3": lambda size, look=Look(): plotting.zigzag_figure(
-        [teaching.zigzag(actviz.get(n)) for n in ("sigmoid", "tanh", "softplus")], size, look=look),
+    "zigzag": lambda size, look=Look(): zigzag.figure([zigzag.zigzag(actviz.get(n)) for n in ("sigmoid", "tanh")],
+                                                      size, look=look),
+    "zigzag-3": lambda size, look=Look(): zigzag.figure(
+        [zigzag.zigzag(actviz.get(n)) for n in ("sigmoid", "tanh", "softplus")], size, look=look),
     "sparsity": lambda size, look=Look(): plotting.sparsity_figure(
         [teaching.sparsity(actviz.get(n), samples=20_000) for n in BASICS], size, look=look),
     "sparsity-8": lambda size, look=Look(): plotting.sparsity_figure(

@@ -13,43 +13,9 @@ import numpy as np
 
 from ..functions import Activation, ActvizError, Interval
 from .. import analysis
-from . import depth
+from . import depth, zigzag
 
-LESSONS = (depth.LESSON,)
-
-@dataclass(frozen=True)
-class ZigZag:
-    """SGD on a linear unit y = w·a fed by activations a = f(u)."""
-
-    act: Activation
-    path: np.ndarray           # (steps + 1, 2) weights
-    optimum: np.ndarray        # (2,)
-    hessian: np.ndarray        # E[a aᵀ], the quadratic loss's curvature
-    same_sign_share: float     # share of updates whose two components share a sign
-
-
-def zigzag(act: Activation, *, optimum=(1.0, -1.0), steps: int = 80, lr: float = 0.5,
-           seed: int = 0) -> ZigZag:
-    r"""The path of per-sample gradient steps towards `optimum`.
-
-    With L = ½(w·a − t)², ∂L/∂wᵢ = (w·a − t)·aᵢ.  If every aᵢ > 0 (sigmoid
-    outputs) both components have the sign of (w·a − t): each step moves
-    both weights up or both down, and reaching w* = (1, −1) takes a zig-zag.
-    """
-    rng = np.random.default_rng(seed)
-    target = np.asarray(optimum, dtype=float)
-    a = act.f(rng.standard_normal((steps, 2)))
-    w = np.zeros(2)
-    path = [w.copy()]
-    same = 0
-    for sample in a:
-        grad = (w @ sample - target @ sample) * sample
-        same += bool(grad[0] * grad[1] > 0)
-        w = w - lr * grad
-        path.append(w.copy())
-    big = act.f(np.random.default_rng(seed + 1).standard_normal((20000, 2)))
-    return ZigZag(act, np.array(path), target, big.T @ big / len(big), same / steps)
-
+LESSONS = (depth.LESSON, zigzag.LESSON)
 
 @dataclass(frozen=True)
 class Sparsity:

@@ -376,26 +376,6 @@ def _check_finite_somewhere(acts, xlim, function, derivative, samples=1001):
 
 
 @cli.command()
-@click.argument("names", nargs=-1, type=ActivationName())
-@param_option
-@preset_option
-@click.option("--samples", type=Integer(100, MAX_POINTS), default=200_000, show_default=True)
-@click.option("--seed", type=SEED, default=0, show_default=True)
-@output_options
-def sparsity(names, params, preset, samples, seed, **output):
-    """Dead units and sparsity: f(x) for x ~ N(0, 1), its mean and its zeros.
-
-    \b
-    Example:
-      actviz sparsity sigmoid tanh relu gelu
-    """
-    from . import plotting, teaching
-    acts = activations(names or ("sigmoid", "tanh", "relu", "gelu"), params, preset)
-    results = [teaching.sparsity(a, samples=samples, seed=seed) for a in acts]
-    draw(lambda size, title, look: plotting.sparsity_figure(results, size, title, look), "sparsity", **output)
-
-
-@cli.command()
 @click.argument("name", type=ActivationName(), default="relu")
 @param_option
 @preset_option

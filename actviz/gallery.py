@@ -72,9 +72,6 @@ def _figure(job: Job, look: Look = Look()):
     lesson = next((lesson for lesson in teaching.LESSONS if lesson.gallery_stem == job.stem), None)
     if lesson:
         return lesson.gallery_figure(look)
-    basics = [get(n) for n in ("sigmoid", "tanh", "relu", "gelu")]
-    if job.stem == "teach-sparsity":
-        return plotting.sparsity_figure([teaching.sparsity(a) for a in basics], look=look)
     if job.stem == "teach-collapse":
         relu = get("relu")
         return plotting.collapse_figure(relu, teaching.collapse(relu), 4, look=look)

@@ -82,13 +82,6 @@ ZH = {
     "f′(x)": "导数 f′(x)",
     "f (solid)": "函数 f（实线）",
     "f′ (dashed)": "导数 f′（虚线）",
-    "{name}\nmean {mean:+.3f}\nf(x) = 0 for {zeros:.1%}\nf′ = 0 for {dead:.1%}":
-        "{name}\n均值 {mean:+.3f}\nf(x) = 0 占 {zeros:.1%}\nf′ = 0 占 {dead:.1%}",
-    "Outputs for x ~ N(0, 1): mean, sparsity and dead gradients": "x ~ N(0, 1) 时的输出：均值、稀疏性与死梯度",
-    "density": "概率密度",
-    "density of f(x) ≠ 0": "f(x) ≠ 0 的概率密度",
-    "mean": "均值",
-    "P(f(x) = 0), right axis": "P(f(x) = 0)，右侧坐标轴",
     "identity: a straight line": "恒等函数：一条直线",
     "input x": "输入 x",
     "network output": "网络输出",
@@ -730,75 +723,6 @@ def wrap_titles(fig, axes):
         title = ax.title
         width = ax.get_window_extent().width * 72 / fig.dpi
         title.set_text(wrap(title.get_text(), width, title.get_fontsize()))
-
-
-def sparsity_figure(results, size=SIZES["16:9"], title=None, look: Look = Look()) -> Figure:
-    with styled(look):
-        return _sparsity_figure(results, size, title, look)
-
-
-def _sparsity_figure(results, size, title, look):
-    say = look.words(ZH)
-    """f(x) for x ~ N(0, 1): the density of its non-zero values (left axis)
-    and, where f(x) = 0 exactly with positive probability, that probability
-    as a spike on an axis of its own (right, 0–100 %): a point mass has no
-    density, and drawn on the density's axis its height would mean nothing.
-    The bars' area is the probability of the non-zero values they cover (all
-    but the 0.1 % at each far end), so bars and spike add up to 99.8 %."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-    from matplotlib.ticker import MaxNLocator, PercentFormatter
-    wide = size[0] >= 1.5 * size[1]
-    cols = min(len(results), 4 if wide else 2 if len(results) <= 4 else 3)
-    rows = math.ceil(len(results) / cols)
-    fig, axes = new_figure(size, rows * cols, rows=rows)
-    ink, paper = mpl.rcParams["text.color"], mpl.rcParams["axes.facecolor"]
-    bar_style = {"alpha": 0.45}
-    mean_style = {"color": ink, "lw": 1.2, "ls": (0, (4, 2))}
-    spike_style = {"color": ink, "lw": 2.5}
-    for i, (ax, result, props) in enumerate(zip(axes, results, cycle(len(results)))):
-        colour = props.get("color")
-        y = result.outputs
-        nonzero = y[y != 0]
-        lo, hi = np.percentile(y, [0.1, 99.9])
-        lo, hi = min(lo, 0.0), max(hi, 0.0)
-        bins = np.linspace(lo, hi + 1e-12, 60)
-        weights = np.full(len(nonzero), 1.0 / (len(y) * (bins[1] - bins[0])))
-        ax.hist(nonzero, bins=bins, weights=weights, color=colour, **bar_style, gid=f"{result.act.name}-density")
-        ax.hist(nonzero, bins=bins, weights=weights, histtype="step", color=colour, lw=1.0)
-        ax.axvline(result.mean, **mean_style, gid=f"{result.act.name}-mean")
-        left, right = lo - 0.04 * (hi - lo), hi + 0.04 * (hi - lo)
-        ax.set_xlim(left, right)
-        ax.set_title(say("{name}\nmean {mean:+.3f}\nf(x) = 0 for {zeros:.1%}\nf′ = 0 for {dead:.1%}",
-                        name=result.act.label, mean=result.mean, zeros=result.zero_share, dead=result.dead_share),
-                     fontsize="small")
-        ax.set_yticks([])
-        ax.xaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
-        ax.tick_params(labelsize="small")
-        if i % cols == 0:
-            ax.set_ylabel(say("density"), fontsize="small")
-        if result.zero_share:
-            mass = ax.twinx()
-            mass.vlines(0, 0, result.zero_share, **spike_style, zorder=4, gid=f"{result.act.name}-zeros")
-            mass.plot([0], [result.zero_share], "o", color=ink, mec=paper, ms=7, zorder=5)
-            mass.hlines(result.zero_share, 0, right, color=ink, lw=0.8, ls=(0, (1, 2)),
-                        zorder=3)  # leads the eye from the spike to its scale
-            mass.set_ylim(0, 1.0)
-            mass.set_yticks([0, 0.5, 1])
-            mass.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-            mass.tick_params(labelsize="small")
-            mass.spines["right"].set_visible(True)
-            mass.grid(False)
-    for ax in axes[len(results):]:
-        ax.set_visible(False)
-    handles = [Patch(color="0.5", **bar_style), Line2D([], [], **mean_style)]
-    labels = [say("density of f(x) ≠ 0"), say("mean")]
-    if any(r.zero_share for r in results):
-        handles.append(Line2D([], [], **spike_style, marker="o", mec=paper))
-        labels.append(say("P(f(x) = 0), right axis"))
-    legend_below(fig, handles, labels)
-    suptitle(fig, title or say("Outputs for x ~ N(0, 1): mean, sparsity and dead gradients"))
-    return fig
 
 
 def collapse_figure(act, result, layers, size=SIZES["16:9"], title=None, look: Look = Look()) -> Figure:

@@ -16,7 +16,7 @@ from matplotlib.text import Text
 
 import actviz
 from actviz import plotting, teaching
-from actviz.teaching import depth, zigzag
+from actviz.teaching import depth, sparsity, zigzag
 from actviz.cli import cli
 from actviz.functions import REGISTRY
 from actviz.look import Look
@@ -40,10 +40,10 @@ def test_all_positive_inputs_give_same_sign_updates():
 
 
 def test_sparsity_and_means():
-    relu = teaching.sparsity(actviz.get("relu"))
+    relu = sparsity.sparsity(actviz.get("relu"))
     assert relu.zero_share == pytest.approx(0.5, abs=0.01) and relu.dead_share == relu.zero_share
-    assert teaching.sparsity(actviz.get("sigmoid")).mean == pytest.approx(0.5, abs=0.01)
-    assert teaching.sparsity(actviz.get("tanh")).mean == pytest.approx(0.0, abs=0.01)
+    assert sparsity.sparsity(actviz.get("sigmoid")).mean == pytest.approx(0.5, abs=0.01)
+    assert sparsity.sparsity(actviz.get("tanh")).mean == pytest.approx(0.0, abs=0.01)
 
 
 def test_without_activation_the_network_is_a_line():
@@ -154,10 +154,10 @@ FIGURES = {
                                                       size, look=look),
     "zigzag-3": lambda size, look=Look(): zigzag.figure(
         [zigzag.zigzag(actviz.get(n)) for n in ("sigmoid", "tanh", "softplus")], size, look=look),
-    "sparsity": lambda size, look=Look(): plotting.sparsity_figure(
-        [teaching.sparsity(actviz.get(n), samples=20_000) for n in BASICS], size, look=look),
-    "sparsity-8": lambda size, look=Look(): plotting.sparsity_figure(
-        [teaching.sparsity(actviz.get(n), samples=20_000) for n in (*BASICS, "relu6", "hardshrink", "threshold",
+    "sparsity": lambda size, look=Look(): sparsity.figure(
+        [sparsity.sparsity(actviz.get(n), samples=20_000) for n in BASICS], size, look=look),
+    "sparsity-8": lambda size, look=Look(): sparsity.figure(
+        [sparsity.sparsity(actviz.get(n), samples=20_000) for n in (*BASICS, "relu6", "hardshrink", "threshold",
                                                                      "softplus")], size, look=look),
     "collapse": lambda size, look=Look(): plotting.collapse_figure(actviz.get("relu"), teaching.collapse(actviz.get("relu")), 4,
                                                       size, look=look),
@@ -322,9 +322,9 @@ def test_a_printed_range_end_is_exact_or_marked_approximate(name):
 # Sparsity -----------------------------------------------------------------
 
 def test_the_point_mass_is_drawn_at_its_probability_on_its_own_axis():
-    results = [teaching.sparsity(actviz.get(n), samples=20_000) for n in ("tanh", "relu")]
+    results = [sparsity.sparsity(actviz.get(n), samples=20_000) for n in ("tanh", "relu")]
     with plotting.theme():
-        fig = plotting.sparsity_figure(results)
+        fig = sparsity.figure(results)
     spikes = [(ax, c) for ax in fig.axes for c in ax.collections if c.get_gid() == "relu-zeros"]
     assert len(spikes) == 1 and not any(c.get_gid() == "tanh-zeros" for ax in fig.axes for c in ax.collections)
     mass_axis, spike = spikes[0]

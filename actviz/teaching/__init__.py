@@ -13,27 +13,9 @@ import numpy as np
 
 from ..functions import Activation, ActvizError, Interval
 from .. import analysis
-from . import depth, zigzag
+from . import depth, sparsity, zigzag
 
-LESSONS = (depth.LESSON, zigzag.LESSON)
-
-@dataclass(frozen=True)
-class Sparsity:
-    """Outputs of f on standard-normal inputs."""
-
-    act: Activation
-    outputs: np.ndarray
-    mean: float
-    zero_share: float          # f(x) == 0 exactly
-    dead_share: float          # f'(x) == 0 exactly
-
-
-def sparsity(act: Activation, *, samples: int = 200_000, seed: int = 0) -> Sparsity:
-    """Mean, exact zeros and zero gradients of f(x) for x ~ N(0, 1)."""
-    x = np.random.default_rng(seed).standard_normal(samples)
-    y = act.f(x)
-    return Sparsity(act, y, float(y.mean()), float(np.mean(y == 0)), float(np.mean(act.df(x) == 0)))
-
+LESSONS = (depth.LESSON, zigzag.LESSON, sparsity.LESSON)
 
 @dataclass(frozen=True)
 class Collapse:

@@ -19,7 +19,7 @@ from . import __version__
 from . import output as files
 from .analysis import DEFAULT_THRESHOLD
 from .functions import REGISTRY, ActvizError, describe_params
-from .command import (MAX_POINTS, SEED, ActivationName, Integer, Number, activations, bind, draw, fail,
+from .command import (MAX_POINTS, ActivationName, Integer, Number, activations, bind, draw, fail,
                       finite_json, json_number, not_blank, output_options, param_option, preset_option)
 from .look import LANGUAGES, THEMES
 from .teaching import LESSONS
@@ -373,27 +373,6 @@ def _check_finite_somewhere(acts, xlim, function, derivative, samples=1001):
             if not np.isfinite(g(x)).any():
                 fail(f"nothing to draw: {what} of {act.label} is not finite at any of {samples} points across "
                       f"--xlim {_shortest(xlim[0])} {_shortest(xlim[1])}; choose a range where it is")
-
-
-@cli.command()
-@click.argument("name", type=ActivationName(), default="relu")
-@param_option
-@preset_option
-@click.option("--layers", type=Integer(1, 50), default=4, show_default=True)
-@click.option("--width", type=Integer(1, 512), default=8, show_default=True)
-@click.option("--seed", type=SEED, default=0, show_default=True)
-@output_options
-def collapse(name, params, preset, layers, width, seed, **output):
-    """Without an activation a deep network is a straight line.
-
-    \b
-    Example:
-      actviz collapse tanh --layers 6
-    """
-    from . import plotting, teaching
-    act = bind(name, params, preset)
-    result = teaching.collapse(act, layers=layers, width=width, seed=seed)
-    draw(lambda size, title, look: plotting.collapse_figure(act, result, layers, size, title, look), "collapse", **output)
 
 
 @cli.command()

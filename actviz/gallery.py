@@ -72,9 +72,6 @@ def _figure(job: Job, look: Look = Look()):
     lesson = next((lesson for lesson in teaching.LESSONS if lesson.gallery_stem == job.stem), None)
     if lesson:
         return lesson.gallery_figure(look)
-    if job.stem == "teach-collapse":
-        relu = get("relu")
-        return plotting.collapse_figure(relu, teaching.collapse(relu), 4, look=look)
     if job.stem == "teach-properties":
         acts = [get(n) for n in ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "softplus")]
         return plotting.compare_figure(teaching.properties(acts), look=look)

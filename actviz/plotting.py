@@ -82,10 +82,6 @@ ZH = {
     "f′(x)": "导数 f′(x)",
     "f (solid)": "函数 f（实线）",
     "f′ (dashed)": "导数 f′（虚线）",
-    "identity: a straight line": "恒等函数：一条直线",
-    "input x": "输入 x",
-    "network output": "网络输出",
-    "The same {layers}-layer network without and with an activation": "同一个 {layers} 层网络：无激活函数与有激活函数",
     "Properties of activation functions": "激活函数的性质",
     "name": "函数",
     "range": "值域",
@@ -723,26 +719,6 @@ def wrap_titles(fig, axes):
         title = ax.title
         width = ax.get_window_extent().width * 72 / fig.dpi
         title.set_text(wrap(title.get_text(), width, title.get_fontsize()))
-
-
-def collapse_figure(act, result, layers, size=SIZES["16:9"], title=None, look: Look = Look()) -> Figure:
-    with styled(look):
-        return _collapse_figure(act, result, layers, size, title, look)
-
-
-def _collapse_figure(act, result, layers, size, title, look):
-    say = look.words(ZH)
-    """The same random network with f = identity (a line) and with f."""
-    fig, (ax,) = new_figure(size)
-    (colour,) = [p.get("color") for p in cycle(1)]
-    ax.plot(result.x, result.linear, color="0.45", lw=2, ls=(0, (5, 3)), label=say("identity: a straight line"),
-            gid="identity-net")
-    ax.plot(result.x, result.nonlinear, color=colour, label=f"{act.label}", gid=f"{act.name}-net")
-    ax.set_xlabel(say("input x"))
-    ax.set_ylabel(say("network output"))
-    legend_below(fig, *ax.get_legend_handles_labels())
-    suptitle(fig, title or say("The same {layers}-layer network without and with an activation", layers=layers))
-    return fig
 
 
 # The table's font shrinks to fit the figure, but not below this share of the

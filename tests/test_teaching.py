@@ -16,7 +16,7 @@ from matplotlib.text import Text
 
 import actviz
 from actviz import plotting, teaching
-from actviz.teaching import depth, sparsity, zigzag
+from actviz.teaching import collapse, depth, sparsity, zigzag
 from actviz.cli import cli
 from actviz.functions import REGISTRY
 from actviz.look import Look
@@ -47,7 +47,7 @@ def test_sparsity_and_means():
 
 
 def test_without_activation_the_network_is_a_line():
-    result = teaching.collapse(actviz.get("relu"), layers=6)
+    result = collapse.collapse(actviz.get("relu"), layers=6)
     assert np.allclose(np.diff(result.linear, 2), 0, atol=1e-9)
     assert np.abs(np.diff(result.nonlinear, 2)).max() > 1e-3
 
@@ -159,7 +159,7 @@ FIGURES = {
     "sparsity-8": lambda size, look=Look(): sparsity.figure(
         [sparsity.sparsity(actviz.get(n), samples=20_000) for n in (*BASICS, "relu6", "hardshrink", "threshold",
                                                                      "softplus")], size, look=look),
-    "collapse": lambda size, look=Look(): plotting.collapse_figure(actviz.get("relu"), teaching.collapse(actviz.get("relu")), 4,
+    "collapse": lambda size, look=Look(): collapse.figure(actviz.get("relu"), collapse.collapse(actviz.get("relu")), 4,
                                                       size, look=look),
     "compare-4": lambda size, look=Look(): plotting.compare_figure(teaching.properties([actviz.get(n) for n in BASICS]), size, look=look),
     "compare-8": lambda size, look=Look(): plotting.compare_figure(teaching.properties([actviz.get(n) for n in EIGHT]), size, look=look),

@@ -7,50 +7,14 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
 
 import numpy as np
 
-from ..functions import Activation, ActvizError, Interval
+from ..functions import Interval
 from .. import analysis
-from . import depth, sparsity, zigzag
+from . import collapse, depth, sparsity, zigzag
 
-LESSONS = (depth.LESSON, zigzag.LESSON, sparsity.LESSON)
-
-@dataclass(frozen=True)
-class Collapse:
-    """One random 1-D → 1-D network evaluated with and without activation."""
-
-    x: np.ndarray
-    linear: np.ndarray
-    nonlinear: np.ndarray
-
-
-def collapse(act: Activation, *, layers: int = 4, width: int = 8, seed: int = 0,
-             xlim=(-3.0, 3.0), num: int = 801) -> Collapse:
-    r"""y = W_L f(… f(W_1 x + b_1) …) + b_L, once with f = identity.
-
-    With the identity the composition is W_L⋯W_1·x + const: a straight line
-    at any depth.  Biases are drawn so kinks land inside the plotted range.
-    """
-    if not 1 <= layers <= 50 or not 1 <= width <= 512:
-        raise ActvizError("layers must lie in 1–50 and width in 1–512")
-    rng = np.random.default_rng(seed)
-    sizes = [1] + [width] * layers + [1]
-    params = [(rng.standard_normal((m, n)) * math.sqrt(2.0 / m), rng.uniform(-1, 1, n))
-              for m, n in zip(sizes[:-1], sizes[1:])]
-    x = np.linspace(*xlim, num)
-
-    def forward(f):
-        h = x[:, None]
-        for i, (w, b) in enumerate(params):
-            h = h @ w + b
-            if i < len(params) - 1:
-                h = f(h)
-        return h[:, 0]
-
-    return Collapse(x, forward(lambda h: h), forward(act.f))
-
+LESSONS = (depth.LESSON, zigzag.LESSON, sparsity.LESSON, collapse.LESSON)
 
 def cost_per_element(acts, *, points: int = 1_000_000, repeats: int = 5) -> dict[str, float]:
     """Seconds per element of f, the best of `repeats` runs, on this machine."""

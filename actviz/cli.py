@@ -376,49 +376,6 @@ def _check_finite_somewhere(acts, xlim, function, derivative, samples=1001):
 
 
 @cli.command()
-@click.argument("names", nargs=-1, required=True, type=ActivationName())
-@param_option
-@preset_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--cost", is_flag=True,
-              help="Add f's time per element, relative to the cheapest listed, measured on this machine "
-                   "(it differs from run to run).")
-@output_options
-def compare(names, params, preset, as_json, cost, **output):
-    """A matrix of properties; with -o, drawn as a table figure.
-
-    Without --cost nothing is timed, so the same command gives the same
-    table and the same figure, byte for byte.
-
-    \b
-    Examples:
-      actviz compare sigmoid tanh relu gelu
-      actviz compare sigmoid tanh relu gelu -o properties.svg
-      actviz compare relu leaky_relu -p negative_slope=0.01,0.2 --cost
-    """
-    from . import teaching
-    rows = teaching.properties(activations(names, params, preset), measure_cost=cost)
-    if output["output"]:
-        from . import plotting
-
-        def build(size, title, look):
-            fig = plotting.compare_figure(rows, size, title, look)
-            width, height = fig.get_size_inches()
-            if not np.allclose((width, height), size):
-                click.echo(f"note: the table does not fit {size[0]:g}×{size[1]:g} in at a readable size; "
-                           f"drawn at {width:.3g}×{height:.3g} in", err=True)
-            return fig
-        draw(build, "compare", **output)
-    elif as_json:
-        click.echo(json.dumps(finite_json(rows), indent=2, ensure_ascii=False))
-    else:
-        header = [k if k != "cost" else teaching.COST_HEADER for k in rows[0]]
-        cells = [header] + [[teaching.format_cell(v) for v in row.values()] for row in rows]
-        widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-        click.echo("\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells))
-
-
-@cli.command()
 @click.option("--out", type=click.Path(file_okay=False), default="gallery", show_default=True, callback=not_blank,
               help="Folder to (re)generate.")
 @click.option("--formats", default="png,svg", show_default=True, help=f"Comma list of {', '.join(files.FORMATS)}.")

@@ -29,6 +29,7 @@ from . import output
 from .analysis import DEFAULT_THRESHOLD, right_hand_side
 from .functions import REGISTRY, ActvizError, get
 from .look import Look
+from .teaching import LESSONS
 
 GALLERY_DPI = 100
 COMPARISONS = {
@@ -37,7 +38,7 @@ COMPARISONS = {
     "compare-smooth-relus": ("gelu", "silu", "mish", "softplus"),
     "compare-hard": ("hardtanh", "relu6", "hardsigmoid", "hardswish", "hardshrink", "softshrink"),
 }
-TEACHING = ("teach-depth", "teach-zigzag", "teach-sparsity", "teach-collapse", "teach-properties")
+TEACHING = tuple(lesson.gallery_stem for lesson in LESSONS)
 INDEX, README = "index.json", "README.md"
 GENERATOR = "actviz gallery"
 
@@ -59,7 +60,7 @@ def jobs() -> list[Job]:
 
 
 def _figure(job: Job, look: Look = Look()):
-    from . import plotting, teaching
+    from . import plotting
     if job.stem in REGISTRY:
         return plotting.figure([get(job.stem)], plotting.FigureOptions(derivative=True), look)
     if job.stem == "compare-all":
@@ -69,13 +70,10 @@ def _figure(job: Job, look: Look = Look()):
     if job.names:
         return plotting.figure([get(n) for n in job.names], plotting.FigureOptions(derivative=True, layout="grid"),
                                look)
-    lesson = next((lesson for lesson in teaching.LESSONS if lesson.gallery_stem == job.stem), None)
-    if lesson:
-        return lesson.gallery_figure(look)
-    if job.stem == "teach-properties":
-        acts = [get(n) for n in ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "softplus")]
-        return plotting.compare_figure(teaching.properties(acts), look=look)
-    raise ActvizError(f"unknown gallery figure {job.stem!r}")
+    lesson = next((lesson for lesson in LESSONS if lesson.gallery_stem == job.stem), None)
+    if lesson is None:
+        raise ActvizError(f"unknown gallery figure {job.stem!r}")
+    return lesson.gallery_figure(look)
 
 
 def fingerprint(fig) -> str:

@@ -26,7 +26,6 @@ from . import analysis, output
 from .analysis import format_number
 from .functions import Activation, ActvizError, format_value, get
 from .look import LANGUAGES, SIZES, THEMES, Look, parse_size  # noqa: F401 (re-exported)
-from .teaching import COST_HEADER, format_cell
 
 DERIVATIVE_DASHES = (0, (5, 2.5))
 # No timestamps or tool versions in the files: the same figure, the same bytes.
@@ -82,21 +81,6 @@ ZH = {
     "f′(x)": "导数 f′(x)",
     "f (solid)": "函数 f（实线）",
     "f′ (dashed)": "导数 f′（虚线）",
-    "Properties of activation functions": "激活函数的性质",
-    "name": "函数",
-    "range": "值域",
-    "bounded": "有界",
-    "monotonic": "单调",
-    "smooth": "光滑性",
-    "zero-centred": "零中心",
-    "saturates": "饱和侧",
-    "dead": "死区",
-    "cost (× cheapest), measured on this machine": "耗时 (× 最快者)， 本机实测",
-    "yes": "是",
-    "no": "否",
-    "left": "左侧",
-    "right": "右侧",
-    "left & right": "两侧",
 }
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
              "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC")
@@ -719,108 +703,3 @@ def wrap_titles(fig, axes):
         title = ax.title
         width = ax.get_window_extent().width * 72 / fig.dpi
         title.set_text(wrap(title.get_text(), width, title.get_fontsize()))
-
-
-# The table's font shrinks to fit the figure, but not below this share of the
-# theme's: smaller would not be read from the back of a lecture room.
-TABLE_FONT_FLOOR = 0.7
-_TABLE_PAD = 0.45  # ems either side of a cell's text
-_TABLE_HEADERS = {"max|f'|": "max|f′|", "f'(0)": "f′(0)", "cost": COST_HEADER}
-
-
-def compare_figure(rows, size=SIZES["16:9"], title=None, look: Look = Look()) -> Figure:
-    with styled(look):
-        return _compare_figure(rows, size, title, look)
-
-
-def _compare_figure(rows, size, title, look):
-    say = look.words(ZH)
-    """The property matrix as a table sized to its content and to `size`.
-
-    One function per row, or one per column when that allows a font 15 %
-    larger or more (a few functions on a narrow figure).  Each column is as
-    wide as its widest cell (see :func:`_table_layout` for the labels).  The
-    font is the theme's, shrunk to fit `size` but never below
-    TABLE_FONT_FLOOR of it: a table that does not fit even then makes the
-    figure larger than `size` (the caller compares ``fig.get_size_inches()``).
-    The rows below the header stretch, up to 1.8 times their height, to take
-    up spare height.
-    """
-    base = mpl.rcParams["font.size"]
-    columns = list(rows[0])
-    cells = [[say(_TABLE_HEADERS.get(c, c)) for c in columns]]
-    cells += [[_word(format_cell(row[c]), look) for c in columns] for row in rows]
-    margin = 0.8 * base
-    fig_w, fig_h = (72 * v for v in size)
-    title = wrap(title or say("Properties of activation functions"), fig_w - 2 * margin,
-                  mpl.rcParams["figure.titlesize"])
-    top = margin + (title.count("\n") + 1) * 1.3 * _points(mpl.rcParams["figure.titlesize"]) + margin
-
-    def fit(layout):
-        return min(1.0, (fig_w - 2 * margin) / sum(layout[1]), (fig_h - top - margin) / sum(layout[2]))
-
-    by_row, by_column = _table_layout(cells, base), _table_layout([list(c) for c in zip(*cells)], base)
-    cells, widths, heights = by_column if fit(by_column) > 1.15 * fit(by_row) else by_row
-    scale = fit((cells, widths, heights))
-    if scale < TABLE_FONT_FLOOR:
-        scale = TABLE_FONT_FLOOR
-        fig_w = max(fig_w, scale * sum(widths) + 2 * margin)
-        fig_h = max(fig_h, top + scale * sum(heights) + margin)
-    spare = fig_h - top - margin - scale * sum(heights)
-    stretch = min(1.8, 1 + spare / (scale * sum(heights[1:])))
-    widths = [scale * w for w in widths]
-    heights = [scale * heights[0]] + [scale * stretch * h for h in heights[1:]]
-
-    fig = Figure(figsize=(fig_w / 72, fig_h / 72))
-    fig.suptitle(title, y=1 - margin / fig_h, va="top")
-    edges_x = (fig_w - sum(widths)) / 2 + np.concatenate([[0], np.cumsum(widths)])
-    edges_y = top + (fig_h - top - margin - sum(heights)) / 2 + np.concatenate([[0], np.cumsum(heights)])
-
-    def at(x, y):
-        return x / fig_w, 1 - y / fig_h
-
-    ink, rule = mpl.rcParams["text.color"], mpl.rcParams["axes.edgecolor"]
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Rectangle
-    for r in range(2, len(heights), 2):  # every other row shaded, to guide the eye along it
-        fig.add_artist(Rectangle(at(edges_x[0], edges_y[r + 1]), sum(widths) / fig_w, heights[r] / fig_h,
-                                 transform=fig.transFigure, facecolor=mpl.colors.to_rgba(ink, 0.07), lw=0,
-                                 zorder=0, gid="table-band"))
-    for y, lw in ((edges_y[0], 1.4), (edges_y[1], 0.9), (edges_y[-1], 1.4)):
-        fig.add_artist(Line2D(*zip(at(edges_x[0], y), at(edges_x[-1], y)), color=rule, lw=lw, gid="table-rule"))
-    pad = scale * _TABLE_PAD * base
-    for r, row in enumerate(cells):
-        for c, text in enumerate(row):
-            x, ha = (edges_x[c] + pad, "left") if c == 0 else ((edges_x[c] + edges_x[c + 1]) / 2, "center")
-            fig.text(*at(x, (edges_y[r] + edges_y[r + 1]) / 2), text, ha=ha, va="center", ma=ha,
-                     fontsize=scale * base, color=ink, gid=f"cell-{r}-{c}")
-    return fig
-
-
-def _table_layout(cells, fontsize):
-    """The cells with the row and column labels wrapped, and the column
-    widths and row heights in points.
-
-    A label in the first column wraps to the typical width of that column
-    (its median), one in the header row to the widest cell below it; both in
-    three lines at most.  The other cells are never broken.
-    """
-    labels = [row[0] for row in cells[1:]]
-    typical = float(np.median([text_width(label, fontsize) for label in labels]))
-    cells = [cells[0]] + [[wrap(row[0], typical, fontsize, most_lines=3), *row[1:]] for row in cells[1:]]
-    below = [max(text_width(row[c], fontsize) for row in cells[1:]) for c in range(len(cells[0]))]
-    cells = [[wrap(h, w, fontsize, most_lines=3) for h, w in zip(cells[0], below)], *cells[1:]]
-    pad, line = _TABLE_PAD * fontsize, 1.4 * fontsize
-    widths = [max(text_width(row[c], fontsize) for row in cells) + 2 * pad for c in range(len(cells[0]))]
-    heights = [(max(text.count("\n") for text in row) + 1) * line + 1.2 * pad for row in cells]
-    return cells, widths, heights
-
-
-def _word(text: str, look: Look) -> str:
-    """A table word ('yes', 'left') in the look's language."""
-    return ZH.get(text, text) if look.lang == "zh" else text
-
-
-def _points(fontsize) -> float:
-    from matplotlib.font_manager import FontProperties
-    return FontProperties(size=fontsize).get_size_in_points()

@@ -15,8 +15,8 @@ from matplotlib.table import Cell
 from matplotlib.text import Text
 
 import actviz
-from actviz import plotting, teaching
-from actviz.teaching import collapse, depth, sparsity, zigzag
+from actviz import plotting
+from actviz.teaching import collapse, compare, depth, sparsity, zigzag
 from actviz.cli import cli
 from actviz.functions import REGISTRY
 from actviz.look import Look
@@ -53,13 +53,13 @@ def test_without_activation_the_network_is_a_line():
 
 
 def test_property_matrix():
-    rows = teaching.properties([actviz.get("sigmoid"), actviz.get("relu")])
+    rows = compare.properties([actviz.get("sigmoid"), actviz.get("relu")])
     assert rows[0] == {"name": "sigmoid", "range": "(0, 1)", "bounded": True, "monotonic": True, "smooth": "C∞",
                        "zero-centred": False, "saturates": "left & right", "dead": "no", "max|f'|": 0.25,
                        "f'(0)": 0.25}
     # ReLU's left side is dead (f' = 0 by definition), not saturated; leaky ReLU's is neither.
     assert (rows[1]["saturates"], rows[1]["dead"], rows[1]["f'(0)"]) == ("no", "(-∞, 0)", 0.0)
-    leaky = teaching.properties([actviz.get("leaky_relu")])[0]
+    leaky = compare.properties([actviz.get("leaky_relu")])[0]
     assert (leaky["saturates"], leaky["dead"]) == ("no", "no")
 
 
@@ -161,8 +161,8 @@ FIGURES = {
                                                                      "softplus")], size, look=look),
     "collapse": lambda size, look=Look(): collapse.figure(actviz.get("relu"), collapse.collapse(actviz.get("relu")), 4,
                                                       size, look=look),
-    "compare-4": lambda size, look=Look(): plotting.compare_figure(teaching.properties([actviz.get(n) for n in BASICS]), size, look=look),
-    "compare-8": lambda size, look=Look(): plotting.compare_figure(teaching.properties([actviz.get(n) for n in EIGHT]), size, look=look),
+    "compare-4": lambda size, look=Look(): compare.figure(compare.properties([actviz.get(n) for n in BASICS]), size, look=look),
+    "compare-8": lambda size, look=Look(): compare.figure(compare.properties([actviz.get(n) for n in EIGHT]), size, look=look),
 }
 # Two looks in the quick loop, the rest in the full suite.
 LOOKS = [pytest.param(look, id="-".join(look), marks=[pytest.mark.slow] if i >= 2 else [])
@@ -220,14 +220,14 @@ def rules(fig):
                          ids=["4", "8", "all"])
 def test_the_table_fits_its_figure_and_every_cell_its_column(names, size):
     with plotting.theme():
-        rows = teaching.properties([actviz.get(n) for n in names])
-        fig = plotting.compare_figure(rows, plotting.parse_size(size))
+        rows = compare.properties([actviz.get(n) for n in names])
+        fig = compare.figure(rows, plotting.parse_size(size))
         assert text_problems(fig) == []
         cells = table_cells(fig)
         assert len(cells) == (len(rows) + 1) * len(rows[0])
         base = mpl.rcParams["font.size"]
         sizes = {t.get_fontsize() for t in cells.values()}
-        assert len(sizes) == 1 and plotting.TABLE_FONT_FLOOR * base - 1e-9 <= sizes.pop() <= base
+        assert len(sizes) == 1 and compare.TABLE_FONT_FLOOR * base - 1e-9 <= sizes.pop() <= base
         fig.draw_without_rendering()
         boxes = {key: t.get_window_extent() for key, t in cells.items()}
         n_rows, n_cols = max(r for r, _ in cells) + 1, max(c for _, c in cells) + 1
@@ -272,7 +272,7 @@ def test_a_few_functions_on_a_square_figure_are_one_per_column():
 def test_compare_is_the_same_bytes_every_time_and_times_nothing(tmp_path, monkeypatch):
     def no_timing(*args, **kwargs):
         raise AssertionError("timed without --cost")
-    monkeypatch.setattr(teaching, "cost_per_element", no_timing)
+    monkeypatch.setattr(compare, "cost_per_element", no_timing)
     for suffix in ("png", "svg"):
         first, second = tmp_path / f"a.{suffix}", tmp_path / f"b.{suffix}"
         for path in (first, second):
@@ -288,8 +288,8 @@ def test_cost_is_measured_only_when_asked_and_says_where():
     assert header.endswith("cost (× cheapest), measured on this machine")
     assert min(float(relu.split()[-1]), float(sigmoid.split()[-1])) == 1.0
     with plotting.theme():
-        rows = teaching.properties([actviz.get("relu"), actviz.get("sigmoid")], measure_cost=True)
-        fig = plotting.compare_figure(rows)
+        rows = compare.properties([actviz.get("relu"), actviz.get("sigmoid")], measure_cost=True)
+        fig = compare.figure(rows)
     assert "measured on" in " ".join(t.get_text() for t in fig.texts)
 
 
@@ -302,14 +302,14 @@ def test_compare_takes_parameters_and_presets():
 
 
 def test_gelu_range_prints_readably_and_truly():
-    assert teaching.format_interval(actviz.get("gelu").output_range) == "[≈-0.170, ∞)"
-    assert teaching.format_interval(actviz.get("relu6").output_range) == "[0, 6]"
+    assert compare.format_interval(actviz.get("gelu").output_range) == "[≈-0.170, ∞)"
+    assert compare.format_interval(actviz.get("relu6").output_range) == "[0, 6]"
 
 
 @pytest.mark.parametrize("name", REGISTRY)
 def test_a_printed_range_end_is_exact_or_marked_approximate(name):
     interval = actviz.get(name).output_range
-    text = teaching.format_interval(interval)
+    text = compare.format_interval(interval)
     for shown, exact in zip(text[1:-1].split(", "), (interval.lo, interval.hi)):
         if shown.startswith("≈"):
             assert float(shown[1:]) != exact and math.isclose(float(shown[1:]), exact, rel_tol=5e-3)

@@ -14,6 +14,7 @@ from matplotlib.testing.compare import compare_images
 import actviz
 from actviz import analysis, plotting
 from actviz.cli import cli
+from actviz.look import Look
 
 BASELINES = Path(__file__).with_name("baseline")
 SVG = "{http://www.w3.org/2000/svg}"
@@ -35,6 +36,31 @@ def path_points(group):
     """The (command, x, y) vertices of the first <path> in an SVG group."""
     d = group.find(f"{SVG}path").get("d")
     return [(c, float(x), float(y)) for c, x, y in re.findall(r"([ML])\s*(-?[\d.]+)\s+(-?[\d.]+)", d)]
+
+
+def test_a_figure_takes_its_look_without_a_theme_around_it():
+    """Built through the Python API with no `theme()` around it, a figure is
+    in the look it is given: its colours, its shading, its language."""
+    import matplotlib as mpl
+    dark = plotting.figure([actviz.get("relu")], plotting.FigureOptions(derivative=True), Look("dark"))
+    assert dark.get_facecolor()[:3] == mpl.colors.to_rgb("#111418")
+    printed = plotting.figure([actviz.get("relu")], plotting.FigureOptions(derivative=True), Look("print"))
+    (dead,) = [p for p in printed.axes[0].patches if p.get_gid() == "shade-dead"]
+    r, g, b, _ = dead.get_facecolor()
+    assert r == g == b
+    assert mpl.rcParams["figure.facecolor"] == mpl.rcParamsDefault["figure.facecolor"]  # nothing left behind
+
+
+def test_chinese_texts_leave_the_font_manager_as_it_was():
+    from matplotlib import font_manager
+    fonts = list(font_manager.fontManager.ttflist)
+    try:
+        plotting._cjk_font()
+    except actviz.ActvizError:
+        pytest.skip("no CJK font on this machine (the error path is tested below)")
+    fig = plotting.figure([actviz.get("sigmoid")], plotting.FigureOptions(derivative=True), Look(lang="zh"))
+    assert any(t.get_text().startswith("饱和区") for t in fig.legends[0].texts)
+    assert font_manager.fontManager.ttflist == fonts
 
 
 def test_svg_keeps_text_as_text_with_title_and_legend(tmp_path):

@@ -72,6 +72,16 @@ def test_teaching_commands_write_figures(command, tmp_path):
     assert path.read_text().startswith("<?xml")
 
 
+def test_every_lesson_is_a_command_and_a_gallery_figure_and_takes_parameters_and_presets():
+    from actviz import gallery
+    from actviz.teaching import LESSONS
+    assert [lesson.gallery_stem for lesson in LESSONS] == list(gallery.TEACHING)
+    for lesson in LESSONS:
+        assert cli.commands[lesson.command.name] is lesson.command
+        options = {param.name for param in lesson.command.params}
+        assert {"params", "preset", "output", "theme", "lang"} <= options, lesson.command.name
+
+
 def test_compare_prints_a_table():
     result = CliRunner().invoke(cli, ["compare", "sigmoid", "relu"])
     assert result.exit_code == 0

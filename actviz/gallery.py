@@ -32,6 +32,7 @@ from .look import Look
 from .teaching import LESSONS
 
 GALLERY_DPI = 100
+DEFAULT_FORMATS = ("png", "svg")  # the committed gallery's
 COMPARISONS = {
     "compare-saturating": ("sigmoid", "tanh"),
     "compare-relu-family": ("relu", "leaky_relu", "prelu", "elu", "selu"),
@@ -288,7 +289,7 @@ def expected_files(formats: Iterable[str]) -> list[str]:
     return [f"{job.stem}.{fmt}" for job in jobs() for fmt in formats] + [README]
 
 
-def build(out: Path, formats: tuple[str, ...] = ("png", "svg"), theme: str = "light", workers: int | None = None,
+def build(out: Path, formats: tuple[str, ...] = DEFAULT_FORMATS, theme: str = "light", workers: int | None = None,
           lang: str = "en", force: bool = False, progress: Callable[[Job], None] | None = None) -> None:
     """Regenerate the gallery in `out`: every figure, README.md, and index.json.
 
@@ -333,7 +334,7 @@ def build(out: Path, formats: tuple[str, ...] = ("png", "svg"), theme: str = "li
             _write_index(out, theme, lang, {name: written.get(name, {}) for name in wanted})
 
 
-def check(out: Path, formats: tuple[str, ...] = ("png", "svg"), theme: str = "light", lang: str = "en",
+def check(out: Path, formats: tuple[str, ...] = DEFAULT_FORMATS, theme: str = "light", lang: str = "en",
           workers: int | None = None) -> list[str]:
     """What is wrong with the gallery in `out`, one sentence each (empty: nothing).
 
@@ -382,7 +383,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def readme(formats: tuple[str, ...] = ("png", "svg")) -> str:
+def readme(formats: tuple[str, ...] = DEFAULT_FORMATS) -> str:
     """gallery/README.md: a thumbnail, the formulas and the PyTorch
     equivalent of each function, then the comparisons and teaching figures."""
     picture = "png" if "png" in formats else formats[0]

@@ -2,7 +2,11 @@
 
 :func:`plot` draws on an Axes you own (a notebook's) and returns the artists;
 :func:`figure` builds a whole Figure for the command line and the gallery,
-and :func:`save` writes it atomically with reproducible bytes.
+and :func:`save` writes it atomically with reproducible bytes.  A figure's
+look (theme, language, font scale) is a :class:`~actviz.look.Look` passed
+in; :func:`styled` applies it to the rcParams.  Also the machinery the
+teaching figures (:mod:`actviz.teaching`) share: panels, wrapped titles,
+legends below the axes.
 """
 from __future__ import annotations
 
@@ -639,7 +643,7 @@ def save(fig: Figure, path: str | os.PathLike, *, dpi: float | None = None, tran
 
 
 # ---------------------------------------------------------------------------
-# Teaching figures: each draws one result of actviz.teaching
+# What whole figures share (the teaching figures too)
 # ---------------------------------------------------------------------------
 
 def new_figure(size, panels=1, rows=1):

@@ -19,6 +19,7 @@ figure or a table can never disagree with the numbers.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,6 +92,12 @@ def format_number(value: float, digits: int = 10) -> str:
     if value == -math.inf:
         return "-∞"
     return f"{value:.{digits}g}"
+
+
+def right_hand_side(formula: str) -> str:
+    """A formula without its "f(x) = " or "f'(x) = ": what a column headed
+    f(x) or f'(x) shows."""
+    return re.sub(r"^f'?\(x\) = ", "", formula)
 
 
 # ---------------------------------------------------------------------------

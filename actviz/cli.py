@@ -10,30 +10,24 @@ import errno
 import json
 import math
 import os
-import re
 import sys
-import unicodedata
 
 import click
 import numpy as np
 
 from . import __version__
 from . import output as files
-from .functions import (ALIASES, PRESETS, REGISTRY, ActvizError, describe_params, family, get, parse_number,
-                        resolve_name)
+from .analysis import DEFAULT_THRESHOLD
+from .functions import REGISTRY, ActvizError, describe_params
+from .command import (MAX_POINTS, ActivationName, Integer, Number, activations, bind, draw, fail,
+                      finite_json, json_number, not_blank, output_options, param_option, preset_option)
+from .look import LANGUAGES, THEMES, parse_size
+from .teaching import LESSONS
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-# `eval --num` and `sparsity --samples`.  eval's memory stays flat at any
-# length, but 10⁷ rows are already ~0.6 GB of text and a minute of CPU: a
-# typo beyond that is refused (the Python API takes arrays of any size).
-MAX_POINTS = 10_000_000
 # Axis limits stay this far inside the double range (1.8e308), so that an
 # axis's span and its margins cannot overflow.
 AXIS_LIMIT = 1e300
-# The shipped themes and figure languages (actviz/styles/*.mplstyle, plotting.LANGUAGES),
-# spelled out here so that building the CLI does not import matplotlib.
-THEMES = ("light", "dark", "print")
-LANGUAGES = ("en", "zh")
 
 
 def _set_aside_broken_environment():
@@ -93,130 +87,9 @@ class ActvizGroup(click.Group):
         sys.exit(code if isinstance(code, int) else 0)
 
 
-class ActivationName(click.ParamType):
-    """A registered name or alias, completed from the registry."""
-
-    name = "NAME"
-
-    def convert(self, value, param, ctx):
-        return resolve_name(value)
-
-    def shell_complete(self, ctx, param, incomplete):
-        from click.shell_completion import CompletionItem
-        return [CompletionItem(n, help=REGISTRY[ALIASES.get(n, n)].summary)
-                for n in sorted([*REGISTRY, *ALIASES]) if n.startswith(incomplete)]
-
-
-class Number(click.ParamType):
-    """A float as typed: '-800', '1e-300', 'nan', 'inf' (not '1_0' or '0x10')."""
-
-    name = "X"
-
-    def __init__(self, finite: bool = False, low: float = -math.inf, high: float = math.inf):
-        self.finite, self.low, self.high = finite, low, high
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, float):
-            return value
-        what = param.opts[0] if isinstance(param, click.Option) else "X"
-        try:
-            number = parse_number(value)
-        except ValueError:
-            raise ActvizError(f"{what} must be a number; got {value!r}") from None
-        if self.finite and not math.isfinite(number):
-            raise ActvizError(f"{what} must be a finite number; got {value!r}")
-        if number < self.low or number > self.high:
-            raise ActvizError(f"{what} must lie in {self.low:g}–{self.high:g}; got {value!r}")
-        return number
-
-
-class Integer(click.IntRange):
-    """An integer as typed, within a range: '30', not '3_0' (which Python's
-    int reads as 30) or digits of another script."""
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, str) and not re.fullmatch(r"\s*[+-]?[0-9]+\s*", value):
-            self.fail(f"{value!r} is not a valid integer.", param, ctx)
-        return super().convert(value, param, ctx)
-
-
-class FigureText(click.ParamType):
-    """Text for a figure: printable, line breaks allowed.  matplotlib typesets
-    what lies between dollar signs (mathtext); a formula it cannot parse
-    ('$\\frac{$') is drawn as the literal text instead, its dollar signs
-    escaped, rather than failing while the figure is drawn."""
-
-    name = "TEXT"
-
-    def convert(self, value, param, ctx):
-        from matplotlib import cbook
-        from matplotlib.font_manager import FontProperties
-        from matplotlib.mathtext import MathTextParser
-        if any(unicodedata.category(c) == "Cc" and c != "\n" for c in value):
-            self.fail(f"{value!r} holds a control character (only line breaks are drawn)", param, ctx)
-        if not cbook.is_math_text(value):
-            return value
-        try:
-            MathTextParser("path").parse(value, 72, FontProperties())
-        except ValueError:
-            return re.sub(r"(?<!\\)\$", r"\\$", value)
-        return value
-
-
-SEED = Integer(min=0)  # numpy's default_rng takes any integer ≥ 0
-
-
-def _fail(message: str):
-    raise click.UsageError(message)
-
-
-def parse_params(pairs, names):
-    """-p key=value (or name.key=value, or key=v1,v2,v3) → {name: {key: value}}."""
-    out = {name: {} for name in names}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key or not value:
-            _fail(f"parameter {pair!r} must look like key=value (e.g. -p negative_slope=0.2)")
-        target, dot, key = key.rpartition(".")
-        if dot:
-            target = resolve_name(target)
-            if target not in out:
-                _fail(f"parameter {pair!r} names {target!r}, which is not being drawn")
-            targets = [target]
-        else:
-            targets = [n for n in names if any(p.name == key for p in REGISTRY[n].params)] or names[:1]
-        parts = value.split(",")
-        for target in targets:
-            out[target][key] = parts if len(parts) > 1 else value
-    return out
-
-
 def _shortest(value: float) -> str:
     """The shortest text that reads back as the same double."""
     return repr(float(value))
-
-
-def _json_number(value):
-    """Strict JSON has no NaN or infinity: they are written as the strings
-    "NaN", "Infinity" and "-Infinity"."""
-    value = float(value)
-    return value if math.isfinite(value) else {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}[repr(value)]
-
-
-def _finite_json(data):
-    if isinstance(data, float):
-        return _json_number(data)
-    if isinstance(data, dict):
-        return {k: _finite_json(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_finite_json(v) for v in data]
-    return data
-
-
-PARAM_HELP = "Set a parameter: -p negative_slope=0.2 (repeatable; name.key=value with several names)."
-preset_option = click.option("--preset", type=click.Choice(list(PRESETS)), default="torch", show_default=True,
-                             help="Whose defaults: PyTorch's, jax.nn's or Keras's.")
-param_option = click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help=PARAM_HELP)
 
 
 @click.group(cls=ActvizGroup, context_settings=CONTEXT, invoke_without_command=True,
@@ -251,7 +124,7 @@ def list_cmd(as_json):
     rows = [{"name": s.name, "aliases": list(s.aliases), "parameters": {p.name: p.default for p in s.params},
              "summary": s.summary} for s in REGISTRY.values()]
     if as_json:
-        click.echo(json.dumps(_finite_json(rows), indent=2))
+        click.echo(json.dumps(finite_json(rows), indent=2))
         return
     width = max(len(s.name) for s in REGISTRY.values())
     for spec in REGISTRY.values():
@@ -260,18 +133,11 @@ def list_cmd(as_json):
         click.echo(f"{spec.name:<{width}}  {spec.summary}{extra}{aliases}")
 
 
-def _bind(name, params, preset):
-    values = parse_params(params, [name])[name]
-    if any(isinstance(v, list) for v in values.values()):
-        _fail("a comma list of values is only for `actviz plot`")
-    return get(name, preset, **values)
-
-
 @cli.command()
 @click.argument("name", type=ActivationName())
 @param_option
 @preset_option
-@click.option("--threshold", type=Number(finite=True), default=0.05, show_default=True,
+@click.option("--threshold", type=Number(finite=True), default=DEFAULT_THRESHOLD, show_default=True,
               help="Saturation means |f'(x)| below this.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def info(name, params, preset, threshold, as_json):
@@ -284,19 +150,16 @@ def info(name, params, preset, threshold, as_json):
     """
     from .analysis import summary
     if threshold <= 0:
-        _fail("--threshold must be > 0")
-    facts = summary(_bind(name, params, preset), threshold)
+        fail("--threshold must be > 0")
+    facts = summary(bind(name, params, preset), threshold)
     if as_json:
-        click.echo(json.dumps(_finite_json(facts), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(finite_json(facts), indent=2, ensure_ascii=False))
         return
     click.echo(_format_info(facts))
 
 
-DERIVATIVE_PREFIX = "f'(x) = "
-
-
 def _format_info(facts):
-    from .analysis import format_number as num
+    from .analysis import format_number as num, right_hand_side
     peak, where = facts["max|f'|"], facts["max|f'| at"]
     peak = num(peak) + (f" at x = {num(where)}" if where is not None else "")
 
@@ -312,8 +175,8 @@ def _format_info(facts):
         f"{facts['name']}: {facts['summary']}",
         *([f"  parameters   {params}"] if params else []),
         *([f"  aliases      {', '.join(facts['aliases'])}"] if facts["aliases"] else []),
-        f"  f(x)         {facts['formula'].removeprefix('f(x) = ')}",
-        f"  f'(x)        {facts['derivative'].removeprefix(DERIVATIVE_PREFIX)}",
+        f"  f(x)         {right_hand_side(facts['formula'])}",
+        f"  f'(x)        {right_hand_side(facts['derivative'])}",
         f"  range        {facts['range']}" + ("  (bounded)" if facts["bounded"] else ""),
         f"  f(0)         {num(facts['f(0)'])}",
         f"  f'(0)        {num(df0)}",
@@ -356,21 +219,21 @@ def eval_cmd(name, xs, params, preset, derivative, fmt, grid, num):
       actviz eval sigmoid -800 0 37 --derivative
       actviz eval gelu --range -3 3 --num 7 --format csv
     """
-    act = _bind(name, params, preset)
+    act = bind(name, params, preset)
     if grid and xs:
-        _fail("give the points X... or --range LO HI, not both")
+        fail("give the points X... or --range LO HI, not both")
     if grid:
         lo, hi = grid
         num = 11 if num is None else num
         if not lo < hi:
-            _fail(f"--range needs LO < HI; got {_shortest(lo)} {_shortest(hi)}")
+            fail(f"--range needs LO < HI; got {_shortest(lo)} {_shortest(hi)}")
         points = EvenGrid(lo, hi, num)
     elif num is not None:
-        _fail("--num goes with --range LO HI")
+        fail("--num goes with --range LO HI")
     elif xs:
         points = [np.array(xs, dtype=float)]
     else:
-        _fail("give the points X... or --range LO HI")
+        fail("give the points X... or --range LO HI")
     columns = {"x": lambda x: x, "f": act.f, **({"df": act.df} if derivative else {})}
     for text in _FORMATS[fmt](columns, points, act):
         click.echo(text, nl=False)
@@ -426,13 +289,13 @@ def _csv(columns, points, act):
 
 def _json(columns, points, act):
     """What json.dumps(..., indent=2) prints, one column after another."""
-    head = json.dumps({"name": act.name, "parameters": _finite_json(dict(act.params))}, indent=2)
+    head = json.dumps({"name": act.name, "parameters": finite_json(dict(act.params))}, indent=2)
     yield head.removesuffix("\n}")
     for key, g in columns.items():
         yield f',\n  "{key}": ['
         separator = "\n    "
         for x in points:
-            yield separator + ",\n    ".join(repr(v) if math.isfinite(v) else json.dumps(_json_number(v))
+            yield separator + ",\n    ".join(repr(v) if math.isfinite(v) else json.dumps(json_number(v))
                                              for v in g(x).tolist())
             separator = ",\n    "
         yield "\n  ]"
@@ -442,68 +305,11 @@ def _json(columns, points, act):
 _FORMATS = {"table": _table, "csv": _csv, "json": _json}
 
 
-def output_options(command):
-    """The options every drawing command shares: where, how big, which look."""
-    options = [
-        click.option("-o", "--output", type=click.Path(dir_okay=False), callback=_not_blank,
-                     help="File to write: .png, .svg or .pdf [default: NAME.png here]."),
-        click.option("--dpi", type=Integer(20, 1200), default=None, help="Raster resolution [theme: 200]."),
-        click.option("--size", default="16:9", show_default=True, help="16:9, 4:3, 1:1 or WxH in inches."),
-        click.option("--theme", type=click.Choice(THEMES), default="light", show_default=True),
-        click.option("--transparent", is_flag=True, help="Transparent background."),
-        click.option("--title", type=FigureText(), help="Figure title (default: chosen for the figure)."),
-        click.option("--font-scale", type=Number(finite=True, low=0.5, high=3.0), default=1.0, show_default=True,
-                     help="Scale every text, for large rooms."),
-        click.option("--svg-text", type=click.Choice(["text", "path"]), default="text", show_default=True,
-                     help="Keep SVG text editable, or convert it to outlines for viewers without the font."),
-        click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
-                     help="Language of the figure's texts (zh needs a CJK font)."),
-        click.option("--max-pixels", type=click.IntRange(1), default=files.MAX_PIXELS, show_default=True,
-                     help="Refuse a PNG with more pixels than this (a typo in --dpi or --size cannot "
-                          "take the machine down)."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def _not_blank(ctx, param, value):
-    """`-o "$OUT"` with OUT unset is a mistake, not a request for the default."""
-    if value is not None and not value.strip():
-        raise ActvizError(f"{param.opts[-1]} is empty (an unset shell variable?); give a name")
-    return value
-
-
-def _draw(build, default_stem, output, dpi, size, theme, transparent, title, font_scale, svg_text, lang,
-          max_pixels):
-    """Build a figure with `build(size, title)` inside the theme, write it
-    atomically and say what was written: 'wrote relu.png (1600×900 px)'."""
-    from . import plotting
-    path, fmt = files.target(output or f"{default_stem}.png")
-    size_inches = plotting.parse_size(size)
-    with plotting.theme(theme, font_scale, lang):
-        fig = build(size_inches, title)
-        drawn = tuple(fig.get_size_inches())
-        if (not np.allclose(drawn, size_inches)
-                and click.get_current_context().get_parameter_source("size") != click.core.ParameterSource.DEFAULT):
-            click.echo(f"note: the figure is not readable at {size_inches[0]:g}×{size_inches[1]:g} in; "
-                       f"drawn at {drawn[0]:.3g}×{drawn[1]:.3g} in", err=True)
-        data = plotting.render(fig, fmt, dpi=dpi, transparent=transparent, svg_text=svg_text,
-                               max_pixels=max_pixels)
-    files.write_atomic(path, data)
-    click.echo(f"wrote {files.describe(path, files.figure_size(data, fmt))}")
-
-
 def _default_stem(names) -> str:
     """'sigmoid-tanh'; past four names 'sigmoid-tanh-relu-and-44-more', a
     file name any file system takes."""
     names = list(dict.fromkeys(names))
     return "-".join(names) if len(names) <= 4 else "-".join(names[:3]) + f"-and-{len(names) - 3}-more"
-
-
-def _activations(names, params, preset):
-    per_name = parse_params(params, list(dict.fromkeys(names)))
-    return [a for name in per_name for a in family(name, per_name[name], preset)]
 
 
 @cli.command()
@@ -515,7 +321,7 @@ def _activations(names, params, preset):
 @click.option("--layout", type=click.Choice(["auto", "overlay", "side"]), default="auto", show_default=True,
               help="f' on the same axes, or in a second panel beside f (auto: side for a family).")
 @click.option("--grid", "tile", is_flag=True, help="One panel per function.")
-@click.option("--threshold", type=Number(finite=True), default=0.05, show_default=True,
+@click.option("--threshold", type=Number(finite=True), default=DEFAULT_THRESHOLD, show_default=True,
               help="Shade where |f'(x)| is below this.")
 @click.option("--no-shade", is_flag=True, help="Do not shade saturated or dead regions.")
 @click.option("--formula", is_flag=True, help="Put f (and f') in the legend, typeset.")
@@ -541,14 +347,14 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
     """
     for name, limits in (("--xlim", xlim), ("--ylim", ylim)):
         if limits and not limits[0] < limits[1]:
-            _fail(f"{name} needs LO < HI; got {_shortest(limits[0])} {_shortest(limits[1])}")
+            fail(f"{name} needs LO < HI; got {_shortest(limits[0])} {_shortest(limits[1])}")
     if threshold <= 0:
-        _fail("--threshold must be > 0")
+        fail("--threshold must be > 0")
     if layout == "side" and tile:
-        _fail("--grid draws one panel per function; it cannot be combined with --layout side")
+        fail("--grid draws one panel per function; it cannot be combined with --layout side")
     if layout == "side" and not (derivative and not derivative_only):
-        _fail("--layout side puts f and f′ side by side: add -d (and drop --derivative-only)")
-    acts = _activations(names, params, preset)
+        fail("--layout side puts f and f′ side by side: add -d (and drop --derivative-only)")
+    acts = activations(names, params, preset)
     if xlim:
         _check_finite_somewhere(acts, xlim, function=not derivative_only, derivative=derivative or derivative_only)
     if (output["output"] or "").lower().endswith(".tex"):
@@ -557,15 +363,15 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
                           formula=formula, xlim=xlim or None, ylim=ylim or None, standalone=standalone,
                           overlays=beamer_overlays)
     if standalone or beamer_overlays:
-        _fail(f"{'--standalone' if standalone else '--beamer-overlays'} is for a .tex figure (-o FILE.tex)")
+        fail(f"{'--standalone' if standalone else '--beamer-overlays'} is for a .tex figure (-o FILE.tex)")
     from . import plotting
 
-    def build(size, title):
+    def build(size, title, look):
         return plotting.figure(acts, plotting.FigureOptions(
             derivative=derivative, derivative_only=derivative_only, layout="grid" if tile else layout,
             shade=not no_shade, threshold=threshold, formula=formula, xlim=xlim or None,
-            ylim=ylim or None, own_xlim=own_xlim, size=size, title=title))
-    _draw(build, _default_stem(names), **output)
+            ylim=ylim or None, own_xlim=own_xlim, size=size, title=title), look)
+    draw(build, _default_stem(names), **output)
 
 
 # What a .tex figure cannot honour: its text is the document's, and it has no pixels.
@@ -576,11 +382,10 @@ _NOT_FOR_TEX = {"dpi": ("--dpi", None), "svg_text": ("--svg-text", "text"), "fon
 def _write_tex(acts, output, **figure):
     """Write the figure as pgfplots code: 'wrote gelu.tex (pgfplots, 8×4.5 in)'."""
     from . import pgfplots
-    from .plotting import parse_size
     path, _ = files.target(output["output"], files.PLOT_FORMATS)
     for key, (option, default) in _NOT_FOR_TEX.items():
         if output[key] != default:
-            _fail(f"{option} does not apply to a .tex figure, which takes the document's fonts and has no pixels")
+            fail(f"{option} does not apply to a .tex figure, which takes the document's fonts and has no pixels")
     size = parse_size(output["size"])
     text = pgfplots.figure(acts, size=size, title=output["title"], theme_name=output["theme"],
                            transparent=output["transparent"], **figure)
@@ -595,145 +400,14 @@ def _check_finite_somewhere(acts, xlim, function, derivative, samples=1001):
         curves = [("f", act.f)] * function + [("f'", act.df)] * derivative
         for what, g in curves:
             if not np.isfinite(g(x)).any():
-                _fail(f"nothing to draw: {what} of {act.label} is not finite at any of {samples} points across "
+                fail(f"nothing to draw: {what} of {act.label} is not finite at any of {samples} points across "
                       f"--xlim {_shortest(xlim[0])} {_shortest(xlim[1])}; choose a range where it is")
 
 
 @cli.command()
-@click.argument("names", nargs=-1, type=ActivationName())
-@param_option
-@preset_option
-@click.option("--layers", type=Integer(1, 1000), default=30, show_default=True)
-@click.option("--width", type=Integer(1, 4096), default=64, show_default=True, help="Units per layer.")
-@click.option("--seeds", type=Integer(1, 100), default=5, show_default=True,
-              help="Random networks; the band spans their minimum to maximum.")
-@click.option("--init", type=click.Choice(["he", "xavier"]), default="he", show_default=True,
-              help="Weight variance 2/width (He) or 1/width (Xavier).")
-@click.option("--weight-scale", type=Number(finite=True, low=0.01, high=100), default=1.0, show_default=True,
-              help="Multiply every weight: above 1 the gradient explodes.")
-@output_options
-def depth(names, params, preset, layers, width, seeds, init, weight_scale, **output):
-    """The vanishing gradient: gradient norm at each layer of a deep MLP.
-
-    \b
-    Examples:
-      actviz depth sigmoid tanh relu gelu --layers 30
-      actviz depth relu --weight-scale 1.5          # exploding
-    """
-    from . import plotting, teaching
-    acts = _activations(names or ("sigmoid", "tanh", "relu", "gelu"), params, preset)
-    profiles = [teaching.gradient_through_depth(a, layers=layers, width=width, seeds=seeds, init=init,
-                                                weight_scale=weight_scale) for a in acts]
-    for profile in profiles:
-        if not ((profile.norms > 0) & np.isfinite(profile.norms)).any():
-            _fail(f"nothing to draw: the gradient norm of {profile.act.label} is 0, inf or nan at every layer "
-                  "(it vanished or overflowed); use fewer --layers or a --weight-scale nearer 1")
-    _draw(lambda size, title: plotting.depth_figure(profiles, size, title), "depth", **output)
-
-
-@cli.command()
-@click.argument("names", nargs=-1, type=ActivationName())
-@param_option
-@preset_option
-@click.option("--steps", type=Integer(1, 10000), default=80, show_default=True)
-@click.option("--lr", type=Number(finite=True, low=1e-6, high=10), default=0.5, show_default=True, help="Learning rate.")
-@click.option("--seed", type=SEED, default=0, show_default=True)
-@output_options
-def zigzag(names, params, preset, steps, lr, seed, **output):
-    """Why zero-centred outputs matter: SGD paths fed by sigmoid vs tanh.
-
-    \b
-    Examples:
-      actviz zigzag sigmoid tanh -o zigzag.svg
-      actviz zigzag softplus elu -p alpha=0.5        # softplus > 0 zig-zags, elu does not
-    """
-    from . import plotting, teaching
-    acts = _activations(names or ("sigmoid", "tanh"), params, preset)
-    results = [teaching.zigzag(a, steps=steps, lr=lr, seed=seed) for a in acts]
-    _draw(lambda size, title: plotting.zigzag_figure(results, size, title), "zigzag", **output)
-
-
-@cli.command()
-@click.argument("names", nargs=-1, type=ActivationName())
-@param_option
-@preset_option
-@click.option("--samples", type=Integer(100, MAX_POINTS), default=200_000, show_default=True)
-@click.option("--seed", type=SEED, default=0, show_default=True)
-@output_options
-def sparsity(names, params, preset, samples, seed, **output):
-    """Dead units and sparsity: f(x) for x ~ N(0, 1), its mean and its zeros.
-
-    \b
-    Example:
-      actviz sparsity sigmoid tanh relu gelu
-    """
-    from . import plotting, teaching
-    acts = _activations(names or ("sigmoid", "tanh", "relu", "gelu"), params, preset)
-    results = [teaching.sparsity(a, samples=samples, seed=seed) for a in acts]
-    _draw(lambda size, title: plotting.sparsity_figure(results, size, title), "sparsity", **output)
-
-
-@cli.command()
-@click.argument("name", type=ActivationName(), default="relu")
-@param_option
-@preset_option
-@click.option("--layers", type=Integer(1, 50), default=4, show_default=True)
-@click.option("--width", type=Integer(1, 512), default=8, show_default=True)
-@click.option("--seed", type=SEED, default=0, show_default=True)
-@output_options
-def collapse(name, params, preset, layers, width, seed, **output):
-    """Without an activation a deep network is a straight line.
-
-    \b
-    Example:
-      actviz collapse tanh --layers 6
-    """
-    from . import plotting, teaching
-    act = _bind(name, params, preset)
-    result = teaching.collapse(act, layers=layers, width=width, seed=seed)
-    _draw(lambda size, title: plotting.collapse_figure(act, result, layers, size, title), "collapse", **output)
-
-
-@cli.command()
-@click.argument("names", nargs=-1, required=True, type=ActivationName())
-@param_option
-@preset_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--cost", is_flag=True,
-              help="Add f's time per element, relative to the cheapest listed, measured on this machine "
-                   "(it differs from run to run).")
-@output_options
-def compare(names, params, preset, as_json, cost, **output):
-    """A matrix of properties; with -o, drawn as a table figure.
-
-    Without --cost nothing is timed, so the same command gives the same
-    table and the same figure, byte for byte.
-
-    \b
-    Examples:
-      actviz compare sigmoid tanh relu gelu
-      actviz compare sigmoid tanh relu gelu -o properties.svg
-      actviz compare relu leaky_relu -p negative_slope=0.01,0.2 --cost
-    """
-    from . import teaching
-    rows = teaching.properties(_activations(names, params, preset), measure_cost=cost)
-    if output["output"]:
-        from . import plotting
-
-        _draw(lambda size, title: plotting.compare_figure(rows, size, title), "compare", **output)
-    elif as_json:
-        click.echo(json.dumps(_finite_json(rows), indent=2, ensure_ascii=False))
-    else:
-        header = [k if k != "cost" else teaching.COST_HEADER for k in rows[0]]
-        cells = [header] + [[teaching.format_cell(v) for v in row.values()] for row in rows]
-        widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-        click.echo("\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells))
-
-
-@cli.command()
-@click.option("--out", type=click.Path(file_okay=False), default="gallery", show_default=True, callback=_not_blank,
+@click.option("--out", type=click.Path(file_okay=False), default="gallery", show_default=True, callback=not_blank,
               help="Folder to (re)generate.")
-@click.option("--formats", default="png,svg", show_default=True, help="Comma list of png, svg, pdf.")
+@click.option("--formats", default="png,svg", show_default=True, help=f"Comma list of {', '.join(files.FORMATS)}.")
 @click.option("--jobs", type=Integer(1, 64), default=None, help="Processes [default: one per core].")
 @click.option("--theme", type=click.Choice(THEMES), default="light", show_default=True)
 @click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
@@ -758,13 +432,13 @@ def gallery(out, formats, jobs, theme, lang, check, force):
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
     unknown = [f for f in chosen if f not in files.FORMATS]
     if unknown or not chosen:
-        _fail(f"--formats takes a comma list of png, svg, pdf; got {formats!r}")
+        fail(f"--formats takes a comma list of {', '.join(files.FORMATS)}; got {formats!r}")
     folder = Path(out)
     count = len(gallery_module.jobs())
     if check:
         problems = gallery_module.check(folder, chosen, theme, lang, jobs)
         if problems:
-            _fail(f"{folder} is not current ({len(problems)} problem{'s' * (len(problems) > 1)}: "
+            fail(f"{folder} is not current ({len(problems)} problem{'s' * (len(problems) > 1)}: "
                   f"{'; '.join(problems[:3])}"
                   + ("; …" if len(problems) > 3 else "") + "); run `actviz gallery`")
         click.echo(f"{folder} is complete and current ({count} figures).")
@@ -777,6 +451,10 @@ def gallery(out, formats, jobs, theme, lang, check, force):
         gallery_module.build(folder, chosen, theme, jobs, lang=lang, force=force,
                              progress=(lambda job: bar.update(1)) if watched else None)
     click.echo(f"{folder}: {count} figures × {', '.join(chosen)}, README.md and {gallery_module.INDEX}")
+
+
+for lesson in LESSONS:
+    cli.add_command(lesson.command)
 
 
 def main():

@@ -26,16 +26,20 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import output
+from .analysis import DEFAULT_THRESHOLD, right_hand_side
 from .functions import REGISTRY, ActvizError, get
+from .look import Look
+from .teaching import LESSONS
 
 GALLERY_DPI = 100
+DEFAULT_FORMATS = ("png", "svg")  # the committed gallery's
 COMPARISONS = {
     "compare-saturating": ("sigmoid", "tanh"),
     "compare-relu-family": ("relu", "leaky_relu", "prelu", "elu", "selu"),
     "compare-smooth-relus": ("gelu", "silu", "mish", "softplus"),
     "compare-hard": ("hardtanh", "relu6", "hardsigmoid", "hardswish", "hardshrink", "softshrink"),
 }
-TEACHING = ("teach-depth", "teach-zigzag", "teach-sparsity", "teach-collapse", "teach-properties")
+TEACHING = tuple(lesson.gallery_stem for lesson in LESSONS)
 INDEX, README = "index.json", "README.md"
 GENERATOR = "actviz gallery"
 
@@ -56,30 +60,21 @@ def jobs() -> list[Job]:
             + [Job(stem) for stem in TEACHING])
 
 
-def _figure(job: Job):
-    from . import plotting, teaching
+def _figure(job: Job, look: Look = Look()):
+    from . import plotting
     if job.stem in REGISTRY:
-        return plotting.figure([get(job.stem)], plotting.FigureOptions(derivative=True))
+        return plotting.figure([get(job.stem)], plotting.FigureOptions(derivative=True), look)
     if job.stem == "compare-all":
         size = (16.0, 9.0)
         return plotting.figure([get(n) for n in job.names],
-                               plotting.FigureOptions(derivative=True, layout="grid", size=size))
+                               plotting.FigureOptions(derivative=True, layout="grid", size=size), look)
     if job.names:
-        return plotting.figure([get(n) for n in job.names], plotting.FigureOptions(derivative=True, layout="grid"))
-    basics = [get(n) for n in ("sigmoid", "tanh", "relu", "gelu")]
-    if job.stem == "teach-depth":
-        return plotting.depth_figure([teaching.gradient_through_depth(a) for a in basics])
-    if job.stem == "teach-zigzag":
-        return plotting.zigzag_figure([teaching.zigzag(get(n)) for n in ("sigmoid", "tanh")])
-    if job.stem == "teach-sparsity":
-        return plotting.sparsity_figure([teaching.sparsity(a) for a in basics])
-    if job.stem == "teach-collapse":
-        relu = get("relu")
-        return plotting.collapse_figure(relu, teaching.collapse(relu), 4)
-    if job.stem == "teach-properties":
-        acts = [get(n) for n in ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "softplus")]
-        return plotting.compare_figure(teaching.properties(acts))
-    raise ActvizError(f"unknown gallery figure {job.stem!r}")
+        return plotting.figure([get(n) for n in job.names], plotting.FigureOptions(derivative=True, layout="grid"),
+                               look)
+    lesson = next((lesson for lesson in LESSONS if lesson.gallery_stem == job.stem), None)
+    if lesson is None:
+        raise ActvizError(f"unknown gallery figure {job.stem!r}")
+    return lesson.gallery_figure(look)
 
 
 def fingerprint(fig) -> str:
@@ -154,9 +149,10 @@ class Drawing:
 def draw(job: Job, formats: Iterable[str], theme: str = "light", lang: str = "en") -> Drawing:
     """Draw one job (no file is written); with no formats, only its fingerprint."""
     from . import plotting
-    with plotting.theme(theme, lang=lang):
-        fig = _figure(job)
-        return Drawing(job, fingerprint(fig), {fmt: plotting.render(fig, fmt, dpi=GALLERY_DPI) for fmt in formats})
+    look = Look(theme, lang)
+    fig = _figure(job, look)
+    return Drawing(job, fingerprint(fig), {fmt: plotting.render(fig, fmt, dpi=GALLERY_DPI, look=look)
+                                           for fmt in formats})
 
 
 def _worker(connection, formats, theme, lang):
@@ -297,7 +293,7 @@ def expected_files(formats: Iterable[str]) -> list[str]:
     return [f"{job.stem}.{fmt}" for job in jobs() for fmt in formats] + [README]
 
 
-def build(out: Path, formats: tuple[str, ...] = ("png", "svg"), theme: str = "light", workers: int | None = None,
+def build(out: Path, formats: tuple[str, ...] = DEFAULT_FORMATS, theme: str = "light", workers: int | None = None,
           lang: str = "en", force: bool = False, progress: Callable[[Job], None] | None = None) -> None:
     """Regenerate the gallery in `out`: every figure, README.md, and index.json.
 
@@ -342,7 +338,7 @@ def build(out: Path, formats: tuple[str, ...] = ("png", "svg"), theme: str = "li
             _write_index(out, theme, lang, {name: written.get(name, {}) for name in wanted})
 
 
-def check(out: Path, formats: tuple[str, ...] = ("png", "svg"), theme: str = "light", lang: str = "en",
+def check(out: Path, formats: tuple[str, ...] = DEFAULT_FORMATS, theme: str = "light", lang: str = "en",
           workers: int | None = None) -> list[str]:
     """What is wrong with the gallery in `out`, one sentence each (empty: nothing).
 
@@ -394,7 +390,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def readme(formats: tuple[str, ...] = ("png", "svg")) -> str:
+def readme(formats: tuple[str, ...] = DEFAULT_FORMATS) -> str:
     """gallery/README.md: a thumbnail, the formulas and the PyTorch
     equivalent of each function, then the comparisons and teaching figures."""
     picture = "png" if "png" in formats else formats[0]
@@ -402,15 +398,14 @@ def readme(formats: tuple[str, ...] = ("png", "svg")) -> str:
         "# actviz gallery",
         "",
         "Regenerated by `actviz gallery` (checked by `actviz gallery --check` in the tests); do not edit.",
-        "Each figure shows f (solid), f′ (dashed) and the regions where |f′| < 0.05 (shaded).",
+        f"Each figure shows f (solid), f′ (dashed) and the regions where |f′| < {DEFAULT_THRESHOLD:g} (shaded).",
         "",
         "| figure | function | f(x) | f′(x) | PyTorch |",
         "|---|---|---|---|---|",
     ]
     for name, spec in REGISTRY.items():
         act = get(name)
-        formula = spec.text.removeprefix("f(x) = ")
-        derivative = spec.dtext.removeprefix("f'(x) = ")
+        formula, derivative = right_hand_side(spec.text), right_hand_side(spec.dtext)
         lines.append(f'| <img src="{name}.{picture}" width="220" alt="{name}"> | **{name}** | '
                      f"`{_cell(formula)}` | `{_cell(derivative)}` | {_cell(act.torch) if act.torch else '—'} |")
     lines += ["", "## Comparisons", ""]

@@ -5,6 +5,7 @@ import pytest
 
 import actviz
 from actviz import gallery, plotting
+from actviz.look import THEMES
 
 import audit
 
@@ -23,15 +24,15 @@ def _panels(fig, job):
     return list(zip(axes, (actviz.get(n) for n in job.names)))
 
 
-@pytest.mark.parametrize("stem,theme", _cases(plotting.THEMES))
+@pytest.mark.parametrize("stem,theme", _cases(THEMES))
 def test_every_gallery_figure_passes_the_audit(stem, theme, tmp_path):
     job = JOBS[stem]
-    with plotting.theme(theme):
-        fig = gallery._figure(job)
+    with plotting.theme(theme) as look:
+        fig = gallery._figure(job, look)
         problems = audit.text_problems(fig)
         for ax, act in _panels(fig, job):
             problems += audit.shading_problems(ax, act) + audit.marker_problems(ax, act)
-        path = plotting.save(fig, tmp_path / f"{stem}.png", dpi=40)
+        path = plotting.save(fig, tmp_path / f"{stem}.png", dpi=40, look=look)
     width, height = fig.get_size_inches()
     assert audit.png_size(path) == (round(width * 40), round(height * 40))
     assert not problems, "\n".join(problems)
@@ -44,7 +45,7 @@ def test_every_gallery_figure_passes_the_audit(stem, theme, tmp_path):
     ("mish", "-d", "--font-scale", "1.5"), ("hardswish", "-d", "--theme", "dark"),
 ])
 def test_command_line_figures_pass_the_text_audit(args):
-    from actviz.cli import _activations
+    from actviz.command import activations as _activations
     names = [a for a in args if not a.startswith("-") and a in actviz.names()]
     options = dict(derivative="-d" in args, derivative_only="--derivative-only" in args,
                    layout="grid" if "--grid" in args else "side" if "side" in args else "auto",
@@ -52,8 +53,8 @@ def test_command_line_figures_pass_the_text_audit(args):
     params = [args[args.index("-p") + 1]] if "-p" in args else []
     theme = args[args.index("--theme") + 1] if "--theme" in args else "light"
     scale = float(args[args.index("--font-scale") + 1]) if "--font-scale" in args else 1.0
-    with plotting.theme(theme, scale):
-        fig = plotting.figure(_activations(names, params, "torch"), plotting.FigureOptions(**options))
+    with plotting.theme(theme, scale) as look:
+        fig = plotting.figure(_activations(names, params, "torch"), plotting.FigureOptions(**options), look)
         assert not audit.text_problems(fig), audit.text_problems(fig)
 
 

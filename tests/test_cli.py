@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 import actviz
-from actviz.cli import EvenGrid, FigureText, cli
+from actviz.cli import EvenGrid, cli
+from actviz.command import FigureText
 
 MAX = float(np.finfo(float).max)
 

@@ -26,7 +26,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import actviz
-from actviz.cli import ActivationName, FigureText, Number, cli
+from actviz.cli import cli
+from actviz.command import ActivationName, FigureText, Number
 from actviz.functions import ALIASES, REGISTRY
 
 # One function per call that names and parameters agree on, so that calls such

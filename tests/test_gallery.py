@@ -104,8 +104,8 @@ def test_check_finds_damaged_changed_missing_and_stale_figures(small, tmp_path, 
     (tmp_path / "retired.png").write_bytes(png)
     drawn = gallery._figure
 
-    def changed(job):  # the code now draws compare-saturating over another range
-        fig = drawn(job)
+    def changed(job, look):  # the code now draws compare-saturating over another range
+        fig = drawn(job, look)
         if job.stem == "compare-saturating":
             fig.axes[0].set_xlim(-3, 3)
         return fig

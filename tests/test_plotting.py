@@ -14,6 +14,7 @@ from matplotlib.testing.compare import compare_images
 import actviz
 from actviz import analysis, plotting
 from actviz.cli import cli
+from actviz.look import Look
 
 BASELINES = Path(__file__).with_name("baseline")
 SVG = "{http://www.w3.org/2000/svg}"
@@ -37,10 +38,29 @@ def path_points(group):
     return [(c, float(x), float(y)) for c, x, y in re.findall(r"([ML])\s*(-?[\d.]+)\s+(-?[\d.]+)", d)]
 
 
-def test_cli_choices_match_the_shipped_themes_and_languages():
-    from actviz import cli as cli_module
-    assert set(cli_module.THEMES) == set(plotting.THEMES)
-    assert cli_module.LANGUAGES == plotting.LANGUAGES
+def test_a_figure_takes_its_look_without_a_theme_around_it():
+    """Built through the Python API with no `theme()` around it, a figure is
+    in the look it is given: its colours, its shading, its language."""
+    import matplotlib as mpl
+    dark = plotting.figure([actviz.get("relu")], plotting.FigureOptions(derivative=True), Look("dark"))
+    assert dark.get_facecolor()[:3] == mpl.colors.to_rgb("#111418")
+    printed = plotting.figure([actviz.get("relu")], plotting.FigureOptions(derivative=True), Look("print"))
+    (dead,) = [p for p in printed.axes[0].patches if p.get_gid() == "shade-dead"]
+    r, g, b, _ = dead.get_facecolor()
+    assert r == g == b
+    assert mpl.rcParams["figure.facecolor"] == mpl.rcParamsDefault["figure.facecolor"]  # nothing left behind
+
+
+def test_chinese_texts_leave_the_font_manager_as_it_was():
+    from matplotlib import font_manager
+    fonts = list(font_manager.fontManager.ttflist)
+    try:
+        plotting._cjk_font()
+    except actviz.ActvizError:
+        pytest.skip("no CJK font on this machine (the error path is tested below)")
+    fig = plotting.figure([actviz.get("sigmoid")], plotting.FigureOptions(derivative=True), Look(lang="zh"))
+    assert any(t.get_text().startswith("饱和区") for t in fig.legends[0].texts)
+    assert font_manager.fontManager.ttflist == fonts
 
 
 def test_svg_keeps_text_as_text_with_title_and_legend(tmp_path):
@@ -256,12 +276,12 @@ def test_markers_of_the_derivative_are_squares_and_never_hide_f():
 
 
 def test_print_theme_hatches_dead_regions_in_grey_and_marks_each_function():
-    with plotting.theme("print"):
-        fig = plotting.figure([actviz.get("relu")], plotting.FigureOptions(derivative=True))
+    with plotting.theme("print") as look:
+        fig = plotting.figure([actviz.get("relu")], plotting.FigureOptions(derivative=True), look)
         (dead,) = [p for p in fig.axes[0].patches if p.get_gid() == "shade-dead"]
         r, g, b, _ = dead.get_facecolor()
         assert r == g == b and dead.get_hatch()
-        fig = plotting.figure([actviz.get("sigmoid"), actviz.get("tanh")], plotting.FigureOptions())
+        fig = plotting.figure([actviz.get("sigmoid"), actviz.get("tanh")], plotting.FigureOptions(), look)
     markers = {line.get_gid(): line.get_marker() for line in fig.axes[0].get_lines()}
     assert markers["sigmoid-f"] != markers["tanh-f"]
 

@@ -15,49 +15,51 @@ from matplotlib.table import Cell
 from matplotlib.text import Text
 
 import actviz
-from actviz import plotting, teaching
+from actviz import plotting
+from actviz.teaching import collapse, compare, depth, sparsity, zigzag
 from actviz.cli import cli
 from actviz.functions import REGISTRY
+from actviz.look import Look
 
 
 def test_sigmoid_gradient_vanishes_through_depth_and_relu_does_not():
-    sigmoid = teaching.gradient_through_depth(actviz.get("sigmoid"), layers=30)
-    relu = teaching.gradient_through_depth(actviz.get("relu"), layers=30)
+    sigmoid = depth.gradient_through_depth(actviz.get("sigmoid"), layers=30)
+    relu = depth.gradient_through_depth(actviz.get("relu"), layers=30)
     assert sigmoid.max_slope == 0.25 and relu.max_slope == 1.0
     assert sigmoid.median[0] < 1e-10 * sigmoid.median[-1]
     assert 0.1 < relu.median[0] / relu.median[-1] < 10
-    exploding = teaching.gradient_through_depth(actviz.get("relu"), layers=30, weight_scale=1.5)
+    exploding = depth.gradient_through_depth(actviz.get("relu"), layers=30, weight_scale=1.5)
     assert exploding.median[0] > 1e3 * exploding.median[-1]
 
 
 def test_all_positive_inputs_give_same_sign_updates():
-    assert teaching.zigzag(actviz.get("sigmoid")).same_sign_share == 1.0
-    tanh = teaching.zigzag(actviz.get("tanh"))
+    assert zigzag.zigzag(actviz.get("sigmoid")).same_sign_share == 1.0
+    tanh = zigzag.zigzag(actviz.get("tanh"))
     assert tanh.same_sign_share < 0.8
     assert np.linalg.norm(tanh.path[-1] - tanh.optimum) < 0.1
 
 
 def test_sparsity_and_means():
-    relu = teaching.sparsity(actviz.get("relu"))
+    relu = sparsity.sparsity(actviz.get("relu"))
     assert relu.zero_share == pytest.approx(0.5, abs=0.01) and relu.dead_share == relu.zero_share
-    assert teaching.sparsity(actviz.get("sigmoid")).mean == pytest.approx(0.5, abs=0.01)
-    assert teaching.sparsity(actviz.get("tanh")).mean == pytest.approx(0.0, abs=0.01)
+    assert sparsity.sparsity(actviz.get("sigmoid")).mean == pytest.approx(0.5, abs=0.01)
+    assert sparsity.sparsity(actviz.get("tanh")).mean == pytest.approx(0.0, abs=0.01)
 
 
 def test_without_activation_the_network_is_a_line():
-    result = teaching.collapse(actviz.get("relu"), layers=6)
+    result = collapse.collapse(actviz.get("relu"), layers=6)
     assert np.allclose(np.diff(result.linear, 2), 0, atol=1e-9)
     assert np.abs(np.diff(result.nonlinear, 2)).max() > 1e-3
 
 
 def test_property_matrix():
-    rows = teaching.properties([actviz.get("sigmoid"), actviz.get("relu")])
+    rows = compare.properties([actviz.get("sigmoid"), actviz.get("relu")])
     assert rows[0] == {"name": "sigmoid", "range": "(0, 1)", "bounded": True, "monotonic": True, "smooth": "C∞",
                        "zero-centred": False, "saturates": "left & right", "dead": "no", "max|f'|": 0.25,
                        "f'(0)": 0.25}
     # ReLU's left side is dead (f' = 0 by definition), not saturated; leaky ReLU's is neither.
     assert (rows[1]["saturates"], rows[1]["dead"], rows[1]["f'(0)"]) == ("no", "(-∞, 0)", 0.0)
-    leaky = teaching.properties([actviz.get("leaky_relu")])[0]
+    leaky = compare.properties([actviz.get("leaky_relu")])[0]
     assert (leaky["saturates"], leaky["dead"]) == ("no", "no")
 
 
@@ -68,6 +70,16 @@ def test_teaching_commands_write_figures(command, tmp_path):
     result = CliRunner().invoke(cli, [*command, "-o", str(path)])
     assert result.exit_code == 0, result.output
     assert path.read_text().startswith("<?xml")
+
+
+def test_every_lesson_is_a_command_and_a_gallery_figure_and_takes_parameters_and_presets():
+    from actviz import gallery
+    from actviz.teaching import LESSONS
+    assert [lesson.gallery_stem for lesson in LESSONS] == list(gallery.TEACHING)
+    for lesson in LESSONS:
+        assert cli.commands[lesson.command.name] is lesson.command
+        options = {param.name for param in lesson.command.params}
+        assert {"params", "preset", "output", "theme", "lang"} <= options, lesson.command.name
 
 
 def test_compare_prints_a_table():
@@ -146,20 +158,21 @@ def _cjk_font_installed():
 BASICS = ("sigmoid", "tanh", "relu", "gelu")
 EIGHT = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "softplus")
 FIGURES = {
-    "depth": lambda size: plotting.depth_figure(
-        [teaching.gradient_through_depth(actviz.get(n), layers=12, seeds=2) for n in BASICS], size),
-    "zigzag": lambda size: plotting.zigzag_figure([teaching.zigzag(actviz.get(n)) for n in ("sigmoid", "tanh")], size),
-    "zigzag-3": lambda size: plotting.zigzag_figure(
-        [teaching.zigzag(actviz.get(n)) for n in ("sigmoid", "tanh", "softplus")], size),
-    "sparsity": lambda size: plotting.sparsity_figure(
-        [teaching.sparsity(actviz.get(n), samples=20_000) for n in BASICS], size),
-    "sparsity-8": lambda size: plotting.sparsity_figure(
-        [teaching.sparsity(actviz.get(n), samples=20_000) for n in (*BASICS, "relu6", "hardshrink", "threshold",
-                                                                     "softplus")], size),
-    "collapse": lambda size: plotting.collapse_figure(actviz.get("relu"), teaching.collapse(actviz.get("relu")), 4,
-                                                      size),
-    "compare-4": lambda size: plotting.compare_figure(teaching.properties([actviz.get(n) for n in BASICS]), size),
-    "compare-8": lambda size: plotting.compare_figure(teaching.properties([actviz.get(n) for n in EIGHT]), size),
+    "depth": lambda size, look=Look(): depth.figure(
+        [depth.gradient_through_depth(actviz.get(n), layers=12, seeds=2) for n in BASICS], size, look=look),
+    "zigzag": lambda size, look=Look(): zigzag.figure([zigzag.zigzag(actviz.get(n)) for n in ("sigmoid", "tanh")],
+                                                      size, look=look),
+    "zigzag-3": lambda size, look=Look(): zigzag.figure(
+        [zigzag.zigzag(actviz.get(n)) for n in ("sigmoid", "tanh", "softplus")], size, look=look),
+    "sparsity": lambda size, look=Look(): sparsity.figure(
+        [sparsity.sparsity(actviz.get(n), samples=20_000) for n in BASICS], size, look=look),
+    "sparsity-8": lambda size, look=Look(): sparsity.figure(
+        [sparsity.sparsity(actviz.get(n), samples=20_000) for n in (*BASICS, "relu6", "hardshrink", "threshold",
+                                                                     "softplus")], size, look=look),
+    "collapse": lambda size, look=Look(): collapse.figure(actviz.get("relu"), collapse.collapse(actviz.get("relu")), 4,
+                                                      size, look=look),
+    "compare-4": lambda size, look=Look(): compare.figure(compare.properties([actviz.get(n) for n in BASICS]), size, look=look),
+    "compare-8": lambda size, look=Look(): compare.figure(compare.properties([actviz.get(n) for n in EIGHT]), size, look=look),
 }
 # Two looks in the quick loop, the rest in the full suite.
 LOOKS = [pytest.param(look, id="-".join(look), marks=[pytest.mark.slow] if i >= 2 else [])
@@ -173,16 +186,16 @@ def test_every_text_is_inside_the_figure_and_clear_of_the_others(name, look):
     theme, size, lang = look
     if lang == "zh" and not _cjk_font_installed():
         pytest.skip("no CJK font installed")
-    with plotting.theme(theme, lang=lang):
-        fig = FIGURES[name](plotting.parse_size(size))
+    with plotting.theme(theme, lang=lang) as look:
+        fig = FIGURES[name](plotting.parse_size(size), look)
         assert text_problems(fig) == []
 
 
 @pytest.mark.skipif(not _cjk_font_installed(), reason="no CJK font installed")
 @pytest.mark.parametrize("name", FIGURES)
 def test_every_word_of_a_figure_is_translated(name):
-    with plotting.theme(lang="zh"):
-        fig = FIGURES[name](plotting.SIZES["16:9"])
+    with plotting.theme(lang="zh") as look:
+        fig = FIGURES[name](plotting.SIZES["16:9"], look)
         words = {w for t in visible_texts(fig) for w in re.findall(r"[A-Za-z_]{3,}", t.get_text())}
     assert words <= {*REGISTRY, "max", "Xavier", "mathdefault", "approximate"}
 
@@ -217,14 +230,14 @@ def rules(fig):
                          ids=["4", "8", "all"])
 def test_the_table_fits_its_figure_and_every_cell_its_column(names, size):
     with plotting.theme():
-        rows = teaching.properties([actviz.get(n) for n in names])
-        fig = plotting.compare_figure(rows, plotting.parse_size(size))
+        rows = compare.properties([actviz.get(n) for n in names])
+        fig = compare.figure(rows, plotting.parse_size(size))
         assert text_problems(fig) == []
         cells = table_cells(fig)
         assert len(cells) == (len(rows) + 1) * len(rows[0])
         base = mpl.rcParams["font.size"]
         sizes = {t.get_fontsize() for t in cells.values()}
-        assert len(sizes) == 1 and plotting.TABLE_FONT_FLOOR * base - 1e-9 <= sizes.pop() <= base
+        assert len(sizes) == 1 and compare.TABLE_FONT_FLOOR * base - 1e-9 <= sizes.pop() <= base
         fig.draw_without_rendering()
         boxes = {key: t.get_window_extent() for key, t in cells.items()}
         n_rows, n_cols = max(r for r, _ in cells) + 1, max(c for _, c in cells) + 1
@@ -269,7 +282,7 @@ def test_a_few_functions_on_a_square_figure_are_one_per_column():
 def test_compare_is_the_same_bytes_every_time_and_times_nothing(tmp_path, monkeypatch):
     def no_timing(*args, **kwargs):
         raise AssertionError("timed without --cost")
-    monkeypatch.setattr(teaching, "cost_per_element", no_timing)
+    monkeypatch.setattr(compare, "cost_per_element", no_timing)
     for suffix in ("png", "svg"):
         first, second = tmp_path / f"a.{suffix}", tmp_path / f"b.{suffix}"
         for path in (first, second):
@@ -285,8 +298,8 @@ def test_cost_is_measured_only_when_asked_and_says_where():
     assert header.endswith("cost (× cheapest), measured on this machine")
     assert min(float(relu.split()[-1]), float(sigmoid.split()[-1])) == 1.0
     with plotting.theme():
-        rows = teaching.properties([actviz.get("relu"), actviz.get("sigmoid")], measure_cost=True)
-        fig = plotting.compare_figure(rows)
+        rows = compare.properties([actviz.get("relu"), actviz.get("sigmoid")], measure_cost=True)
+        fig = compare.figure(rows)
     assert "measured on" in " ".join(t.get_text() for t in fig.texts)
 
 
@@ -299,14 +312,14 @@ def test_compare_takes_parameters_and_presets():
 
 
 def test_gelu_range_prints_readably_and_truly():
-    assert teaching.format_interval(actviz.get("gelu").output_range) == "[≈-0.170, ∞)"
-    assert teaching.format_interval(actviz.get("relu6").output_range) == "[0, 6]"
+    assert compare.format_interval(actviz.get("gelu").output_range) == "[≈-0.170, ∞)"
+    assert compare.format_interval(actviz.get("relu6").output_range) == "[0, 6]"
 
 
 @pytest.mark.parametrize("name", REGISTRY)
 def test_a_printed_range_end_is_exact_or_marked_approximate(name):
     interval = actviz.get(name).output_range
-    text = teaching.format_interval(interval)
+    text = compare.format_interval(interval)
     for shown, exact in zip(text[1:-1].split(", "), (interval.lo, interval.hi)):
         if shown.startswith("≈"):
             assert float(shown[1:]) != exact and math.isclose(float(shown[1:]), exact, rel_tol=5e-3)
@@ -319,9 +332,9 @@ def test_a_printed_range_end_is_exact_or_marked_approximate(name):
 # Sparsity -----------------------------------------------------------------
 
 def test_the_point_mass_is_drawn_at_its_probability_on_its_own_axis():
-    results = [teaching.sparsity(actviz.get(n), samples=20_000) for n in ("tanh", "relu")]
+    results = [sparsity.sparsity(actviz.get(n), samples=20_000) for n in ("tanh", "relu")]
     with plotting.theme():
-        fig = plotting.sparsity_figure(results)
+        fig = sparsity.figure(results)
     spikes = [(ax, c) for ax in fig.axes for c in ax.collections if c.get_gid() == "relu-zeros"]
     assert len(spikes) == 1 and not any(c.get_gid() == "tanh-zeros" for ax in fig.axes for c in ax.collections)
     mass_axis, spike = spikes[0]
@@ -349,11 +362,11 @@ def test_no_text_sits_on_bars_of_its_own_colour():
 @pytest.mark.parametrize("init", ["he", "xavier"])
 @pytest.mark.parametrize("scale", [1.0, 1.5])
 def test_the_drawn_bound_holds_for_the_default_functions(init, scale):
-    profiles = [teaching.gradient_through_depth(actviz.get(n), init=init, weight_scale=scale) for n in BASICS]
+    profiles = [depth.gradient_through_depth(actviz.get(n), init=init, weight_scale=scale) for n in BASICS]
     for profile in profiles:
         assert np.all(profile.bound >= profile.median), profile.act.name
     with plotting.theme():
-        fig = plotting.depth_figure(profiles)
+        fig = depth.figure(profiles)
     (ax,) = fig.axes
     lines = {line.get_gid(): line.get_ydata() for line in ax.get_lines()}
     assert set(lines) == {"sigmoid-bound", *(f"{n}-depth" for n in BASICS)}  # f' alone bounds only sigmoid

@@ -6,12 +6,13 @@ and :func:`save` writes it atomically with reproducible bytes.
 """
 from __future__ import annotations
 
+import importlib
 import io
 import logging
 import math
 import os
 import re
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +50,7 @@ def theme(name: str = "light", font_scale: float = 1.0, lang: str = "en"):
         raise ActvizError(f"unknown theme {name!r}; choose from {', '.join(THEMES)}")
     if lang not in LANGUAGES:
         raise ActvizError(f"unknown language {lang!r}; choose from {', '.join(LANGUAGES)}")
-    with mplstyle.context(STYLES / f"{name}.mplstyle"):
+    with mplstyle.context(STYLES / f"{name}.mplstyle"), ExitStack() as stack:
         if font_scale != 1.0:
             for key in ("font.size", "axes.titlesize", "axes.labelsize", "legend.fontsize",
                         "xtick.labelsize", "ytick.labelsize"):
@@ -59,8 +60,14 @@ def theme(name: str = "light", font_scale: float = 1.0, lang: str = "en"):
         font_log = logging.getLogger("matplotlib.font_manager")
         quiet = font_log.level
         if lang == "zh":
+            cjk_name, truetype = stack.enter_context(_cjk_font())
             # DejaVu first, for Latin letters and math; Chinese glyphs fall back to the CJK font.
-            mpl.rcParams["font.family"] = ["DejaVu Sans", _cjk_font()]
+            mpl.rcParams["font.family"] = ["DejaVu Sans", cjk_name]
+            if not truetype:
+                # matplotlib embeds a font as TrueType (Type 42) only when its outlines are
+                # TrueType; OpenType-CFF outlines (Noto Sans CJK's) would make a PDF that
+                # viewers cannot draw (matplotlib issue 20870), so such a PDF gets Type 3 fonts.
+                mpl.rcParams["pdf.fonttype"] = 3
             font_log.setLevel(logging.ERROR)  # CJK fonts' "Medium" weight is no news to a user
         token, shade_token = _LANGUAGE.set(lang), _SHADE.set(PRINT_SHADE if name == "print" else SHADE)
         try:
@@ -119,6 +126,8 @@ _ZH = {
     "zero-centred": "零中心",
     "saturates": "饱和侧",
     "dead": "死区",
+    "max|f′|": "max|f′|",  # formulas read the same in both languages
+    "f′(0)": "f′(0)",
     "cost (× cheapest), measured on this machine": "耗时 (× 最快者)， 本机实测",
     "yes": "是",
     "no": "否",
@@ -128,6 +137,8 @@ _ZH = {
 }
 _LANGUAGE: ContextVar[str] = ContextVar("actviz_language", default="en")
 _SHADE: ContextVar[dict] = ContextVar("actviz_shade", default=SHADE)
+# The package of `pip install 'actviz[zh]'`, whose FONT_PATH is a collection holding Noto Sans CJK SC.
+CJK_FONT_PACKAGE = "noto_cjk_sans_otc"
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
              "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC")
 
@@ -139,21 +150,54 @@ def _t(template: str, **values) -> str:
     return template.format(**values)
 
 
-def _cjk_font() -> str:
-    """The first installed font that can write Chinese, or a clear error."""
+@contextmanager
+def _cjk_font():
+    """(name, has TrueType outlines) of a font that writes Chinese, known to
+    matplotlib's font manager inside the block and forgotten after it.
+
+    The font `pip install 'actviz[zh]'` brings (Noto Sans CJK SC, from the
+    package CJK_FONT_PACKAGE) comes first, so that every machine draws the
+    same glyphs; then an installed system font; else a clear error."""
     from matplotlib import font_manager
-    known = {f.name for f in font_manager.fontManager.ttflist}
+    manager = font_manager.fontManager
+    known_before = list(manager.ttflist)
+    try:
+        name = _register_cjk_font(font_manager)
+        found = font_manager.findfont(font_manager.FontProperties(family=name), fallback_to_default=False)
+        yield name, _has_truetype_outlines(found)
+    finally:
+        manager.ttflist[:] = known_before
+        manager._findfont_cached.cache_clear()  # as FontManager.addfont does: no lookup remembers a removed font
+
+
+def _register_cjk_font(font_manager) -> str:
+    manager = font_manager.fontManager
+    try:
+        packaged = importlib.import_module(CJK_FONT_PACKAGE).FONT_PATH
+    except ImportError:
+        pass
+    else:
+        manager.addfont(os.fspath(packaged))
+        return "Noto Sans CJK SC"
+    known = {f.name for f in manager.ttflist}
     if not any(name in known for name in CJK_FONTS):
         # Fonts installed after matplotlib built its cache are not in it yet.
         for path in font_manager.findSystemFonts():
             if any(key in Path(path).name.lower() for key in ("cjk", "wqy", "sourcehan", "simhei", "yahei")):
-                font_manager.fontManager.addfont(path)
-        known = {f.name for f in font_manager.fontManager.ttflist}
+                manager.addfont(path)
+        known = {f.name for f in manager.ttflist}
     for name in CJK_FONTS:
         if name in known:
             return name
-    raise ActvizError("--lang zh needs a font with Chinese characters: install one, e.g. "
-                      "`apt install fonts-noto-cjk` (Debian, Ubuntu) or `dnf install google-noto-sans-cjk-fonts`")
+    raise ActvizError("--lang zh needs a font with Chinese characters: run `pip install 'actviz[zh]'` "
+                      "(or install a system font, e.g. `apt install fonts-noto-cjk`)")
+
+
+def _has_truetype_outlines(path) -> bool:
+    """Whether a font file (or one face of a collection) has TrueType (glyf) outlines, not CFF."""
+    from fontTools.ttLib import TTFont
+    with TTFont(os.fspath(path), fontNumber=getattr(path, "face_index", 0), lazy=True) as font:
+        return "glyf" in font
 
 
 def _as_activation(item) -> Activation:

@@ -144,6 +144,14 @@ def breakpoints(act: Activation) -> tuple[float, ...]:
     return tuple(sorted({*act.kinks, *act.jumps, *act.smooth_breaks}))
 
 
+def _sorted_distinct(x: np.ndarray) -> np.ndarray:
+    """What np.unique returns for a float array, without the import of
+    numpy.ma that np.unique triggers on first use (a tenth of a second, which
+    `plot --term` would pay on every start)."""
+    x = np.sort(x)
+    return x[np.r_[True, x[1:] != x[:-1]]] if x.size else x
+
+
 def _reach(start: float, num: int) -> np.ndarray:
     """`num` distances from `start` growing geometrically to the largest double."""
     return np.append(np.geomspace(start, 1e308, num - 1), np.finfo(float).max)
@@ -196,7 +204,7 @@ def _line_grid(act: Activation) -> np.ndarray:
             offsets = max(1.0, abs(b)) * np.geomspace(1e-12, 1.0, 25)
             parts.append(np.concatenate([b - offsets, [b], b + offsets]))
     x = np.concatenate(parts)
-    return np.unique(x[np.isfinite(x)])
+    return _sorted_distinct(x[np.isfinite(x)])
 
 
 def saturated_regions(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> list[Region]:
@@ -315,6 +323,18 @@ def max_abs_derivative(act: Activation, lo: float | None = None, hi: float | Non
 # Curves to draw
 # ---------------------------------------------------------------------------
 
+def common_xlim(acts) -> tuple[float, float]:
+    """The overlap of the functions' own ranges, widened to show every
+    breakpoint: a union would let the widest (sigmoid's ±8) flatten the rest."""
+    lo, hi = max(a.xlim[0] for a in acts), min(a.xlim[1] for a in acts)
+    points = [p for a in acts for p in breakpoints(a) if math.isfinite(p) and abs(p) < 1e6]
+    if points:
+        lo, hi = min(lo, min(points) - 1.0), max(hi, max(points) + 1.0)
+    if not lo < hi:
+        lo, hi = min(a.xlim[0] for a in acts), max(a.xlim[1] for a in acts)
+    return lo, hi
+
+
 def _grid(act: Activation, lo: float, hi: float, num: int) -> np.ndarray:
     """An even grid on [lo, hi], thickened geometrically on both sides of
     every breakpoint so that corners are drawn sharp and located exactly.
@@ -325,7 +345,7 @@ def _grid(act: Activation, lo: float, hi: float, num: int) -> np.ndarray:
     for b in breakpoints(act):
         if lo <= b <= hi:
             x.append(np.clip(np.concatenate([b - offsets, [b], b + offsets]), lo, hi))
-    return np.unique(np.concatenate(x))
+    return _sorted_distinct(np.concatenate(x))
 
 
 def curve(act: Activation, lo: float, hi: float, *, derivative: bool = False,
@@ -351,7 +371,7 @@ def curve(act: Activation, lo: float, hi: float, *, derivative: bool = False,
         if not (left == right == value):
             jumps.append(Discontinuity(c, float(left), float(right), float(value)))
     if not jumps:
-        pieces_x = [np.unique(np.concatenate(pieces_x))]
+        pieces_x = [_sorted_distinct(np.concatenate(pieces_x))]
     xs, ys = [], []
     for px in pieces_x:
         xs += [px, [np.nan]]

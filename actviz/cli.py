@@ -518,9 +518,13 @@ def _activations(names, params, preset):
 @click.option("--own-xlim", is_flag=True, help="With --grid: each panel on its function's own x-range.")
 @click.option("--ylim", nargs=2, type=Number(finite=True, low=-AXIS_LIMIT, high=AXIS_LIMIT), metavar="LO HI",
               help="y-range (default: automatic).")
+@click.option("--term", is_flag=True,
+              help="Draw in this terminal (text, fitting $COLUMNS and $LINES) instead of writing a file.")
+@click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="With --term: colours (auto: when standard output is a terminal).")
 @output_options
 def plot(names, params, preset, derivative, derivative_only, layout, tile, threshold, no_shade, formula,
-         xlim, own_xlim, ylim, **output):
+         xlim, own_xlim, ylim, term, colour, **output):
     """Draw functions and their derivatives, with saturation shaded.
 
     \b
@@ -529,6 +533,7 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
       actviz plot sigmoid tanh relu -d --grid
       actviz plot leaky_relu -p negative_slope=0.01,0.1,0.3 -d
       actviz plot gelu -d --layout side --theme dark -o gelu.pdf
+      actviz plot relu -d --term
     """
     for name, limits in (("--xlim", xlim), ("--ylim", ylim)):
         if limits and not limits[0] < limits[1]:
@@ -542,6 +547,10 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
     acts = _activations(names, params, preset)
     if xlim:
         _check_finite_somewhere(acts, xlim, function=not derivative_only, derivative=derivative or derivative_only)
+    if term:
+        _draw_in_terminal(acts, derivative, derivative_only, tile, layout, threshold, no_shade, formula, xlim, ylim,
+                          colour, output)
+        return
     from . import plotting
 
     def build(size, title):
@@ -550,6 +559,23 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
             shade=not no_shade, threshold=threshold, formula=formula, xlim=xlim or None,
             ylim=ylim or None, own_xlim=own_xlim, size=size, title=title))
     _draw(build, _default_stem(names), **output)
+
+
+def _draw_in_terminal(acts, derivative, derivative_only, tile, layout, threshold, no_shade, formula, xlim, ylim,
+                      colour, output):
+    """`plot --term`: the figure as text on standard output, in one panel, in English."""
+    import shutil
+    from . import terminal
+    refused = [name for name, given in (("-o", output["output"]), ("--grid", tile), ("--layout side", layout == "side"),
+                                        ("--formula", formula), ("--lang zh", output["lang"] == "zh")) if given]
+    if refused:
+        _fail(f"--term draws one panel of text in English; it cannot be combined with {', '.join(refused)}")
+    size = shutil.get_terminal_size()
+    depth = terminal.colour_depth(colour, sys.stdout.isatty())
+    click.echo(terminal.draw(acts, function=not derivative_only, derivative=derivative or derivative_only,
+                             shade=not no_shade, threshold=threshold, xlim=xlim or None, ylim=ylim or None,
+                             title=output["title"], width=size.columns, height=size.lines, depth=depth),
+               nl=False, color=bool(depth))
 
 
 def _check_finite_somewhere(acts, xlim, function, derivative, samples=1001):

@@ -228,7 +228,7 @@ def plot(ax, *functions, derivative: bool = False, function: bool = True, shade:
     acts = [_as_activation(f) for f in functions]
     if not acts:
         raise ActvizError("nothing to plot: give at least one function")
-    lo, hi = xlim if xlim is not None else _common_xlim(acts)
+    lo, hi = xlim if xlim is not None else analysis.common_xlim(acts)
     single = len(acts) == 1
     styles = _cycle(first_colour + len(acts) + 1)[first_colour:]
     artists = []
@@ -278,18 +278,6 @@ def title_for(acts, derivative_only: bool = False) -> str:
     if len(names) > 6:
         return f"{len(names)} activation functions" + (" (f′)" if prime else "")
     return ", ".join(n + prime for n in names)
-
-
-def _common_xlim(acts):
-    """The overlap of the functions' own ranges, widened to show every
-    breakpoint: a union would let the widest (sigmoid's ±8) flatten the rest."""
-    lo, hi = max(a.xlim[0] for a in acts), min(a.xlim[1] for a in acts)
-    points = [p for a in acts for p in analysis.breakpoints(a) if math.isfinite(p) and abs(p) < 1e6]
-    if points:
-        lo, hi = min(lo, min(points) - 1.0), max(hi, max(points) + 1.0)
-    if not lo < hi:
-        lo, hi = min(a.xlim[0] for a in acts), max(a.xlim[1] for a in acts)
-    return lo, hi
 
 
 def _draw_curve(ax, act, lo, hi, derivative, style, linestyle, label, lw_scale=1.0):
@@ -567,7 +555,7 @@ def figure(acts: Sequence[Activation], options: FigureOptions | None = None) -> 
         cols = math.ceil(math.sqrt(len(acts)))
         rows = math.ceil(len(acts) / cols)
         axes = fig.subplots(rows, cols, squeeze=False).ravel()
-        xlim = o.xlim or (None if o.own_xlim else _common_xlim(acts))
+        xlim = o.xlim or (None if o.own_xlim else analysis.common_xlim(acts))
         for ax, act in zip(axes, acts):
             plot(ax, act, function=draw_f, derivative=draw_df, shade=o.shade, threshold=o.threshold,
                  xlim=xlim, ylim=o.ylim, formula=o.formula, annotate=False, origin_axes=False)

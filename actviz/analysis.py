@@ -149,7 +149,7 @@ def _sorted_distinct(x: np.ndarray) -> np.ndarray:
     numpy.ma that np.unique triggers on first use (a tenth of a second, which
     `plot --term` would pay on every start)."""
     x = np.sort(x)
-    return x[np.r_[True, x[1:] != x[:-1]]] if x.size else x
+    return x[np.concatenate([[True], x[1:] != x[:-1]])] if x.size else x
 
 
 def _reach(start: float, num: int) -> np.ndarray:

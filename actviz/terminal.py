@@ -140,9 +140,9 @@ class Canvas:
         finite = np.isfinite(px) & np.isfinite(py)
         joined = finite[:-1] & finite[1:]
         x0, y0, x1, y1 = px[:-1][joined], py[:-1][joined], px[1:][joined], py[1:][joined]
-        alone = finite & ~np.r_[False, joined] & ~np.r_[joined, False]  # a piece of one point
-        x0, y0 = np.r_[x0, px[alone]], np.r_[y0, py[alone]]
-        x1, y1 = np.r_[x1, px[alone]], np.r_[y1, py[alone]]
+        alone = finite & ~np.concatenate([[False], joined]) & ~np.concatenate([joined, [False]])  # one-point pieces
+        x0, y0 = np.concatenate([x0, px[alone]]), np.concatenate([y0, py[alone]])
+        x1, y1 = np.concatenate([x1, px[alone]]), np.concatenate([y1, py[alone]])
         steps = np.ceil(np.maximum(abs(x1 - x0), abs(y1 - y0))).astype(int) + 1
         segment = np.repeat(np.arange(len(steps)), steps)
         t = (np.arange(steps.sum()) - np.repeat(np.cumsum(steps) - steps, steps)) / np.repeat(
@@ -151,7 +151,7 @@ class Canvas:
         rows = np.floor(y0[segment] + t * (y1 - y0)[segment]).astype(int)
         inside = (rows >= 0) & (rows < height) & (cols >= 0)
         cols, rows = cols[inside], rows[inside]
-        repeated = np.r_[False, (cols[1:] == cols[:-1]) & (rows[1:] == rows[:-1])]
+        repeated = np.concatenate([[False], (cols[1:] == cols[:-1]) & (rows[1:] == rows[:-1])])
         cols, rows = cols[~repeated], rows[~repeated]
         if dashed:
             on = (np.arange(len(cols)) // DASH) % 2 == 0

@@ -207,7 +207,7 @@ def _text(text: str, colour=None) -> list[Cell]:
     return [Cell(ch, colour) for ch in text]
 
 
-def ylim_for(acts, curves, asymptotes) -> tuple[float, float]:
+def ylim_for(curves, asymptotes) -> tuple[float, float]:
     """Every drawn value and asymptote in view, with a little room (as the PNG's _auto_ylim)."""
     ys = np.concatenate([c.y for c in curves] + [np.asarray(asymptotes, dtype=float)])
     ys = ys[np.isfinite(ys)]
@@ -234,7 +234,7 @@ def draw(acts: list[Activation], *, function: bool = True, derivative: bool = Fa
             drawn.append((act, True, palette[(i + 1 if single and function else i) % len(palette)]))
     curves = [analysis.curve(act, lo, hi, derivative=d) for act, d, _ in drawn]
     asymptotes = sorted({y for a in acts for y in a.asymptotes if y != 0}) if function else []
-    ylim = ylim if ylim is not None else ylim_for(acts, curves, asymptotes)
+    ylim = ylim if ylim is not None else ylim_for(curves, asymptotes)
     regions = analysis.clip(analysis.regions(acts[0], threshold), lo, hi) if shade and single else []
     notes = _notes(acts[0], lo, hi, function, derivative, drawn) if single else []
 
@@ -247,11 +247,10 @@ def draw(acts: list[Activation], *, function: bool = True, derivative: bool = Fa
     rows = max(5, min(height - fixed, round(0.3 * columns)))
 
     canvas = Canvas(columns, rows, (lo, hi), ylim)
-    if regions:
-        kinds = _kinds_by_column(canvas, regions)
-        for c, kind in enumerate(kinds):
-            if kind and depth:
-                canvas.band(c, kind)
+    kinds = _kinds_by_column(canvas, regions)
+    for c, kind in enumerate(kinds):
+        if kind and depth:
+            canvas.band(c, kind)
     for (act, d, colour), curve in sorted(zip(drawn, curves), key=lambda item: not item[0][1]):
         canvas.polyline(curve.x, curve.y, colour, dashed=d and function)
     for (act, d, colour), curve in zip(drawn, curves):
@@ -292,8 +291,7 @@ def draw(acts: list[Activation], *, function: bool = True, derivative: bool = Fa
     lines.append(_paint(_text(axis, GUIDE), depth))
     lines.append(_paint(_text(labels, GUIDE), depth))
     if regions:
-        band = [Cell(BAND[k], GUIDE if k else None, BAND_BACKGROUND[k] if k else None) if k else Cell()
-                for k in _kinds_by_column(canvas, regions)]
+        band = [Cell(BAND[k], GUIDE, BAND_BACKGROUND[k]) if k else Cell() for k in kinds]
         lines.append(_paint(_text(" " * (gutter + 1)) + band, depth))
     lines += [_paint(line, depth) for line in legend_lines]
     return "\n".join(lines) + "\n"

@@ -151,6 +151,14 @@ def breakpoints(act: Activation) -> tuple[float, ...]:
     return tuple(sorted({*act.kinks, *act.jumps, *act.smooth_breaks}))
 
 
+def _sorted_distinct(x: np.ndarray) -> np.ndarray:
+    """What np.unique returns for a float array, without the import of
+    numpy.ma that np.unique triggers on first use (a tenth of a second, which
+    `plot --term` would pay on every start)."""
+    x = np.sort(x)
+    return x[np.concatenate([[True], x[1:] != x[:-1]])] if x.size else x
+
+
 def _reach(start: float, num: int) -> np.ndarray:
     """`num` distances from `start` growing geometrically to the largest double."""
     return np.append(np.geomspace(start, 1e308, num - 1), np.finfo(float).max)
@@ -203,7 +211,7 @@ def _line_grid(act: Activation) -> np.ndarray:
             offsets = max(1.0, abs(b)) * np.geomspace(1e-12, 1.0, 25)
             parts.append(np.concatenate([b - offsets, [b], b + offsets]))
     x = np.concatenate(parts)
-    return np.unique(x[np.isfinite(x)])
+    return _sorted_distinct(x[np.isfinite(x)])
 
 
 def saturated_regions(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> list[Region]:
@@ -332,7 +340,7 @@ def _grid(act: Activation, lo: float, hi: float, num: int) -> np.ndarray:
     for b in breakpoints(act):
         if lo <= b <= hi:
             x.append(np.clip(np.concatenate([b - offsets, [b], b + offsets]), lo, hi))
-    return np.unique(np.concatenate(x))
+    return _sorted_distinct(np.concatenate(x))
 
 
 def curve(act: Activation, lo: float, hi: float, *, derivative: bool = False,
@@ -358,7 +366,7 @@ def curve(act: Activation, lo: float, hi: float, *, derivative: bool = False,
         if not (left == right == value):
             jumps.append(Discontinuity(c, float(left), float(right), float(value)))
     if not jumps:
-        pieces_x = [np.unique(np.concatenate(pieces_x))]
+        pieces_x = [_sorted_distinct(np.concatenate(pieces_x))]
     xs, ys = [], []
     for px in pieces_x:
         xs += [px, [np.nan]]

@@ -332,9 +332,13 @@ def _default_stem(names) -> str:
               help="y-range (default: automatic).")
 @click.option("--standalone", is_flag=True, help="With -o FILE.tex: a document that compiles on its own.")
 @click.option("--beamer-overlays", is_flag=True, help="With -o FILE.tex: one function per Beamer slide.")
+@click.option("--term", is_flag=True,
+              help="Draw in this terminal (text, fitting $COLUMNS and $LINES) instead of writing a file.")
+@click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="With --term: colours (auto: when standard output is a terminal).")
 @output_options
 def plot(names, params, preset, derivative, derivative_only, layout, tile, threshold, no_shade, formula,
-         xlim, own_xlim, ylim, standalone, beamer_overlays, **output):
+         xlim, own_xlim, ylim, standalone, beamer_overlays, term, colour, **output):
     """Draw functions and their derivatives, with saturation shaded.
 
     \b
@@ -344,6 +348,7 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
       actviz plot leaky_relu -p negative_slope=0.01,0.1,0.3 -d
       actviz plot gelu -d --layout side --theme dark -o gelu.pdf
       actviz plot gelu -d --size 5.5x3 -o gelu.tex
+      actviz plot relu -d --term
     """
     for name, limits in (("--xlim", xlim), ("--ylim", ylim)):
         if limits and not limits[0] < limits[1]:
@@ -357,6 +362,10 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
     acts = activations(names, params, preset)
     if xlim:
         _check_finite_somewhere(acts, xlim, function=not derivative_only, derivative=derivative or derivative_only)
+    if term:
+        _draw_in_terminal(acts, derivative, derivative_only, tile, layout, threshold, no_shade, formula, xlim, ylim,
+                          colour, output)
+        return
     if (output["output"] or "").lower().endswith(".tex"):
         return _write_tex(acts, output, derivative=derivative, derivative_only=derivative_only,
                           layout="grid" if tile else layout, shade=not no_shade, threshold=threshold,
@@ -391,6 +400,23 @@ def _write_tex(acts, output, **figure):
                            transparent=output["transparent"], **figure)
     files.write_atomic(path, text.encode())
     click.echo(f"wrote {path} (pgfplots, {size[0]:g}×{size[1]:g} in)")
+
+
+def _draw_in_terminal(acts, derivative, derivative_only, tile, layout, threshold, no_shade, formula, xlim, ylim,
+                      colour, output):
+    """`plot --term`: the figure as text on standard output, in one panel, in English."""
+    import shutil
+    from . import terminal
+    refused = [name for name, given in (("-o", output["output"]), ("--grid", tile), ("--layout side", layout == "side"),
+                                        ("--formula", formula), ("--lang zh", output["lang"] == "zh")) if given]
+    if refused:
+        fail(f"--term draws one panel of text in English; it cannot be combined with {', '.join(refused)}")
+    size = shutil.get_terminal_size()
+    depth = terminal.colour_depth(colour, sys.stdout.isatty())
+    click.echo(terminal.draw(acts, function=not derivative_only, derivative=derivative or derivative_only,
+                             shade=not no_shade, threshold=threshold, xlim=xlim or None, ylim=ylim or None,
+                             title=output["title"], width=size.columns, height=size.lines, depth=depth),
+               nl=False, color=bool(depth))
 
 
 def _check_finite_somewhere(acts, xlim, function, derivative, samples=1001):

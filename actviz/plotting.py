@@ -10,6 +10,7 @@ legends below the axes.
 """
 from __future__ import annotations
 
+import importlib
 import io
 import logging
 import math
@@ -46,7 +47,7 @@ def styled(look: Look):
     """matplotlib's rcParams as `look` asks, for the block: the theme's style
     sheets, every font scaled by `look.font_scale`, and for Chinese a CJK
     font after DejaVu."""
-    with mplstyle.context(look.style_sheets), (_chinese_font() if look.lang == "zh" else nullcontext()) as cjk:
+    with mplstyle.context(look.style_sheets), (_cjk_font() if look.lang == "zh" else nullcontext()) as cjk:
         if look.font_scale != 1.0:
             for key in FONT_SIZES:
                 value = mpl.rcParams[key]
@@ -55,8 +56,14 @@ def styled(look: Look):
         font_log = logging.getLogger("matplotlib.font_manager")
         quiet = font_log.level
         if cjk:
+            cjk_name, truetype = cjk
             # DejaVu first, for Latin letters and math; Chinese glyphs fall back to the CJK font.
-            mpl.rcParams["font.family"] = ["DejaVu Sans", cjk]
+            mpl.rcParams["font.family"] = ["DejaVu Sans", cjk_name]
+            if not truetype:
+                # matplotlib embeds a font as TrueType (Type 42) only when its outlines are
+                # TrueType; OpenType-CFF outlines (Noto Sans CJK's) would make a PDF that
+                # viewers cannot draw (matplotlib issue 20870), so such a PDF gets Type 3 fonts.
+                mpl.rcParams["pdf.fonttype"] = 3
             font_log.setLevel(logging.ERROR)  # CJK fonts' "Medium" weight is no news to a user
         try:
             yield
@@ -87,43 +94,60 @@ ZH = {
     "f (solid)": "函数 f（实线）",
     "f′ (dashed)": "导数 f′（虚线）",
 }
+# The package of `pip install 'actviz[zh]'`, whose FONT_PATH is a collection holding Noto Sans CJK SC.
+CJK_FONT_PACKAGE = "noto_cjk_sans_otc"
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
              "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC")
 
 
 @contextmanager
-def _chinese_font():
-    """The first installed font that can write Chinese, for the block, or a clear error.
+def _cjk_font():
+    """(name, has TrueType outlines) of a font that writes Chinese, known to
+    matplotlib's font manager inside the block and forgotten after it.
 
-    A font installed after matplotlib built its font cache is not in the
-    cache yet: it is added to matplotlib's font manager for the block only."""
+    The font `pip install 'actviz[zh]'` brings (Noto Sans CJK SC, from the
+    package CJK_FONT_PACKAGE) comes first, so that every machine draws the
+    same glyphs; then an installed system font; else a clear error."""
     from matplotlib import font_manager
     manager = font_manager.fontManager
-    before = list(manager.ttflist)
-
-    def known():
-        names = {f.name for f in manager.ttflist}
-        return next((name for name in CJK_FONTS if name in names), None)
+    known_before = list(manager.ttflist)
     try:
-        if known() is None:
-            for path in font_manager.findSystemFonts():
-                if any(key in Path(path).name.lower() for key in ("cjk", "wqy", "sourcehan", "simhei", "yahei")):
-                    manager.addfont(path)
-        name = known()
-        if name is None:
-            raise ActvizError("--lang zh needs a font with Chinese characters: install one, e.g. `apt install "
-                              "fonts-noto-cjk` (Debian, Ubuntu) or `dnf install google-noto-sans-cjk-fonts`")
-        yield name
+        name = _register_cjk_font(font_manager)
+        found = font_manager.findfont(font_manager.FontProperties(family=name), fallback_to_default=False)
+        yield name, _has_truetype_outlines(found)
     finally:
-        if len(manager.ttflist) != len(before):
-            manager.ttflist[:] = before
-            manager._findfont_cached.cache_clear()  # what addfont clears too
+        manager.ttflist[:] = known_before
+        manager._findfont_cached.cache_clear()  # as FontManager.addfont does: no lookup remembers a removed font
 
 
-def _cjk_font() -> str:
-    """The font --lang zh writes Chinese in, or a clear error."""
-    with _chinese_font() as name:
-        return name
+def _register_cjk_font(font_manager) -> str:
+    manager = font_manager.fontManager
+    try:
+        packaged = importlib.import_module(CJK_FONT_PACKAGE).FONT_PATH
+    except ImportError:
+        pass
+    else:
+        manager.addfont(os.fspath(packaged))
+        return "Noto Sans CJK SC"
+    known = {f.name for f in manager.ttflist}
+    if not any(name in known for name in CJK_FONTS):
+        # Fonts installed after matplotlib built its cache are not in it yet.
+        for path in font_manager.findSystemFonts():
+            if any(key in Path(path).name.lower() for key in ("cjk", "wqy", "sourcehan", "simhei", "yahei")):
+                manager.addfont(path)
+        known = {f.name for f in manager.ttflist}
+    for name in CJK_FONTS:
+        if name in known:
+            return name
+    raise ActvizError("--lang zh needs a font with Chinese characters: run `pip install 'actviz[zh]'` "
+                      "(or install a system font, e.g. `apt install fonts-noto-cjk`)")
+
+
+def _has_truetype_outlines(path) -> bool:
+    """Whether a font file (or one face of a collection) has TrueType (glyf) outlines, not CFF."""
+    from fontTools.ttLib import TTFont
+    with TTFont(os.fspath(path), fontNumber=getattr(path, "face_index", 0), lazy=True) as font:
+        return "glyf" in font
 
 
 # Each artist is named by its gid (which is also its element's id in an SVG)

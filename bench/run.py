@@ -78,7 +78,8 @@ def startup(repeats):
     bare = timed([PY, "-c", "pass"], repeats)
     rows.append(("start-up", "python -c pass", bare, None))
     rows.append(("start-up", "python -c 'import numpy, click'", base, 1.0))
-    for args in (["list"], ["info", "relu"], ["info", "gelu"], ["eval", "sigmoid", "-800", "0", "37", "-d"]):
+    for args in (["list"], ["info", "relu"], ["info", "gelu"], ["eval", "sigmoid", "-800", "0", "37", "-d"],
+                 ["plot", "relu", "-d", "--term"]):
         t = timed(actviz_cmd(*args), repeats)
         rows.append(("start-up", "actviz " + " ".join(args), t, t / base))
     check = ("import sys; from actviz.cli import cli\n"

@@ -1,6 +1,7 @@
 """Figures as a user receives them: files that exist, parse, have the
 expected elements and size, look like the committed baselines, and come out
 byte-identical on a rerun."""
+import importlib
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -54,10 +55,6 @@ def test_a_figure_takes_its_look_without_a_theme_around_it():
 def test_chinese_texts_leave_the_font_manager_as_it_was():
     from matplotlib import font_manager
     fonts = list(font_manager.fontManager.ttflist)
-    try:
-        plotting._cjk_font()
-    except actviz.ActvizError:
-        pytest.skip("no CJK font on this machine (the error path is tested below)")
     fig = plotting.figure([actviz.get("sigmoid")], plotting.FigureOptions(derivative=True), Look(lang="zh"))
     assert any(t.get_text().startswith("饱和区") for t in fig.legends[0].texts)
     assert font_manager.fontManager.ttflist == fonts
@@ -171,21 +168,55 @@ def test_every_function_renders(name, tmp_path):
 
 def test_chinese_labels_need_a_cjk_font_and_say_which_to_install(tmp_path, monkeypatch):
     from matplotlib import font_manager
+    monkeypatch.setattr(plotting, "CJK_FONT_PACKAGE", "actviz_no_such_font_package")
     monkeypatch.setattr(plotting, "CJK_FONTS", ("No Such Font",))
     monkeypatch.setattr(font_manager, "findSystemFonts", lambda: [])
     result = CliRunner().invoke(cli, ["plot", "relu", "--lang", "zh", "-o", str(tmp_path / "relu.png")])
-    assert result.exit_code == 2 and "apt install fonts-noto-cjk" in result.stderr
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: --lang zh needs a font with Chinese characters: run `pip install 'actviz[zh]'` "
+                             "(or install a system font, e.g. `apt install fonts-noto-cjk`)\n")
     assert list(tmp_path.iterdir()) == []
 
 
-def test_chinese_labels(tmp_path):
-    try:
-        plotting._cjk_font()
-    except actviz.ActvizError:
-        pytest.skip("no CJK font on this machine (the error path is tested above)")
+def test_chinese_figures_use_the_font_of_the_zh_extra_and_leave_the_font_manager_as_it_was():
+    from matplotlib import font_manager
+    known = list(font_manager.fontManager.ttflist)
+    with plotting.theme(lang="zh"):
+        fig = plotting.figure([actviz.get("sigmoid")], plotting.FigureOptions(derivative=True))
+        found = font_manager.findfont(font_manager.FontProperties(family="Noto Sans CJK SC"),
+                                      fallback_to_default=False)
+        assert Path(found).is_relative_to(Path(importlib.import_module(plotting.CJK_FONT_PACKAGE).__file__).parent)
+        plotting.render(fig, "png", dpi=40)  # a glyph missing from every font would warn, and fail here
+    assert font_manager.fontManager.ttflist == known
+
+
+def test_chinese_labels_stay_text_in_svg(tmp_path):
     root = ET.parse(draw(tmp_path, "sigmoid", "-d", "--lang", "zh")).getroot()
     texts = {"".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")}
     assert "饱和区：f → 常数，|f′| < 0.05" in texts and "导数最大值 f′ = 0.25" in texts
+
+
+def pdf_fonts(data: bytes) -> dict:
+    """{base font name (subset tag dropped): its font dictionary} of a PDF written by matplotlib,
+    whose objects are plain text outside their compressed streams."""
+    fonts = {}
+    for body in re.findall(rb"\d+ 0 obj\s*(<<.*?>>)\s*endobj", data, re.S):
+        name = re.search(rb"/BaseFont /(?:[A-Z]{6}\+)?([\w-]+)", body)
+        if name and b"/Type /Font" in body:
+            fonts[name.group(1).decode()] = body
+    return fonts
+
+
+def test_chinese_pdfs_embed_the_cjk_font(tmp_path):
+    fonts = pdf_fonts(draw(tmp_path, "sigmoid", "-d", "--lang", "zh", name="zh.pdf").read_bytes())
+    cjk = fonts["NotoSansCJKsc-Regular"]
+    # Type 3: the glyphs' outlines are in the file (CharProcs), and a ToUnicode map lets a reader copy the text.
+    assert b"/Subtype /Type3" in cjk and b"/CharProcs" in cjk and b"/ToUnicode" in cjk
+
+
+def test_english_pdfs_keep_truetype_fonts(tmp_path):
+    fonts = pdf_fonts(draw(tmp_path, "sigmoid", "-d", name="en.pdf").read_bytes())
+    assert fonts and all(b"/Subtype /Type0" in body or b"/CIDFontType2" in body for body in fonts.values())
 
 
 def test_layouts_that_cannot_be_drawn_are_refused():
@@ -308,3 +339,43 @@ if __name__ == "__main__":
     # Regenerate the baselines after an intended change of look (then open them).
     for case in BASELINE_CASES:
         CliRunner().invoke(cli, ["plot", *case, "--dpi", "60", "-o", str(BASELINES / baseline_name(case))])
+
+
+def _figure_texts():
+    """{module: every literal figure text it says}: the first arguments of
+    `say(...)` (an f-string stands for each stationary kind it can hold)."""
+    import ast
+    import importlib
+    root = Path(plotting.__file__).parent
+    found = {}
+    for path in root.rglob("*.py"):
+        texts = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "say" and node.args:
+                text = node.args[0]
+                if isinstance(text, ast.Constant):
+                    texts.add(text.value)
+                elif isinstance(text, ast.JoinedStr):
+                    texts |= {eval(compile(ast.Expression(text), path, "eval"), {"point": point})
+                              for point in (analysis.Stationary(0.0, 0.0, "minimum"),
+                                            analysis.Stationary(0.0, 0.0, "maximum"))}
+        if texts:
+            name = ".".join(("actviz", *path.relative_to(root).with_suffix("").parts))
+            found[importlib.import_module(name)] = texts
+    return found
+
+
+def test_every_english_figure_text_has_its_chinese_version():
+    texts = _figure_texts()
+    assert sum(map(len, texts.values())) > 30
+    assert {module.__name__: sorted(said - module.ZH.keys()) for module, said in texts.items()} == \
+        {module.__name__: [] for module in texts}
+
+
+@pytest.mark.parametrize("args", [("gelu", "-d"), ("relu", "-d"), ("gaussian", "-d"), ("sigmoid", "-d", "--layout", "side"),
+                                  ("sigmoid", "relu", "-d", "--grid"), ("sigmoid", "tanh", "-d"),
+                                  ("leaky_relu", "-p", "negative_slope=0.01,0.1", "-d")])
+def test_a_chinese_plot_has_no_english_word_but_names(args, tmp_path):
+    root = ET.parse(draw(tmp_path, *args, "--lang", "zh")).getroot()
+    words = {w for t in root.iter(f"{SVG}text") for w in re.findall(r"[A-Za-z_]{3,}", "".join(t.itertext()))}
+    assert words <= {*actviz.REGISTRY, "max", "negative_slope"}

@@ -147,14 +147,6 @@ def test_the_text_check_can_fail():
     assert any(p.startswith("'past the edge' runs past the figure's edge") for p in problems)
 
 
-def _cjk_font_installed():
-    try:
-        plotting._cjk_font()
-    except actviz.ActvizError:
-        return False
-    return True
-
-
 BASICS = ("sigmoid", "tanh", "relu", "gelu")
 EIGHT = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "softplus")
 FIGURES = {
@@ -184,14 +176,11 @@ LOOKS = [pytest.param(look, id="-".join(look), marks=[pytest.mark.slow] if i >= 
 @pytest.mark.parametrize("name", FIGURES)
 def test_every_text_is_inside_the_figure_and_clear_of_the_others(name, look):
     theme, size, lang = look
-    if lang == "zh" and not _cjk_font_installed():
-        pytest.skip("no CJK font installed")
     with plotting.theme(theme, lang=lang) as look:
         fig = FIGURES[name](plotting.parse_size(size), look)
         assert text_problems(fig) == []
 
 
-@pytest.mark.skipif(not _cjk_font_installed(), reason="no CJK font installed")
 @pytest.mark.parametrize("name", FIGURES)
 def test_every_word_of_a_figure_is_translated(name):
     with plotting.theme(lang="zh") as look:

@@ -501,6 +501,7 @@ class FigureOptions:
     formula: bool = False
     xlim: tuple[float, float] | None = None
     ylim: tuple[float, float] | None = None
+    dylim: tuple[float, float] | None = None  # the f′ panel's y-range with layout side
     own_xlim: bool = False         # grid panels each on their function's own x-range
     size: tuple[float, float] = SIZES["16:9"]
     title: str | None = None
@@ -539,7 +540,7 @@ def figure(acts: Sequence[Activation], options: FigureOptions | None = None) -> 
         plot(left, *acts, shade=o.shade, threshold=o.threshold, xlim=o.xlim, ylim=o.ylim,
              formula=o.formula)
         plot(right, *acts, function=False, derivative=True, shade=o.shade, threshold=o.threshold,
-             xlim=o.xlim, formula=o.formula)
+             xlim=o.xlim, ylim=o.dylim, formula=o.formula)
         left.set_title(_t("f(x)"), fontsize="medium")
         right.set_title(_t("f′(x)"), fontsize="medium")
         _figure_legend(fig, (left, right), side=True)

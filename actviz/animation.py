@@ -393,6 +393,7 @@ def _write_html(temp: Path, figs: Iterator[Figure], fps: float, mode: str, dpi: 
             player.grab_frame(metadata=plotting._METADATA["png"])
         player.finish()
         body = page.read_text()
+    body = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">', "", body)
     random_id = player_id(body)
     stable_id = hashlib.sha256(body.replace(random_id, "").encode()).hexdigest()[:32]
     temp.write_text(HTML_PAGE.format(title=html.escape(title), player=body.replace(random_id, stable_id),
@@ -412,7 +413,22 @@ HTML_PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="actviz animate">
 <title>{title}</title>
-<style>body {{ margin: 1em; }} .animation img {{ max-width: 100%; height: auto; }}</style>
+<style>
+  body {{ margin: 1em; }}
+  .animation img {{ max-width: 100%; height: auto; }}
+  /* The player's buttons draw Font Awesome icons from a CDN; these glyphs
+     stand in for them, so that the page needs no network. */
+  .anim-buttons i.fa {{ font-style: normal; display: inline-block; }}
+  .fa-minus::before {{ content: "\2212"; }}
+  .fa-plus::before {{ content: "+"; }}
+  .fa-fast-backward::before {{ content: "\23EE"; }}
+  .fa-step-backward::before {{ content: "\25C1"; }}
+  .fa-play::before {{ content: "\25B6"; }}
+  .fa-pause::before {{ content: "\23F8"; }}
+  .fa-step-forward::before {{ content: "\25B7"; }}
+  .fa-fast-forward::before {{ content: "\23ED"; }}
+  .fa-flip-horizontal {{ transform: scaleX(-1); }}
+</style>
 </head>
 <body>
 {player}

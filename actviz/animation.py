@@ -296,8 +296,8 @@ def _write_gif(temp: Path, figs: Iterator[Figure], fps: float, loop: bool) -> No
     from PIL import GifImagePlugin, Image
 
     def quantised(rgba):
-        return Image.fromarray(np.ascontiguousarray(rgba[..., :3])).quantize(
-            256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        return Image.fromarray(rgba).convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE,
+                                                             dither=Image.Dither.NONE)
 
     delay = max(2, round(100 / fps))  # hundredths of a second
     previous = None
@@ -348,17 +348,18 @@ def _write_mp4(temp: Path, figs: Iterator[Figure], fps: float, ffmpeg: str, size
     ours to handle: ffmpeg is ended with the command)."""
     width, height = size
     rate = Fraction(fps).limit_denominator(1001)
-    command = [ffmpeg, "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}",
-               "-r", str(rate), "-i", "-", "-an", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264",
-               "-pix_fmt", "yuv420p", "-crf", "18", "-movflags", "+faststart", "-fflags", "+bitexact",
-               "-f", "mp4", str(temp)]
+    command = [ffmpeg, "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{width}x{height}",
+               "-r", str(rate), "-i", "-", "-an", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2",
+               # veryfast: a 10-frame look-ahead, so ffmpeg's memory stays below actviz's
+               "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p",
+               "-movflags", "+faststart", "-fflags", "+bitexact", "-f", "mp4", str(temp)]
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors,
-                                   start_new_session=True)
+                                   bufsize=0, start_new_session=True)
         try:
             try:
                 for fig in figs:
-                    process.stdin.write(np.ascontiguousarray(_pixels(fig)[..., :3]).tobytes())
+                    process.stdin.write(_pixels(fig))
             except BrokenPipeError:
                 pass  # ffmpeg has stopped: its status and message say why
             finally:

@@ -442,7 +442,8 @@ def _json(columns, points, act):
 _FORMATS = {"table": _table, "csv": _csv, "json": _json}
 
 
-def output_options(command=None, *, without=(), output_help="File to write: .png, .svg or .pdf [default: NAME.png here]."):
+def output_options(command=None, *, without=(),
+                   output_help="File to write: .png, .svg or .pdf [default: NAME.png here]."):
     """The options every drawing command shares: where, how big, which look
     (`without` the named ones: @output_options(without=("svg_text",)))."""
     if command is None:
@@ -457,8 +458,9 @@ def output_options(command=None, *, without=(), output_help="File to write: .png
         "title": click.option("--title", type=FigureText(), help="Figure title (default: chosen for the figure)."),
         "font_scale": click.option("--font-scale", type=Number(finite=True, low=0.5, high=3.0), default=1.0,
                                    show_default=True, help="Scale every text, for large rooms."),
-        "svg_text": click.option("--svg-text", type=click.Choice(["text", "path"]), default="text", show_default=True,
-                                 help="Keep SVG text editable, or convert it to outlines for viewers without the font."),
+        "svg_text": click.option("--svg-text", type=click.Choice(["text", "path"]), default="text",
+                                 show_default=True, help="Keep SVG text editable, or convert it to outlines for "
+                                                         "viewers without the font."),
         "lang": click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
                              help="Language of the figure's texts (zh needs a CJK font)."),
         "max_pixels": click.option("--max-pixels", type=click.IntRange(1), default=files.MAX_PIXELS,

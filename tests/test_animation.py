@@ -112,8 +112,10 @@ def test_without_the_video_extra_an_mp4_is_one_line_naming_it(tmp_path, monkeypa
 
 @pytest.mark.parametrize("args,message", [
     (["leaky_relu"], "nothing to animate: sweep one parameter, e.g. -p negative_slope=0:0.3:31"),
-    (["leaky_relu", "-p", "negative_slope=0.1"], "nothing to animate: sweep one parameter, e.g. -p negative_slope=0:0.3:31"),
-    (["leaky_relu", "-p", "negative_slope=0:0.3:0"], "a sweep takes 2–1000 frames; got a count of 0 in negative_slope=0:0.3:0"),
+    (["leaky_relu", "-p", "negative_slope=0.1"],
+     "nothing to animate: sweep one parameter, e.g. -p negative_slope=0:0.3:31"),
+    (["leaky_relu", "-p", "negative_slope=0:0.3:0"],
+     "a sweep takes 2–1000 frames; got a count of 0 in negative_slope=0:0.3:0"),
     (["leaky_relu", "-p", "negative_slope=0:0.3:1000000"],
      "a sweep takes 2–1000 frames; got a count of 1000000 in negative_slope=0:0.3:1000000"),
     (["leaky_relu", "-p", "negative_slope=0:0.3"],
@@ -125,7 +127,8 @@ def test_without_the_video_extra_an_mp4_is_one_line_naming_it(tmp_path, monkeypa
     (["elu", "-p", "alpha=-1:1:5"], "parameter 'alpha' must be a finite number > 0; got -1.0 (frame 1 of 5)"),
     (["elu", "-p", "alpha=1,0"], "parameter 'alpha' must be a finite number > 0; got '0' (frame 2 of 2)"),
     (["hardtanh", "-p", "min_val=-2:2:3"], "hardtanh: min_val (2) must be below max_val (1) (frame 3 of 3)"),
-    (["gelu", "-p", "approximate=none,erf"], "parameter 'approximate' must be one of none, tanh; got 'erf' (frame 2 of 2)"),
+    (["gelu", "-p", "approximate=none,erf"],
+     "parameter 'approximate' must be one of none, tanh; got 'erf' (frame 2 of 2)"),
     (["softplus", "-p", "beta=1:2:3", "-p", "threshold=1:2:3"], "sweep one parameter at a time; got beta, threshold"),
     (["leaky_relu", "-p", "negative_slope=0:0.3:3", "--fps", "0"], "--fps must lie in (0, 50]; got 0"),
     (["leaky_relu", "-p", "negative_slope=0:0.3:3", "--fps", "60"], "--fps must lie in (0, 50]; got 60"),

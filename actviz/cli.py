@@ -13,6 +13,7 @@ import os
 import re
 import sys
 import unicodedata
+from pathlib import Path
 
 import click
 import numpy as np
@@ -524,7 +525,8 @@ def _activations(names, params, preset):
 @click.option("--own-xlim", is_flag=True, help="With --grid: each panel on its function's own x-range.")
 @click.option("--ylim", nargs=2, type=Number(finite=True, low=-AXIS_LIMIT, high=AXIS_LIMIT), metavar="LO HI",
               help="y-range (default: automatic).")
-@output_options
+@output_options(output_help="File to write: .png, .svg, .pdf, or .html (an interactive page with a slider per "
+                            "parameter) [default: NAME.png here].")
 def plot(names, params, preset, derivative, derivative_only, layout, tile, threshold, no_shade, formula,
          xlim, own_xlim, ylim, **output):
     """Draw functions and their derivatives, with saturation shaded.
@@ -535,6 +537,7 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
       actviz plot sigmoid tanh relu -d --grid
       actviz plot leaky_relu -p negative_slope=0.01,0.1,0.3 -d
       actviz plot gelu -d --layout side --theme dark -o gelu.pdf
+      actviz plot elu gelu -d -o explore.html      # sliders, hover, SVG download
     """
     for name, limits in (("--xlim", xlim), ("--ylim", ylim)):
         if limits and not limits[0] < limits[1]:
@@ -549,6 +552,16 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
     if xlim:
         _check_finite_somewhere(acts, xlim, function=not derivative_only, derivative=derivative or derivative_only)
     from . import plotting
+    if Path(output["output"] or "").suffix.lower() == ".html":
+        from . import explorer
+        path, _ = files.target(output["output"], ("html",))
+        with plotting.theme(output["theme"]):
+            page = explorer.page(acts, theme=output["theme"], derivative=derivative or derivative_only,
+                                 function=not derivative_only, shade=not no_shade, threshold=threshold,
+                                 xlim=xlim or None, title=output["title"])
+        files.write_atomic(path, page.encode("utf-8"))
+        click.echo(f"wrote {path} (an interactive page)")
+        return
 
     def build(size, title):
         return plotting.figure(acts, plotting.FigureOptions(

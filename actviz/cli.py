@@ -13,7 +13,6 @@ import os
 import re
 import sys
 import unicodedata
-from pathlib import Path
 
 import click
 import numpy as np
@@ -552,9 +551,9 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
     if xlim:
         _check_finite_somewhere(acts, xlim, function=not derivative_only, derivative=derivative or derivative_only)
     from . import plotting
-    if Path(output["output"] or "").suffix.lower() == ".html":
+    path, fmt = files.target(output["output"] or f"{_default_stem(names)}.png", (*files.FORMATS, "html"))
+    if fmt == "html":
         from . import explorer
-        path, _ = files.target(output["output"], ("html",))
         with plotting.theme(output["theme"]):
             page = explorer.page(acts, theme=output["theme"], derivative=derivative or derivative_only,
                                  function=not derivative_only, shade=not no_shade, threshold=threshold,

@@ -279,3 +279,9 @@ def _processes_writing_in(folder):
         except OSError:
             continue
     return found
+
+
+def test_the_command_line_spells_out_the_animation_module_s_limits():
+    """cli.py repeats them so that building the CLI does not import matplotlib."""
+    from actviz import cli as command_line
+    assert (command_line.ANIMATION_FORMATS, command_line.MAX_FRAMES) == (animation.FORMATS, animation.MAX_FRAMES)

@@ -13,10 +13,16 @@ that inspecting functions never pays for matplotlib.
 from .functions import PRESETS, REGISTRY, Activation, ActvizError, get, names
 
 __version__ = "0.1.0"
-__all__ = ["Activation", "ActvizError", "PRESETS", "REGISTRY", "get", "names", "plot", "__version__"]
+__all__ = ["Activation", "ActvizError", "PRESETS", "REGISTRY", "explore", "get", "names", "plot", "__version__"]
 
 
 def plot(ax, *functions, **options):
     """Draw activation functions on a matplotlib Axes; see :func:`actviz.plotting.plot`."""
     from .plotting import plot as _plot
     return _plot(ax, *functions, **options)
+
+
+def explore(*functions, **options):
+    """The interactive page of functions, shown by Jupyter; see :func:`actviz.explorer.explore`."""
+    from .explorer import explore as _explore
+    return _explore(*functions, **options)

@@ -10,6 +10,7 @@ import errno
 import json
 import math
 import os
+import re
 import sys
 
 import click
@@ -18,9 +19,10 @@ import numpy as np
 from . import __version__
 from . import output as files
 from .analysis import DEFAULT_THRESHOLD
-from .functions import REGISTRY, ActvizError, describe_params
-from .command import (MAX_POINTS, ActivationName, Integer, Number, activations, bind, draw, fail,
-                      finite_json, json_number, not_blank, output_options, param_option, preset_option)
+from .functions import REGISTRY, ActvizError, describe_params, parse_number
+from .command import (MAX_POINTS, SEED, ActivationName, Integer, Number, activations, bind, draw, fail,
+                      finite_json, json_number, not_blank, output_options, param_option, parse_params,
+                      preset_option)
 from .look import LANGUAGES, THEMES, parse_size
 from .teaching import LESSONS
 
@@ -336,7 +338,8 @@ def _default_stem(names) -> str:
               help="Draw in this terminal (text, fitting $COLUMNS and $LINES) instead of writing a file.")
 @click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="With --term: colours (auto: when standard output is a terminal).")
-@output_options
+@output_options(output_help="File to write: .png, .svg, .pdf, .tex (pgfplots) or .html (an interactive page with "
+                            "a slider per parameter) [default: NAME.png here].")
 def plot(names, params, preset, derivative, derivative_only, layout, tile, threshold, no_shade, formula,
          xlim, own_xlim, ylim, standalone, beamer_overlays, term, colour, **output):
     """Draw functions and their derivatives, with saturation shaded.
@@ -349,6 +352,7 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
       actviz plot gelu -d --layout side --theme dark -o gelu.pdf
       actviz plot gelu -d --size 5.5x3 -o gelu.tex
       actviz plot relu -d --term
+      actviz plot elu gelu -d -o explore.html      # sliders, hover, SVG download
     """
     for name, limits in (("--xlim", xlim), ("--ylim", ylim)):
         if limits and not limits[0] < limits[1]:
@@ -374,6 +378,16 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
     if standalone or beamer_overlays:
         fail(f"{'--standalone' if standalone else '--beamer-overlays'} is for a .tex figure (-o FILE.tex)")
     from . import plotting
+    path, fmt = files.target(output["output"] or f"{_default_stem(names)}.png", (*files.FORMATS, "html"))
+    if fmt == "html":
+        from . import explorer
+        with plotting.theme(output["theme"]):
+            page = explorer.page(acts, theme=output["theme"], derivative=derivative or derivative_only,
+                                 function=not derivative_only, shade=not no_shade, threshold=threshold,
+                                 xlim=xlim or None, title=output["title"])
+        files.write_atomic(path, page.encode("utf-8"))
+        click.echo(f"wrote {path} (an interactive page)")
+        return
 
     def build(size, title, look):
         return plotting.figure(acts, plotting.FigureOptions(
@@ -477,6 +491,118 @@ def gallery(out, formats, jobs, theme, lang, check, force):
         gallery_module.build(folder, chosen, theme, jobs, lang=lang, force=force,
                              progress=(lambda job: bar.update(1)) if watched else None)
     click.echo(f"{folder}: {count} figures × {', '.join(chosen)}, README.md and {gallery_module.INDEX}")
+
+
+# Animation formats, spelled out here so that building the CLI does not import matplotlib (animation.FORMATS).
+ANIMATION_FORMATS = ("gif", "mp4", "html")
+MAX_FRAMES = 1000  # animation.MAX_FRAMES
+
+
+def _sweep_values(key: str, text: str) -> list:
+    """'0:0.3:31' as 31 values evenly from 0 to 0.3, each rounded to 12
+    significant digits (so that the value drawn is the decimal shown, 0.3,
+    not 0.30000000000000004); 'a,b,c' as those values."""
+    if ":" not in text:
+        return text.split(",")
+    parts = text.split(":")
+    if len(parts) != 3 or not re.fullmatch(r"\s*[0-9]+\s*", parts[2]):
+        fail(f"a sweep is -p {key}=START:STOP:COUNT (e.g. 0:0.3:31) or a comma list; got {text!r}")
+    try:
+        start, stop = (parse_number(part) for part in parts[:2])
+    except ValueError:
+        fail(f"the ends of the sweep {key}={text} must be numbers")
+    count = int(parts[2])
+    if not (math.isfinite(start) and math.isfinite(stop)):
+        fail(f"the ends of the sweep {key}={text} must be finite")
+    if not 2 <= count <= MAX_FRAMES:
+        fail(f"a sweep takes 2–{MAX_FRAMES} frames; got a count of {count} in {key}={text}")
+    step = (stop - start) / (count - 1)
+    return [float(f"{start + i * step:.12g}") if i < count - 1 else stop for i in range(count)]
+
+
+@cli.command()
+@click.argument("name", type=ActivationName())
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="Sweep one parameter: -p negative_slope=0:0.3:31 (START:STOP:COUNT) or =0.01,0.1,0.3; "
+                   "fix others with key=value.")
+@preset_option
+@click.option("-d", "--derivative", is_flag=True, help="Draw f' too.")
+@click.option("--derivative-only", is_flag=True, help="Draw f' alone.")
+@click.option("--layout", type=click.Choice(["overlay", "side"]), default="overlay", show_default=True,
+              help="f' on the same axes, or in a second panel beside f.")
+@click.option("--threshold", type=Number(finite=True), default=0.05, show_default=True,
+              help="Shade where |f'(x)| is below this.")
+@click.option("--no-shade", is_flag=True, help="Do not shade saturated or dead regions.")
+@click.option("--formula", is_flag=True, help="Put f (and f') in the legend, typeset.")
+@click.option("--xlim", nargs=2, type=Number(finite=True, low=-AXIS_LIMIT, high=AXIS_LIMIT), metavar="LO HI",
+              help="x-range (default: every frame's own, joined).")
+@click.option("--ylim", nargs=2, type=Number(finite=True, low=-AXIS_LIMIT, high=AXIS_LIMIT), metavar="LO HI",
+              help="y-range (default: what holds every frame).")
+@click.option("--fps", type=Number(finite=True), default=10.0, show_default=True,
+              help="Frames per second, at most 50.")
+@click.option("--loop/--no-loop", default=True, show_default=True, help="Play for ever, or once (GIF, HTML).")
+@click.option("--bounce", is_flag=True, help="Play forth and back.")
+@click.option("--training", is_flag=True,
+              help="RReLU in training mode: each frame a slope drawn at random from [lower, upper].")
+@click.option("--frames", type=Integer(2, MAX_FRAMES), default=30, show_default=True,
+              help="With --training: how many slopes.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="With --training: the random slopes' seed.")
+@output_options(without=("transparent", "svg_text"),
+                output_help="File to write: .gif, .html or .mp4 (needs the video extra) [default: NAME.gif here].")
+def animate(name, params, preset, derivative, derivative_only, layout, threshold, no_shade, formula, xlim, ylim,
+            fps, loop, bounce, training, frames, seed, output, dpi, size, theme, title, font_scale, lang,
+            max_pixels):
+    """Animate a parameter sweep: a GIF, an MP4 or an HTML page.
+
+    Axes stay fixed over the whole sweep; the current value is the title.
+
+    \b
+    Examples:
+      actviz animate leaky_relu -p negative_slope=0:0.3:31 -d -o sweep.gif
+      actviz animate elu -p alpha=0.1:2:20 -d --bounce -o elu.mp4
+      actviz animate softplus -p beta=0.5,1,2,5,10 --fps 2 -o softplus.html
+      actviz animate rrelu --training --frames 20 --seed 1 -d
+    """
+    for option, limits in (("--xlim", xlim), ("--ylim", ylim)):
+        if limits and not limits[0] < limits[1]:
+            fail(f"{option} needs LO < HI; got {_shortest(limits[0])} {_shortest(limits[1])}")
+    if threshold <= 0:
+        fail("--threshold must be > 0")
+    if layout == "side" and not (derivative and not derivative_only):
+        fail("--layout side puts f and f′ side by side: add -d (and drop --derivative-only)")
+    path, fmt = files.target(output or f"{name}.gif", ANIMATION_FORMATS)
+    values = parse_params(params, [name])[name]
+    swept = {key: _sweep_values(key, value if isinstance(value, str) else ",".join(value))
+             for key, value in values.items() if isinstance(value, list) or ":" in value}
+    fixed = {key: value for key, value in values.items() if key not in swept}
+    from . import animation, plotting
+    if training:
+        if name != "rrelu":
+            fail(f"--training is for rrelu (its random slope); {name} has no training mode")
+        if swept:
+            fail("--training draws the slope at random: give lower and upper as single values, not a sweep")
+        sweep = animation.training_frames(frames, seed, preset, title, **fixed)
+    elif len(swept) != 1:
+        fail("nothing to animate: sweep one parameter, e.g. -p negative_slope=0:0.3:31" if not swept else
+              f"sweep one parameter at a time; got {', '.join(swept)}")
+    else:
+        (key, sweep_values), = swept.items()
+        sweep = animation.sweep_frames(name, key, sweep_values, fixed, preset, title)
+    if xlim:
+        _check_finite_somewhere([f.act for f in sweep], xlim, function=not derivative_only,
+                                derivative=derivative or derivative_only)
+    options = plotting.FigureOptions(derivative=derivative, derivative_only=derivative_only, layout=layout,
+                                     shade=not no_shade, threshold=threshold, formula=formula, xlim=xlim or None,
+                                     ylim=ylim or None, size=plotting.parse_size(size))
+    # A progress bar only where someone watches it, as the gallery's.
+    watched = sys.stderr.isatty()
+    with (click.progressbar(length=animation.steps(len(sweep), bounce, fmt), label="drawing", file=sys.stderr,
+                            show_pos=True) if watched else contextlib.nullcontext()) as bar, \
+            plotting.theme(theme, font_scale, lang) as look:
+        width, height = animation.write(path, fmt, sweep, options, look, dpi=dpi, fps=fps,
+                                        loop=loop, bounce=bounce, max_pixels=max_pixels,
+                                        progress=(lambda: bar.update(1)) if watched else None)
+    click.echo(f"wrote {files.describe(path, (width, height, 'px'))}, {len(sweep)} frames")
 
 
 for lesson in LESSONS:

@@ -149,28 +149,34 @@ def _either(words) -> str:
     return ", ".join(words[:-1]) + " or " + words[-1]
 
 
-def output_options(command):
-    """The options every drawing command shares: where, how big, which look."""
-    options = [
-        click.option("-o", "--output", type=click.Path(dir_okay=False), callback=not_blank,
-                     help=f"File to write: {_either(['.' + f for f in files.FORMATS])} [default: NAME.png here]."),
-        click.option("--dpi", type=Integer(20, 1200), default=None, help="Raster resolution [theme: 200]."),
-        click.option("--size", default="16:9", show_default=True, help="16:9, 4:3, 1:1 or WxH in inches."),
-        click.option("--theme", type=click.Choice(THEMES), default="light", show_default=True),
-        click.option("--transparent", is_flag=True, help="Transparent background."),
-        click.option("--title", type=FigureText(), help="Figure title (default: chosen for the figure)."),
-        click.option("--font-scale", type=Number(finite=True, low=0.5, high=3.0), default=1.0, show_default=True,
-                     help="Scale every text, for large rooms."),
-        click.option("--svg-text", type=click.Choice(["text", "path"]), default="text", show_default=True,
-                     help="Keep SVG text editable, or convert it to outlines for viewers without the font."),
-        click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
-                     help="Language of the figure's texts (zh needs a CJK font)."),
-        click.option("--max-pixels", type=click.IntRange(1), default=files.MAX_PIXELS, show_default=True,
-                     help="Refuse a PNG with more pixels than this (a typo in --dpi or --size cannot "
-                          "take the machine down)."),
-    ]
-    for option in reversed(options):
-        command = option(command)
+def output_options(command=None, *, without=(), output_help=None):
+    """The options every drawing command shares: where, how big, which look
+    (`without` the named ones: @output_options(without=("svg_text",)))."""
+    if command is None:
+        return lambda command: output_options(command, without=without, output_help=output_help)
+    options = {
+        "output": click.option("-o", "--output", type=click.Path(dir_okay=False), callback=not_blank,
+                               help=output_help or f"File to write: {_either(['.' + f for f in files.FORMATS])} "
+                                                   f"[default: NAME.png here]."),
+        "dpi": click.option("--dpi", type=Integer(20, 1200), default=None, help="Raster resolution [theme: 200]."),
+        "size": click.option("--size", default="16:9", show_default=True, help="16:9, 4:3, 1:1 or WxH in inches."),
+        "theme": click.option("--theme", type=click.Choice(THEMES), default="light", show_default=True),
+        "transparent": click.option("--transparent", is_flag=True, help="Transparent background."),
+        "title": click.option("--title", type=FigureText(), help="Figure title (default: chosen for the figure)."),
+        "font_scale": click.option("--font-scale", type=Number(finite=True, low=0.5, high=3.0), default=1.0,
+                                   show_default=True, help="Scale every text, for large rooms."),
+        "svg_text": click.option("--svg-text", type=click.Choice(["text", "path"]), default="text",
+                                 show_default=True, help="Keep SVG text editable, or convert it to outlines for "
+                                                         "viewers without the font."),
+        "lang": click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
+                             help="Language of the figure's texts (zh needs a CJK font)."),
+        "max_pixels": click.option("--max-pixels", type=click.IntRange(1), default=files.MAX_PIXELS,
+                                   show_default=True, help="Refuse a PNG or frame with more pixels than this (a typo "
+                                                           "in --dpi or --size cannot take the machine down)."),
+    }
+    for name, option in reversed(options.items()):
+        if name not in without:
+            command = option(command)
     return command
 
 

@@ -135,14 +135,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         stop_if_interrupted()
         try:
             mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
-            while True:
-                # 20 bytes: a legal 255-byte target name does not make the temporary name illegal.
-                temp = path.parent / f".actviz-{os.urandom(4).hex()}.tmp"
-                try:
-                    handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-                    break
-                except FileExistsError:
-                    continue
+            temp, handle = _new_temporary(path)
             try:
                 with open(handle, "wb") as stream:
                     stream.write(data)
@@ -154,6 +147,50 @@ def write_atomic(path: Path, data: bytes) -> None:
                 raise
         except OSError as error:
             raise _failure(path, error) from None
+
+
+def _new_temporary(path: Path) -> tuple[Path, int]:
+    """A new, empty temporary file beside `path`, and its open descriptor."""
+    while True:
+        # 20 bytes: a legal 255-byte target name does not make the temporary name illegal.
+        temp = path.parent / f".actviz-{os.urandom(4).hex()}.tmp"
+        try:
+            return temp, os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+
+
+@contextmanager
+def atomic_path(path: Path):
+    """A temporary file beside `path` to fill, piece by piece, within the
+    block; renamed over `path` when the block ends, deleted if it raises.
+
+    For a file too large to hold in memory before it is written (an
+    animation's frames go to it one at a time). The work inside the block
+    may take minutes, so signals are held back only while the file is made
+    and while it is renamed: a signal in between stops the work, and the
+    temporary file goes with it. Modes and errors are as for
+    :func:`write_atomic`.
+    """
+    temp = None
+    try:
+        with signals_held():
+            stop_if_interrupted()
+            mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
+            temp, handle = _new_temporary(path)
+            os.close(handle)
+        yield temp
+        with signals_held():
+            if mode is not None:
+                os.chmod(temp, mode)
+            os.replace(temp, path)
+            temp = None
+    except OSError as error:
+        raise _failure(path, error) from None
+    finally:
+        if temp is not None:
+            with signals_held():
+                temp.unlink(missing_ok=True)
 
 
 def remove(path: Path) -> None:

@@ -28,6 +28,7 @@ import numpy as np
 
 from . import analysis
 from .functions import Activation, ActvizError
+from .look import SHADE
 
 STYLES = Path(__file__).with_name("styles")
 TOLERANCE_PT = 0.5      # the drawn polyline's farthest distance from the exact curve
@@ -220,7 +221,7 @@ class Theme:
         return self.paper != "FFFFFF"
 
 
-_SHADE = {"saturated": ("9AA5B1", 0.22), "dead": ("C0504D", 0.16)}
+_SHADE = {kind: (colour.lstrip("#"), alpha) for kind, (colour, alpha, _) in SHADE.items()}  # the PNG's
 
 
 def _html(value: str) -> str:

@@ -471,6 +471,7 @@ class FigureOptions:
     formula: bool = False
     xlim: tuple[float, float] | None = None
     ylim: tuple[float, float] | None = None
+    dylim: tuple[float, float] | None = None  # the f′ panel's y-range with layout side
     own_xlim: bool = False         # grid panels each on their function's own x-range
     size: tuple[float, float] = SIZES["16:9"]  # a grid grows past it to give each panel GRID_PANEL
     title: str | None = None
@@ -515,7 +516,7 @@ def _figure(acts, o, look):
         plot(left, *acts, shade=o.shade, threshold=o.threshold, xlim=o.xlim, ylim=o.ylim,
              formula=o.formula, look=look)
         plot(right, *acts, function=False, derivative=True, shade=o.shade, threshold=o.threshold,
-             xlim=o.xlim, formula=o.formula, look=look)
+             xlim=o.xlim, ylim=o.dylim, formula=o.formula, look=look)
         left.set_title(say("f(x)"), fontsize="medium")
         right.set_title(say("f′(x)"), fontsize="medium")
         _figure_legend(fig, (left, right), say, side=True)

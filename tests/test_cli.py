@@ -75,7 +75,7 @@ def test_info_states_the_facts():
      "Error: Invalid value for '--num': 100000000000 is not in the range 2<=x<=10000000."),
     (["eval", "relu"], "Error: give the points X... or --range LO HI"),
     (["plot", "relu", "--xlim", "2", "1"], "Error: --xlim needs LO < HI; got 2.0 1.0"),
-    (["plot", "relu", "-o", "relu.gif"], "Error: cannot write 'relu.gif': the suffix must be .png, .svg or .pdf"),
+    (["plot", "relu", "-o", "relu.gif"], "Error: cannot write 'relu.gif': the suffix must be .png, .svg, .pdf or .html"),
     (["plot", "relu", "-o", "missing/relu.png"], "Error: cannot write 'missing/relu.png': folder 'missing' does not exist"),
     (["depth", "--weight-scale", "nan"], "Error: --weight-scale must be a finite number; got 'nan'"),
     (["plot", "relu", "--font-scale", "9"], "Error: --font-scale must lie in 0.5–3; got '9'"),

@@ -45,7 +45,8 @@ TEXTS = st.one_of(st.sampled_from(MATHTEXT), st.text(max_size=12))
 # Targets for an output: odd names, a 300-byte name (over the 255-byte limit),
 # missing, existing and unwritable folders, and a file where a folder should be.
 FILE_NAMES = st.sampled_from([
-    "out.png", "out.svg", "out.pdf", "OUT.PNG", "out.gif", "out", ".png", "with space.png", "ünïcødé-λ.svg",
+    "out.png", "out.svg", "out.pdf", "OUT.PNG", "out.gif", "out.html", "out", ".png", "with space.png",
+    "ünïcødé-λ.svg",
     "-leading-dash.png", "--help.png", "a" * 296 + ".png", "a" * 251 + ".png", "missing/out.png", "existing_dir",
     "existing_dir/out.svg", "existing.png", "existing.png/out.png", "locked/out.png", "locked", "/proc/actviz.png", "",
 ])
@@ -72,10 +73,12 @@ PARAMS = st.one_of(
     st.builds("{}={}".format, st.sampled_from(PARAM_KEYS), NUMBERS),
     st.builds("{}.{}={}".format, SPELLINGS, st.sampled_from(PARAM_KEYS), NUMBERS),
     st.builds("{}={},{}".format, st.sampled_from(PARAM_KEYS), NUMBERS, NUMBERS),
+    st.builds("{}={}:{}:{}".format, st.sampled_from(PARAM_KEYS), NUMBERS, NUMBERS,  # `animate`'s sweeps
+              st.sampled_from(["0", "1", "2", "3", "1000000", "1e3", "", "-2"])),
     st.sampled_from(["alpha", "=", "alpha=", "=1", "approximate=tanh", "approximate=none,tanh", "a=b=c"]))
 # Upper ends for integer options whose cost grows with their value; the
 # values past either end of the range (rejected at once) are fuzzed anyway.
-CHEAP_UP_TO = {"dpi": 40, "width": 8, "seeds": 2, "samples": 2000, "steps": 30, "num": 100, "jobs": 2}
+CHEAP_UP_TO = {"dpi": 40, "width": 8, "seeds": 2, "samples": 2000, "steps": 30, "num": 100, "jobs": 2, "frames": 3}
 # Options added to a call that does not set them, to keep each call cheap;
 # `gallery` only ever checks (regenerating 57 figures per example is too slow).
 CHEAP_WHEN_ABSENT = {"--dpi": ["20"], "--layers": ["3"], "--seeds": ["1"], "--samples": ["1000"], "--check": []}

@@ -1,0 +1,192 @@
+"""A self-contained interactive page: sliders for the parameters, f and f′
+toggles, the dead and saturated shading, the values under the pointer, the
+`info` facts beside the plot, and the current view as an SVG download.
+
+Every number in the page is actviz's own: the page holds the curves, the
+shading and the facts computed here, in Python, for every combination of
+the sliders' stops (a grid: 41 stops for one parameter, 11 each for two, 5
+each for three), as float64 arrays in base64, so not a digit is lost on the
+way. The page's JavaScript only draws them. It needs no network: its script
+and styles are inlined, and nothing is fetched (works from file://).
+
+Colours are the themes' own (the light and dark .mplstyle files); the page
+follows the reader's `prefers-color-scheme` unless the theme is forced
+(`dark`, or `print`, which is light).
+"""
+from __future__ import annotations
+
+import base64
+import html
+import itertools
+import json
+import math
+from pathlib import Path
+from typing import Sequence
+
+import matplotlib as mpl
+import numpy as np
+
+from . import analysis, animation, plotting
+from .functions import Activation, ActvizError, format_value, get
+
+TEMPLATE = Path(__file__).with_name("templates") / "explorer.html"
+STOPS = {0: 1, 1: 41, 2: 11, 3: 5}  # stops per slider, by how many sliders a function has
+CURVE_POINTS = 601  # as analysis.curve samples them (thickened at breakpoints)
+HOVER_POINTS = 801  # an even grid: the values shown under the pointer
+
+
+def slider_stops(act: Activation, name: str, count: int) -> list:
+    """The values a slider offers for parameter `name`: `count` even stops
+    from 0 to twice the starting value, or to 1 if that is more, for a
+    positive one (±1 around it otherwise), rounded to 6 significant digits, that lie
+    in the parameter's declared domain; the starting value is always one.
+    A parameter with choices offers its choices."""
+    param = next(p for p in act.spec.params if p.name == name)
+    start = act.params[name]
+    if param.choices:
+        return list(param.choices)
+    if count == 1:
+        return [start]
+    lo, hi = (0.0, max(2 * start, 1.0)) if start > 0 else (start - 1.0, start + 1.0)
+    candidates = {float(f"{v:.6g}") for v in np.linspace(lo, hi, count)} | {start}
+    return sorted(v for v in candidates if math.isfinite(v) and param.valid(v))
+
+
+def _floats(values) -> str:
+    """A float64 array as base64 (little-endian), every bit kept; NaN marks a break."""
+    return base64.b64encode(np.asarray(values, dtype="<f8").tobytes()).decode("ascii")
+
+
+def _facts(act: Activation, threshold: float) -> list[list[str]]:
+    """`actviz info`'s facts, as (label, text) pairs."""
+    num = analysis.format_number
+    facts = analysis.summary(act, threshold)
+    where = facts["max|f'| at"]
+    peak = num(facts["max|f'|"]) + (f" at x = {num(where)}" if where is not None else "")
+
+    def spans(kind):
+        found = [f"({num(r['from'])}, {num(r['to'])})" for r in facts["saturation"] if r["kind"] == kind]
+        return ", ".join(found) or "none"
+    return [
+        ["f(x)", facts["formula"].removeprefix("f(x) = ")],
+        ["f′(x)", facts["derivative"].removeprefix("f'(x) = ")],
+        ["range", facts["range"] + (" (bounded)" if facts["bounded"] else "")],
+        ["f(0)", num(facts["f(0)"])],
+        ["f′(0)", num(facts["f'(0)"])],
+        ["max |f′|", peak],
+        ["kinks", ", ".join(num(k) for k in facts["kinks"]) or "none"],
+        ["jumps", ", ".join(num(k) for k in facts["jumps"]) or "none"],
+        ["asymptotes", ", ".join("y = " + num(a) for a in facts["asymptotes"]) or "none"],
+        ["saturated", spans("saturated")],
+        ["dead", spans("dead")],
+        ["stationary", "; ".join(f"{p['kind']} at x = {num(p['x'])}" for p in facts["stationary_points"])
+         or "none"],
+        ["monotonic", "yes" if facts["monotonic"] else "no"],
+        ["smoothness", facts["continuity"]],
+        ["zero-centred", "yes (odd)" if facts["zero_centred"] else "no"],
+        ["PyTorch", facts["torch"] or "(none)"],
+    ]
+
+
+def function_data(act: Activation, *, threshold: float, xlim: Sequence[float] | None = None) -> dict:
+    """Everything the page shows of one function, at every combination of its sliders' stops."""
+    names = [p.name for p in act.spec.params]
+    count = STOPS.get(len([p for p in act.spec.params if not p.choices]), 3)
+    stops = {name: slider_stops(act, name, count) for name in names}
+    combos = {}
+    for indices in itertools.product(*(range(len(stops[n])) for n in names)):
+        try:
+            combos[indices] = get(act.name, **{n: stops[n][i] for n, i in zip(names, indices)})
+        except ActvizError:  # a combination the function does not allow (lower > upper)
+            continue
+    acts = list(combos.values())
+    ranges = {}
+    for key, options in (("f", {}), ("df", {"derivative_only": True}), ("both", {"derivative": True})):
+        limits = animation.sweep_limits(acts, plotting.FigureOptions(xlim=xlim, **options))
+        ranges[key], lo_hi = limits.ylim, limits.xlim
+    lo, hi = lo_hi
+    # Rounded to 12 digits, the pointer's x reads as typed: -2.5375, not -2.5374999999999996.
+    hover_x = np.array([float(f"{v:.12g}") for v in np.linspace(lo, hi, HOVER_POINTS)])
+    data = {}
+    for indices, each in combos.items():
+        f, df = (analysis.curve(each, lo, hi, derivative=d, num=CURVE_POINTS) for d in (False, True))
+        data[",".join(map(str, indices))] = {
+            "label": each.label,
+            "fx": _floats(f.x), "fy": _floats(f.y), "dx": _floats(df.x), "dy": _floats(df.y),
+            "hf": _floats(each.f(hover_x)), "hd": _floats(each.df(hover_x)),
+            "regions": [[r.lo, r.hi, r.kind] for r in analysis.clip(analysis.regions(each, threshold), lo, hi)],
+            "facts": _facts(each, threshold),
+        }
+    start = tuple(stops[n].index(act.params[n]) for n in names)
+    return {
+        "name": act.name, "summary": act.spec.summary, "xlim": [lo, hi], "ylim": ranges, "hx": _floats(hover_x),
+        "params": [{"name": n, "stops": stops[n], "labels": [format_value(v) for v in stops[n]], "start": i}
+                   for n, i in zip(names, start)],
+        "combos": data,
+    }
+
+
+def _palette(look) -> dict:
+    """The colours of `look`'s theme (active): background, ink, grid, axes, f, f′ and the two shades."""
+    rc = mpl.rcParams
+    hexed = mpl.colors.to_hex
+    cycle = rc["axes.prop_cycle"].by_key()["color"]
+    shade = look.shade
+    return {"paper": hexed(rc["axes.facecolor"]), "ink": hexed(rc["text.color"]), "grid": hexed(rc["grid.color"]),
+            "axis": hexed(rc["axes.edgecolor"]), "f": hexed(cycle[0]), "df": hexed(cycle[1]),
+            "saturated": hexed(shade["saturated"][0]), "saturatedAlpha": shade["saturated"][1],
+            "dead": hexed(shade["dead"][0]), "deadAlpha": shade["dead"][1]}
+
+
+def page(acts: Sequence[Activation], *, theme: str = "light", derivative: bool = True, function: bool = True,
+         shade: bool = True, threshold: float = analysis.DEFAULT_THRESHOLD,
+         xlim: Sequence[float] | None = None, title: str | None = None) -> str:
+    """The page for `acts` (one per function; each starts at its own
+    parameters), as HTML text. `theme` light follows the reader's
+    preference, dark and print force dark and light."""
+    first = {}
+    for act in acts:
+        first.setdefault(act.name, act)
+    palettes = {}
+    for name in ("light", "dark"):
+        with plotting.theme(name) as look:
+            palettes[name] = _palette(look)
+    data = {
+        "functions": [function_data(act, threshold=threshold, xlim=xlim) for act in first.values()],
+        "show": {"f": function, "df": derivative, "shade": shade}, "threshold": threshold,
+        "palettes": palettes,
+    }
+    heading = title or ", ".join(first)
+    payload = json.dumps(data, ensure_ascii=False, allow_nan=False).replace("</", "<\\/")
+    forced = {"light": "auto", "dark": "dark", "print": "light"}[theme]
+    return (TEMPLATE.read_text(encoding="utf-8").replace("{{THEME}}", forced)
+            .replace("{{TITLE}}", html.escape(heading)).replace("{{DATA}}", payload))
+
+
+class Explorer:
+    """An interactive page shown by Jupyter (``_repr_html_``), in an iframe
+    of its own so that its styles and script meet nothing else in the
+    notebook; ``html`` is the whole page, ``save(path)`` writes it."""
+
+    def __init__(self, text: str):
+        self.html = text
+
+    def _repr_html_(self) -> str:
+        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
+                'style="width: 100%; height: 720px; border: 0;"></iframe>')
+
+    def save(self, path) -> Path:
+        from . import output
+        path, _ = output.target(path, ("html",))
+        output.write_atomic(path, self.html.encode("utf-8"))
+        return path
+
+
+def explore(*functions, derivative: bool = True, theme: str = "light", **params) -> Explorer:
+    """The interactive page for `functions` (names or Activations; `params`
+    for a single name), ready to show in a notebook: ``actviz.explore("elu")``."""
+    acts = [f if isinstance(f, Activation) else get(f, **params) for f in functions]
+    if not acts:
+        raise ActvizError("nothing to explore: give at least one function")
+    with plotting.theme(theme):
+        return Explorer(page(acts, theme=theme, derivative=derivative))

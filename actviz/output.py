@@ -17,6 +17,7 @@ import re
 import signal
 import stat
 import struct
+import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,6 +70,8 @@ def interruptible():
         return
     _received.clear()
     previous = {number: signal.signal(number, _on_signal) for number in SIGNALS}
+    unraisable = sys.unraisablehook
+    sys.unraisablehook = _quietly_interrupted(unraisable)
     try:
         yield
     except Exception:
@@ -77,9 +80,20 @@ def interruptible():
     else:
         stop_if_interrupted()
     finally:
+        sys.unraisablehook = unraisable
         if not _received:  # after a signal they stay ignored until the process exits
             for number, handler in previous.items():
                 signal.signal(number, handler)
+
+
+def _quietly_interrupted(report):
+    """An unraisablehook that drops an Interrupted raised where Python can
+    only print it (a weakref callback or __del__ run by the garbage
+    collector): stop_if_interrupted raises it again where it can unwind."""
+    def hook(unraisable):
+        if not isinstance(unraisable.exc_value, Interrupted):
+            report(unraisable)
+    return hook
 
 
 @contextmanager

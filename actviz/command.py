@@ -48,15 +48,14 @@ class Number(click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, float):
             return value
-        what = param.opts[0] if isinstance(param, click.Option) else "X"
         try:
             number = parse_number(value)
         except ValueError:
-            raise ActvizError(f"{what} must be a number; got {value!r}") from None
+            self.fail(f"{value!r} is not a number.", param, ctx)
         if self.finite and not math.isfinite(number):
-            raise ActvizError(f"{what} must be a finite number; got {value!r}")
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
         if number < self.low or number > self.high:
-            raise ActvizError(f"{what} must lie in {self.low:g}–{self.high:g}; got {value!r}")
+            self.fail(f"{value!r} is not in the range {self.low:g}–{self.high:g}.", param, ctx)
         return number
 
 

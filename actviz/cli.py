@@ -684,14 +684,8 @@ def compare(names, params, preset, as_json, cost, **output):
     if output["output"]:
         from . import plotting
 
-        def build(size, title):
-            fig = plotting.compare_figure(rows, size, title)
-            width, height = fig.get_size_inches()
-            if not np.allclose((width, height), size):
-                click.echo(f"note: the table does not fit {size[0]:g}×{size[1]:g} in at a readable size; "
-                           f"drawn at {width:.3g}×{height:.3g} in", err=True)
-            return fig
-        _draw(build, "compare", **output)
+        _draw(lambda size, title: _noting_growth(plotting.compare_figure(rows, size, title), size, "the table does"),
+              "compare", **output)
     elif as_json:
         click.echo(json.dumps(_finite_json(rows), indent=2, ensure_ascii=False))
     else:
@@ -699,6 +693,83 @@ def compare(names, params, preset, as_json, cost, **output):
         cells = [header] + [[teaching.format_cell(v) for v in row.values()] for row in rows]
         widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
         click.echo("\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells))
+
+
+def _noting_growth(fig, size, what):
+    """`fig`, after a note on stderr if it had to grow past `size` to keep its text readable."""
+    width, height = fig.get_size_inches()
+    if not np.allclose((width, height), size):
+        click.echo(f"note: {what} not fit {size[0]:g}×{size[1]:g} in at a readable size; "
+                   f"drawn at {width:.3g}×{height:.3g} in", err=True)
+    return fig
+
+
+def _numbers(ctx, param, value):
+    """'0.5,-1,2' → [0.5, -1.0, 2.0]."""
+    if value is None:
+        return None
+    try:
+        numbers = [parse_number(item) for item in value.split(",")]
+    except ValueError:
+        numbers = [math.nan]
+    if not all(map(math.isfinite, numbers)):
+        raise ActvizError(f"{param.opts[-1]} takes a comma list of finite numbers, one per layer; got {value!r}")
+    return numbers
+
+
+@cli.command()
+@click.argument("names", nargs=-1, type=ActivationName())
+@param_option
+@preset_option
+@click.option("--layers", type=Integer(1, 8), help="Neurons in the chain [default: one per --weights, else 4].")
+@click.option("--x", type=Number(finite=True), default=1.0, show_default=True, help="The input.")
+@click.option("-w", "--weights", callback=_numbers, metavar="W1,W2,...", help="One per layer [default: drawn with --seed].")
+@click.option("-b", "--biases", callback=_numbers, metavar="B1,B2,...", help="One per layer [default: drawn with --seed].")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Draws the weights and biases not given.")
+@click.option("--loss", type=click.Choice(["none", "mse"]), default="none", show_default=True,
+              help="none: L is the output itself; mse: L = (output − target)².")
+@click.option("--target", type=Number(finite=True), help="The target of --loss mse [default: 0].")
+@click.option("--forward-only", is_flag=True, help="Draw the forward pass only.")
+@click.option("--linear", is_flag=True, help="No activation: a chain of linear maps.")
+@click.option("--digits", type=Integer(1, 17), default=3, show_default=True, help="Significant digits drawn.")
+@click.option("--json", "as_json", is_flag=True, help="Print every forward value and gradient as JSON instead.")
+@output_options
+def backprop(names, params, preset, layers, x, weights, biases, seed, loss, target, forward_only, linear, digits,
+             as_json, **output):
+    """Forward and backward pass through a chain of neurons, with the numbers.
+
+    Several functions share the input and the weights, so that what differs
+    is the activation alone.
+
+    \b
+    Examples:
+      actviz backprop sigmoid --layers 4 --x 1.5 -o chain.svg
+      actviz backprop sigmoid tanh relu -w 0.8,-1.2,1.5,0.9 -b 0.1,0.3,-0.2,0.1
+      actviz backprop relu --loss mse --target 1 --json
+      actviz backprop --linear --forward-only --layers 3
+    """
+    from . import backprop as chains_module
+    if linear and names:
+        _fail("--linear draws the chain without an activation; give no function names")
+    if target is not None and loss != "mse":
+        _fail("--target goes with --loss mse")
+    if as_json and output["output"]:
+        _fail("--json prints the numbers instead of drawing them; drop -o or --json")
+    given = [(option, len(values)) for option, values in (("--weights", weights), ("--biases", biases)) if values]
+    layers = layers or (given[0][1] if given else 4)
+    for option, count in given:
+        if count != layers:
+            _fail(f"{option} has {count} value{'s' * (count > 1)} but the chain has {layers} layers")
+    drawn_weights, drawn_biases = chains_module.random_parameters(layers, seed)
+    acts = [None] if linear else _activations(names or ("sigmoid",), params, preset)
+    chains = [chains_module.chain(act, x, weights or drawn_weights, biases or drawn_biases, loss=loss,
+                                  target=target or 0.0) for act in acts]
+    if as_json:
+        click.echo(json.dumps(_finite_json(chains_module.to_json(chains)), indent=2, ensure_ascii=False))
+        return
+    _draw(lambda size, title: _noting_growth(chains_module.figure(chains, forward_only=forward_only, digits=digits,
+                                                                  size=size, title=title), size, "the chains do"),
+          "backprop-" + ("linear" if linear else _default_stem(names or ("sigmoid",))), **output)
 
 
 @cli.command()

@@ -31,6 +31,10 @@ MAX_LAYERS = 8
 # Random weights and biases are rounded to two decimals, so that the numbers
 # drawn on the figure are the numbers used.
 RANDOM_DECIMALS = 2
+# The chain of the gallery and the README: x = 1.5 through four neurons, with
+# a negative pre-activation at the second and third (ReLU dies there).
+EXAMPLE_X = 1.5
+EXAMPLE_PARAMETERS = ((0.8, -1.2, 1.5, 0.9), (0.1, 0.3, -0.2, 0.1))
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,8 @@ COMPARISONS = {
     "compare-smooth-relus": ("gelu", "silu", "mish", "softplus"),
     "compare-hard": ("hardtanh", "relu6", "hardsigmoid", "hardswish", "hardshrink", "softshrink"),
 }
-TEACHING = ("teach-depth", "teach-zigzag", "teach-sparsity", "teach-collapse", "teach-properties")
+TEACHING = ("teach-depth", "teach-zigzag", "teach-sparsity", "teach-collapse", "teach-properties",
+            "teach-backprop-sigmoid", "teach-backprop-relu")
 INDEX, README = "index.json", "README.md"
 GENERATOR = "actviz gallery"
 
@@ -79,6 +80,10 @@ def _figure(job: Job):
     if job.stem == "teach-properties":
         acts = [get(n) for n in ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "softplus")]
         return plotting.compare_figure(teaching.properties(acts))
+    if job.stem.startswith("teach-backprop-"):
+        from . import backprop
+        act = get(job.stem.removeprefix("teach-backprop-"))
+        return backprop.figure([backprop.chain(act, backprop.EXAMPLE_X, *backprop.EXAMPLE_PARAMETERS)])
     raise ActvizError(f"unknown gallery figure {job.stem!r}")
 
 

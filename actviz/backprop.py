@@ -615,14 +615,14 @@ class _Drawer:
             cross = self.shade["dead"][0]
             for sign in (1, -1):
                 self.ax.plot([middle - reach, middle + reach], [centre - sign * reach, centre + sign * reach],
-                             color=cross, lw=2.6, solid_capstyle="round", zorder=5, gid="stop-cross")
+                             color=cross, lw=2.6, marker="", solid_capstyle="round", zorder=5, gid="stop-cross")
 
     def connector(self, x_end, centre, lane, left, next_centre, last_edge):
         """The line from the end of a row down to the start of the next."""
         f = self.font
         xs = [x_end, x_end + 0.4 * f, x_end + 0.4 * f, left - 0.4 * f, left - 0.4 * f, left]
         ys = [centre, centre, lane, lane, next_centre, next_centre]
-        self.ax.plot(xs, ys, color=self.muted, lw=1.0, ls=(0, (3, 2)), zorder=1, gid="row-connector")
+        self.ax.plot(xs, ys, color=self.muted, lw=1.0, ls=(0, (3, 2)), marker="", zorder=1, gid="row-connector")
 
     # -- the key ----------------------------------------------------------
 
@@ -644,7 +644,7 @@ class _Drawer:
             return
         label = _t("gradient |∂L/∂·|: colour and width, log scale")
         label_w = _text_width(label, size)
-        bar_w = min(fig_w - 2 * MARGIN * base - label_w - base, 16 * base)
+        bar_w = min(fig_w - 4 * base - label_w, 16 * base)
         x0 = (fig_w - bar_w - label_w - 0.6 * base) / 2 + label_w + 0.6 * base
         bar = self.fig.add_axes((x0 / fig_w, 1.5 * base / fig_h, bar_w / fig_w, 0.5 * base / fig_h))
         bar.set_gid("gradient-colourbar")

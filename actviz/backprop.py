@@ -233,8 +233,8 @@ def _title(chains, forward_only: bool, digits: int) -> str:
         return _t("A chain of linear maps is one linear map: z{last} = {slope}·x {sign} {intercept}",
                   last=_sub(n), slope=format_number(slope, digits), sign="−" if intercept < 0 else "+",
                   intercept=format_number(abs(intercept), digits))
-    which = "Forward pass through {n} neurons" if forward_only else "Forward and backward pass through {n} neurons"
-    return _t(which.replace("{n} neurons", "1 neuron") if n == 1 else which, n=n)
+    passes = "Forward pass" if forward_only else "Forward and backward pass"
+    return _t(passes + (" through 1 neuron" if n == 1 else " through {n} neurons"), n=n)
 
 
 # ---------------------------------------------------------------------------
@@ -264,12 +264,10 @@ def _rows(chain_: Chain, per_row: int, digits: int, forward_only: bool) -> list[
     n = len(chain_.layers)
     rows, row = [], [edge("x", chain_.x, chain_.grad_x)]
     for k, layer in enumerate(chain_.layers, 1):
-        sign = "−" if layer.bias < 0 or (layer.bias == 0 and math.copysign(1, layer.bias) < 0) else "+"
+        sign = "−" if layer.bias < 0 else "+"
         row.append(_Slot("linear", (f"×{num(layer.weight)}", f"{sign}{num(abs(layer.bias))}"), layer))
-        if linear:
-            row.append(edge("z" + _sub(k), layer.z, layer.grad_z))
-        else:
-            row.append(edge("z" + _sub(k), layer.z, layer.grad_z))
+        row.append(edge("z" + _sub(k), layer.z, layer.grad_z))
+        if not linear:
             row.append(_Slot("activation", ("f",), layer))
             row.append(edge("a" + _sub(k), layer.a, layer.grad_a))
         if k % per_row == 0 and k < n:

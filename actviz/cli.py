@@ -723,8 +723,10 @@ def _numbers(ctx, param, value):
 @preset_option
 @click.option("--layers", type=Integer(1, 8), help="Neurons in the chain [default: one per --weights, else 4].")
 @click.option("--x", type=Number(finite=True), default=1.0, show_default=True, help="The input.")
-@click.option("-w", "--weights", callback=_numbers, metavar="W1,W2,...", help="One per layer [default: drawn with --seed].")
-@click.option("-b", "--biases", callback=_numbers, metavar="B1,B2,...", help="One per layer [default: drawn with --seed].")
+@click.option("-w", "--weights", callback=_numbers, metavar="W1,W2,...",
+              help="One per layer [default: drawn with --seed].")
+@click.option("-b", "--biases", callback=_numbers, metavar="B1,B2,...",
+              help="One per layer [default: drawn with --seed].")
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Draws the weights and biases not given.")
 @click.option("--loss", type=click.Choice(["none", "mse"]), default="none", show_default=True,
               help="none: L is the output itself; mse: L = (output − target)².")

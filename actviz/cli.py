@@ -20,8 +20,8 @@ from . import __version__
 from . import output as files
 from .analysis import DEFAULT_THRESHOLD
 from .functions import REGISTRY, ActvizError, describe_params, parse_number
-from .command import (MAX_POINTS, SEED, ActivationName, Integer, Number, activations, bind, draw, fail,
-                      finite_json, json_number, not_blank, output_options, param_option, parse_params,
+from .command import (MAX_POINTS, SEED, ActivationName, Integer, Number, activations, bind, default_stem, draw,
+                      fail, finite_json, json_number, not_blank, output_options, param_option, parse_params,
                       preset_option)
 from .look import LANGUAGES, THEMES, parse_size
 from .teaching import LESSONS
@@ -307,13 +307,6 @@ def _json(columns, points, act):
 _FORMATS = {"table": _table, "csv": _csv, "json": _json}
 
 
-def _default_stem(names) -> str:
-    """'sigmoid-tanh'; past four names 'sigmoid-tanh-relu-and-44-more', a
-    file name any file system takes."""
-    names = list(dict.fromkeys(names))
-    return "-".join(names) if len(names) <= 4 else "-".join(names[:3]) + f"-and-{len(names) - 3}-more"
-
-
 @cli.command()
 @click.argument("names", nargs=-1, required=True, type=ActivationName())
 @param_option
@@ -378,7 +371,7 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
     if standalone or beamer_overlays:
         fail(f"{'--standalone' if standalone else '--beamer-overlays'} is for a .tex figure (-o FILE.tex)")
     from . import plotting
-    path, fmt = files.target(output["output"] or f"{_default_stem(names)}.png", (*files.FORMATS, "html"))
+    path, fmt = files.target(output["output"] or f"{default_stem(names)}.png", (*files.FORMATS, "html"))
     if fmt == "html":
         from . import explorer
         with plotting.theme(output["theme"]):
@@ -394,7 +387,7 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
             derivative=derivative, derivative_only=derivative_only, layout="grid" if tile else layout,
             shade=not no_shade, threshold=threshold, formula=formula, xlim=xlim or None,
             ylim=ylim or None, own_xlim=own_xlim, size=size, title=title), look)
-    draw(build, _default_stem(names), **output)
+    draw(build, default_stem(names), **output)
 
 
 # What a .tex figure cannot honour: its text is the document's, and it has no pixels.

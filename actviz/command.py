@@ -206,6 +206,13 @@ def draw(build, default_stem, output, dpi, size, theme, transparent, title, font
     click.echo(f"wrote {files.describe(path, files.figure_size(data, fmt))}")
 
 
+def default_stem(names) -> str:
+    """'sigmoid-tanh'; past four names 'sigmoid-tanh-relu-and-44-more', a
+    file name any file system takes."""
+    names = list(dict.fromkeys(names))
+    return "-".join(names) if len(names) <= 4 else "-".join(names[:3]) + f"-and-{len(names) - 3}-more"
+
+
 def activations(names, params, preset):
     per_name = parse_params(params, list(dict.fromkeys(names)))
     return [a for name in per_name for a in family(name, per_name[name], preset)]

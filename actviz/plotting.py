@@ -691,6 +691,12 @@ def text_width(text: str, fontsize) -> float:
     return max(text_to_path.get_text_width_height_descent(line, prop, ismath=False)[0] for line in text.split("\n"))
 
 
+def points(fontsize) -> float:
+    """A font size in points, also one given as a word ('large')."""
+    from matplotlib.font_manager import FontProperties
+    return FontProperties(size=fontsize).get_size_in_points()
+
+
 def wrap(text: str, width: float, fontsize, *, most_lines: int | None = None) -> str:
     """`text` broken at spaces, after hyphens and before a function's
     arguments into lines at most `width` points wide (a word wider than that

@@ -54,6 +54,8 @@ FILE_NAMES = st.sampled_from([
 STRING_EXAMPLES = {
     "size": ["16:9", "4:3", "1:1", "1x1", "0.5x0.5", "50x50", "0x0", "big", "100x100", "3x2", "nanxnan", "1e400x1"],
     "formats": ["png", "png,svg,pdf", "gif", ",", "PNG, pdf", ""],
+    "weights": ["1", "0.5,-1,2", "1e308,1e308", "0,0,0,0,0,0,0,0", "1,2,3,4,5,6,7,8,9", "nan", "-inf,1", ",", "1,,2"],
+    "biases": ["0", "0.1,-0.2,0.3", "1e300", "-1e308,1e308", "inf", "1;2"],
 }
 # Parameters every registered function takes, and some it does not.
 PARAM_KEYS = sorted({p.name for spec in REGISTRY.values() for p in spec.params} | {"nope", ""})

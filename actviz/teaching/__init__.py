@@ -7,6 +7,6 @@ LESSONS is the one list the command line, the gallery and the fuzzer find
 them through: a new teaching figure is a module here with a ``LESSON``,
 added to it.
 """
-from . import collapse, compare, depth, sparsity, zigzag
+from . import backprop, collapse, compare, depth, sparsity, zigzag
 
-LESSONS = (depth.LESSON, zigzag.LESSON, sparsity.LESSON, collapse.LESSON, compare.LESSON)
+LESSONS = (depth.LESSON, zigzag.LESSON, sparsity.LESSON, collapse.LESSON, compare.LESSON, backprop.LESSON)

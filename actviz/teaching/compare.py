@@ -157,7 +157,7 @@ def _table(rows, size, title, look):
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
-    from ..plotting import wrap
+    from ..plotting import points, wrap
     say = look.words(ZH)
     base = mpl.rcParams["font.size"]
     columns = list(rows[0])
@@ -167,7 +167,7 @@ def _table(rows, size, title, look):
     fig_w, fig_h = (72 * v for v in size)
     title = wrap(title or say("Properties of activation functions"), fig_w - 2 * margin,
                  mpl.rcParams["figure.titlesize"])
-    top = margin + (title.count("\n") + 1) * 1.3 * _points(mpl.rcParams["figure.titlesize"]) + margin
+    top = margin + (title.count("\n") + 1) * 1.3 * points(mpl.rcParams["figure.titlesize"]) + margin
 
     def fit(layout):
         return min(1.0, (fig_w - 2 * margin) / sum(layout[1]), (fig_h - top - margin) / sum(layout[2]))
@@ -231,11 +231,6 @@ def _table_layout(cells, fontsize):
 def _word(text: str, look: Look) -> str:
     """A table word ('yes', 'left') in the look's language (a cell is no template)."""
     return ZH.get(text, text) if look.lang == "zh" else text
-
-
-def _points(fontsize) -> float:
-    from matplotlib.font_manager import FontProperties
-    return FontProperties(size=fontsize).get_size_in_points()
 
 
 # ---------------------------------------------------------------------------

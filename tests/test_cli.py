@@ -230,12 +230,12 @@ def test_unwritable_folder_is_one_clear_line(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_inspection_commands_do_not_import_matplotlib():
+def test_inspection_commands_import_neither_matplotlib_nor_scipy():
     code = ("import sys; from actviz.cli import cli\n"
-            "for args in (['list'], ['info', 'gelu'], ['eval', 'relu', '1']):\n"
+            "for args in (['list'], ['info', 'gelu'], ['eval', 'gelu', '1', '2', '3', '-d']):\n"
             "    try: cli.main(args)\n"
             "    except SystemExit: pass\n"
-            "print(any(m.startswith('matplotlib') for m in sys.modules))")
+            "print(any(m.startswith(('matplotlib', 'scipy')) for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "False"
 

@@ -72,22 +72,32 @@ def actviz_cmd(*args):
     return [PY, "-m", "actviz", *args]
 
 
+def paired(command, baseline, repeats):
+    """Median time of `command` and the median of its ratios to `baseline`,
+    each run paired with a run of the baseline, so a change in the
+    machine's load between rows moves both."""
+    times, ratios = [], []
+    for _ in range(repeats):
+        base = timed(baseline, 1)
+        times.append(timed(command, 1))
+        ratios.append(times[-1] / base)
+    return statistics.median(times), statistics.median(ratios)
+
+
 def startup(repeats):
     rows = []
-    base = timed([PY, "-c", "import numpy, click"], repeats)
-    bare = timed([PY, "-c", "pass"], repeats)
-    rows.append(("start-up", "python -c pass", bare, None))
-    rows.append(("start-up", "python -c 'import numpy, click'", base, 1.0))
-    for args in (["list"], ["info", "relu"], ["info", "gelu"], ["eval", "sigmoid", "-800", "0", "37", "-d"],
-                 ["plot", "relu", "-d", "--term"]):
-        t = timed(actviz_cmd(*args), repeats)
-        rows.append(("start-up", "actviz " + " ".join(args), t, t / base))
+    baseline = [PY, "-c", "import numpy, click"]
+    rows.append(("start-up", "python -c pass", timed([PY, "-c", "pass"], repeats), None))
+    rows.append(("start-up", "python -c 'import numpy, click'", timed(baseline, repeats), 1.0))
+    for args in (["list"], ["info", "relu"], ["info", "gelu"], ["eval", "gelu", "1", "2", "3", "-d"],
+                 ["eval", "sigmoid", "-800", "0", "37", "-d"], ["plot", "relu", "-d", "--term"]):
+        rows.append(("start-up", "actviz " + " ".join(args), *paired(actviz_cmd(*args), baseline, repeats)))
     check = ("import sys; from actviz.cli import cli\n"
-             "for a in (['list'], ['info', 'gelu'], ['eval', 'relu', '1']):\n"
+             "for a in (['list'], ['info', 'gelu'], ['eval', 'gelu', '1', '2', '3', '-d']):\n"
              "    try: cli.main(a)\n    except SystemExit: pass\n"
-             "print('matplotlib' in sys.modules)")
+             "print(any(m.startswith(('matplotlib', 'scipy')) for m in sys.modules))")
     imported = subprocess.run([PY, "-c", check], capture_output=True, text=True).stdout.strip().splitlines()[-1]
-    rows.append(("start-up", f"matplotlib imported by list/info/eval: {imported}", None, None))
+    rows.append(("start-up", f"matplotlib or scipy imported by list/info/eval: {imported}", None, None))
     return rows
 
 

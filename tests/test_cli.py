@@ -1,8 +1,10 @@
 """The command line as a user meets it: output, error line and exit code."""
 import json
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -230,12 +232,12 @@ def test_unwritable_folder_is_one_clear_line(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_inspection_commands_do_not_import_matplotlib():
+def test_inspection_commands_import_neither_matplotlib_nor_scipy():
     code = ("import sys; from actviz.cli import cli\n"
-            "for args in (['list'], ['info', 'gelu'], ['eval', 'relu', '1']):\n"
+            "for args in (['list'], ['info', 'gelu'], ['eval', 'gelu', '1', '2', '3', '-d']):\n"
             "    try: cli.main(args)\n"
             "    except SystemExit: pass\n"
-            "print(any(m.startswith('matplotlib') for m in sys.modules))")
+            "print(any(m.startswith(('matplotlib', 'scipy')) for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "False"
 
@@ -277,3 +279,8 @@ def test_extreme_input_is_a_right_answer_or_one_error_line(args, tmp_path, monke
         assert result.stderr.startswith("Error: ") and len(result.stderr.splitlines()) == 1
     else:
         assert "nan" not in result.output and "Traceback" not in result.output
+
+
+def test_no_merge_conflict_is_left_in_the_readme():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert not re.findall(r"^(?:<{7}|={7}|>{7})(?: |$)", readme, flags=re.M)

@@ -347,35 +347,51 @@ HARDTANH = Spec(
 )
 
 
-def hardsigmoid(x):
-    r"""relu6(x + 3)/6 = hardtanh(x + 3, 0, 6)/6.
+def hardsigmoid(x, half_width):
+    r"""clip((x + w)/(2w), 0, 1), w = `half_width`: 0 left of −w, 1 right of w.
 
-    (x + 3)/6 rather than x/6 + 1/2: near x = −3 the sum is exact (Sterbenz)
-    while x/6 + 1/2 would cancel.
+    PyTorch's (and Keras 3's) relu6(x + 3)/6 is w = 3; Keras 2's
+    hard_sigmoid, clip(0.2x + 0.5, 0, 1), is w = 2.5, with its kinks at
+    x = ±2.5 (TensorFlow's own docs once put them elsewhere: tensorflow
+    issue 65381).  (x + w)/(2w) rather than x/(2w) + 1/2: near x = −w the
+    sum is exact (Sterbenz) while x/(2w) + 1/2 would cancel.  It is formed
+    as ((x + w)/w)/2, which rounds the same, since 2w overflows for w near
+    1.8e308; where x + w itself overflows, x/w + 1 (far from −w) is used.
     """
-    return hardtanh(x + 3.0, 0.0, 6.0) / 6.0
+    total = x + half_width
+    ratio = np.where(np.isfinite(total), total / half_width, x / half_width + 1.0)
+    return hardtanh(ratio * 0.5, 0.0, 1.0)
 
 
-def hardsigmoid_grad(x):
-    """Exactly 1/6 on (−3, 3), 0 elsewhere."""
-    return np.where((x > -3.0) & (x < 3.0), 1.0 / 6.0, 0.0)
+def hardsigmoid_grad(x, half_width):
+    """1/(2w) on (−w, w), 0 elsewhere (0 at the kinks, as PyTorch); 0.5/w,
+    since 2w may overflow."""
+    return np.where((x > -half_width) & (x < half_width), 0.5 / half_width, 0.0)
+
+
+def _hardsigmoid_grad2(x, half_width):
+    return zero_grad(x)
 
 
 HARDSIGMOID = Spec(
     name="hardsigmoid", aliases=("hard_sigmoid",),
     summary="Piecewise-linear sigmoid, relu6(x + 3)/6",
-    f=hardsigmoid, df=hardsigmoid_grad, d2f=zero_grad,
-    latex=r"$f(x)=\mathrm{relu6}(x+3)/6$",
-    dlatex=r"$f'(x)=1/6$ if $-3<x<3$, else $0$",
-    text="f(x) = min(max(0, x + 3), 6) / 6",
-    dtext="f'(x) = 1/6 if -3 < x < 3 else 0",
+    f=hardsigmoid, df=hardsigmoid_grad, d2f=_hardsigmoid_grad2,
+    latex=r"$f(x)=\mathrm{clip}\left(\frac{x+w}{2w},\,0,\,1\right)$",
+    dlatex=r"$f'(x)=\frac{1}{2w}$ if $-w<x<w$, else $0$",
+    text="f(x) = min(max(0, x + w), 2w) / (2w), w = half_width (3: relu6(x + 3)/6)",
+    dtext="f'(x) = 1/(2w) if -w < x < w else 0",
+    params=(positive("half_width", 3.0, "f rises from 0 to 1 over [-half_width, half_width]"),),
+    presets={"keras2": {"half_width": 2.5}},
     output_range=Interval(0.0, 1.0, lo_closed=True, hi_closed=True),
     limits=(0.0, 1.0),
     dlimits=(0.0, 0.0),
-    kinks=(-3.0, 3.0), df_at_kinks={-3.0: 0.0, 3.0: 0.0},
+    kinks=lambda p: (-p["half_width"], p["half_width"]),
+    df_at_kinks=lambda p: {-p["half_width"]: 0.0, p["half_width"]: 0.0},
     continuity="C0",
-    xlim=(-6.0, 6.0),
-    torch="torch.nn.Hardsigmoid()",
+    xlim=lambda p: (-2.0 * p["half_width"], 2.0 * p["half_width"]),
+    torch=lambda p: "torch.nn.Hardsigmoid()" if p["half_width"] == 3.0 else None,
+    reference="PyTorch, Keras 3: w = 3; Keras 2: w = 2.5 (0.2x + 0.5)",
 )
 
 

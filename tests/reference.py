@@ -119,15 +119,27 @@ REFERENCE = {
     "cos": lambda x: mp.cos(x),
     "gcu": lambda x: x * mp.cos(x),
     "sinlu": lambda x: (x + mp.sin(x)) * _sigmoid(x),
+    "lisht": lambda x: x * mp.tanh(x),
+    "sqrtsoftplus": lambda x: mp.sqrt(_softplus(x)),
+    "eswish": lambda x, beta: beta * x * _sigmoid(x),
+    "smish": lambda x: x * mp.tanh(mp.log1p(_sigmoid(x))),
+    "logish": lambda x: x * mp.log1p(_sigmoid(x)),
+    "mila": lambda x: x * mp.tanh(_softplus(x + mp.mpf(-0.25))),
+    "aria2": lambda x: x * _sigmoid(2 * x) ** mp.mpf(1.5),
+    "acon_c": lambda x, p1, p2, beta: (p1 - p2) * x * _sigmoid(beta * (p1 - p2) * x) + p2 * x,
+    "cloglog": lambda x: 1 - _exp_or_0(-mp.exp(x)) if x < 1000 else _ONE,
+    "soft_clipping": lambda x, alpha: (_softplus(alpha * x) - _softplus(alpha * (x - 1))) / alpha,
+    "multiquadratic": lambda x, a: mp.sqrt(x * x + a * a),
+    "inverse_multiquadratic": lambda x, a: 1 / mp.sqrt(x * x + a * a),
 }
 
 
 # The length over which a function changes shape, where a parameter sets
 # it away from 0: snake's phase turns once every π/a.
 FEATURE_SCALE = {"snake": lambda p: 1 / p["a"]}
-# An additive constant that f carries and its derivatives do not (star_relu's
-# bias, up to 1.8e308): the difference quotients need as many more digits.
-OFFSET = {"star_relu": lambda p: p["bias"]}
+# A constant that dominates f and not its derivatives (star_relu's bias, the
+# multiquadric's a, up to 1.8e308): the difference quotients need as many more digits.
+OFFSET = {"star_relu": lambda p: p["bias"], "multiquadratic": lambda p: p["a"]}
 
 
 def reference(act):

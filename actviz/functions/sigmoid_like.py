@@ -459,3 +459,119 @@ SQNL = Spec(
     xlim=(-4.0, 4.0),
     reference="Wuraola & Patel 2018",
 )
+
+
+def cloglog(x):
+    r"""1 − exp(−eˣ) = −expm1(−eˣ), the inverse of the complementary log-log
+    link; expm1 keeps it ≈ eˣ for x ≪ 0, where 1 − exp(·) cancels.  eˣ is
+    capped at e⁴⁰, where f is already 1."""
+    return -np.expm1(-np.exp(np.minimum(x, 40.0)))
+
+
+def cloglog_grad(x):
+    """eˣ·exp(−eˣ) = exp(x − eˣ) (x capped at 40, where this is 0)."""
+    xc = np.minimum(x, 40.0)
+    return np.exp(xc - np.exp(xc))
+
+
+def cloglog_grad2(x):
+    r"""f'·(1 − eˣ) = −expm1(x)·exp(x − eˣ); formed by :func:`times_exp`,
+    since exp(x − eˣ) is subnormal for x > 6.57, where the product is not."""
+    xc = np.minimum(x, 40.0)
+    return times_exp(-np.expm1(xc), xc - np.exp(xc))
+
+
+CLOGLOG = Spec(
+    name="cloglog",
+    summary="Inverse complementary log-log, 1 − exp(−eˣ): an asymmetric sigmoid",
+    f=cloglog, df=cloglog_grad, d2f=cloglog_grad2,
+    latex=r"$f(x)=1-\exp(-e^{x})$",
+    dlatex=r"$f'(x)=\exp(x-e^{x})$",
+    text="f(x) = 1 - exp(-exp(x))",
+    dtext="f'(x) = exp(x - exp(x))",
+    output_range=Interval(0.0, 1.0),
+    limits=(0.0, 1.0),
+    dlimits=(0.0, 0.0),
+    xlim=(-6.0, 4.0),
+    reference="the inverse of the cloglog link of generalised linear models (e.g. Gomes et al. 2021)",
+)
+
+
+def _soft_clipping_left(x, alpha):
+    r"""f(x) for x ≤ 1/2: log1p(w)/α, w = (1 − e^{−α})·e^{αx}/(1 + e^{α(x−1)}).
+
+    The quotient inside log((1 + e^{αx})/(1 + e^{α(x−1)})) is 1 + w, and
+    log1p(w) keeps what the logarithm of a ratio near 1 (small α) would
+    lose.  For x ≥ 0, w = (1 − e^{−α})/(e^{−αx} + e^{−α}), so nothing
+    overflows; where αx > 700 that too fails (α = 1e300) and
+    x + (log1p(e^{−αx}) − log1p(e^{−α(1−x)}))/α is used, both terms tiny.
+    Where w is below 2⁻⁵⁴, log1p(w)/α = w/α = ((1 − e^{−α})/α)·r, r = w/(1 −
+    e^{−α}), is formed without w (a subnormal α would flush w to 0), and
+    by :func:`times_exp` where e^{αx} is subnormal.
+    """
+    c = -np.expm1(-alpha)
+    z = alpha * x
+    xp = np.maximum(x, 0.0)
+    zn = np.minimum(z, 0.0)
+    ratio = np.where(x < 0, np.exp(zn) / (1.0 + np.exp(zn - alpha)),
+                     1.0 / (np.exp(-np.minimum(alpha * xp, 700.0)) + np.exp(-alpha)))
+    w = c * ratio
+    far_right = x + (np.log1p(np.exp(-np.minimum(alpha * xp, 1e300))) - np.log1p(np.exp(-alpha * (1.0 - xp)))) / alpha
+    linear = np.where(z < EXP_SUBNORMAL, times_exp(c / alpha, zn), (c / alpha) * ratio)
+    return np.where(z > 700.0, far_right, np.where(w < 2.0 ** -54, linear, np.log1p(w) / alpha))
+
+
+def soft_clipping(x, alpha):
+    r"""(1/α)·log((1 + e^{αx})/(1 + e^{α(x−1)})): a smooth clip to [0, 1].
+
+    f(x) + f(1 − x) = 1, so for x > 1/2 it is 1 − f(1 − x): each side is
+    computed where f is at most 1/2, by :func:`_soft_clipping_left`.
+    """
+    right = x > 0.5
+    return np.where(right, 1.0 - _soft_clipping_left(np.where(right, 1.0 - x, 0.0), alpha),
+                    _soft_clipping_left(np.where(right, 0.0, x), alpha))
+
+
+def soft_clipping_grad(x, alpha):
+    r"""σ(αx) − σ(α(x − 1)) = (1 − e^{−α})·σ(αx)·σ(α(1 − x)).
+
+    The difference of two sigmoids cancels wherever both are near 0 or 1;
+    the product (from σ(a) − σ(b) = σ(a)σ(−b)(1 − e^{b−a})) does not.
+    """
+    return (-np.expm1(-alpha) * logistic(alpha * x)) * logistic(alpha * (1.0 - x))
+
+
+def soft_clipping_grad2(x, alpha):
+    r"""α(1 − e^{−α})·σ(αx)σ(−αx)·σ(α(1 − x))²·(1 − e^{α(2x−1)}) for
+    x ≤ 1/2, and −f''(1 − x) for x > 1/2 (f is point-symmetric about
+    (1/2, 1/2)), so that the last factor is −expm1 of a non-positive number.
+
+    From f'' = α(1 − e^{−α})·σ(αx)σ(α(1−x))·(σ(−αx) − σ(α(x − 1))) and the
+    same product form of a difference of sigmoids as in f'.
+    """
+    def left(t):
+        z = alpha * t
+        tail = logistic(alpha * (1.0 - t))
+        return (-np.expm1(-alpha) * alpha) * (logistic(z) * logistic(-z)) * tail * tail * -np.expm1(
+            alpha * (2.0 * t - 1.0))
+    right = x > 0.5
+    return np.where(right, -left(np.where(right, 1.0 - x, 0.0)), left(np.where(right, 0.0, x)))
+
+
+SOFT_CLIPPING = Spec(
+    name="soft_clipping", aliases=("softclip",),
+    summary="Soft clipping to [0, 1], (1/α)·log((1 + e^{αx})/(1 + e^{α(x−1)}))",
+    f=soft_clipping, df=soft_clipping_grad, d2f=soft_clipping_grad2,
+    latex=r"$f(x)=\frac{1}{\alpha}\log\frac{1+e^{\alpha x}}{1+e^{\alpha(x-1)}}$",
+    dlatex=r"$f'(x)=\sigma(\alpha x)-\sigma(\alpha(x-1))$",
+    text="f(x) = log((1 + exp(alpha·x)) / (1 + exp(alpha·(x - 1)))) / alpha",
+    dtext="f'(x) = sigmoid(alpha·x) - sigmoid(alpha·(x - 1))",
+    # α = 10 so that the figure shows the clip (implementations default to 1,
+    # which draws a plain sigmoid-like curve; the paper leaves α to the user).
+    params=(positive("alpha", 10.0, "sharpness: large alpha approaches clip(x, 0, 1)"),),
+    output_range=Interval(0.0, 1.0),
+    limits=(0.0, 1.0),
+    dlimits=(0.0, 0.0),
+    xlim=(-1.5, 2.5),
+    reference="Klimek & Perelstein 2020",
+)

@@ -131,12 +131,15 @@ REFERENCE = {
     "soft_clipping": lambda x, alpha: (_softplus(alpha * x) - _softplus(alpha * (x - 1))) / alpha,
     "multiquadratic": lambda x, a: mp.sqrt(x * x + a * a),
     "inverse_multiquadratic": lambda x, a: 1 / mp.sqrt(x * x + a * a),
+    "probit": lambda x: _ncdf(x),
+    "gelu_10": lambda x: min(x * _ncdf(x), mp.mpf(10)),
+    "smu": lambda x, alpha, mu: ((1 + alpha) * x + (1 - alpha) * x * mp.erf(mu * (1 - alpha) * x)) / 2,
 }
 
 
 # The length over which a function changes shape, where a parameter sets
 # it away from 0: snake's phase turns once every π/a.
-FEATURE_SCALE = {"snake": lambda p: 1 / p["a"]}
+FEATURE_SCALE = {"snake": lambda p: 1 / p["a"], "smu": lambda p: 1 / (p["mu"] * (1 - p["alpha"]))}
 # A constant that dominates f and not its derivatives (star_relu's bias, the
 # multiquadric's a, up to 1.8e308): the difference quotients need as many more digits.
 OFFSET = {"star_relu": lambda p: p["bias"], "multiquadratic": lambda p: p["a"]}

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from . import classics, periodic, rectifiers, shrinkage, sigmoid_like, smooth_rectifiers
+from . import classics, gaussian_based, periodic, rectifiers, shrinkage, sigmoid_like, smooth_rectifiers
 from .core import (Activation, ActvizError, Constraint, Interval, Parameter, Spec, describe_params, format_value,
                    parse_number)
 from .rectifiers import SELU_ALPHA, SELU_SCALE
@@ -40,7 +40,7 @@ __all__ = [
     "ActvizError", "ALIASES", "family", "format_value", "get", "names", "resolve_name",
 ]
 
-FAMILIES = (sigmoid_like, rectifiers, smooth_rectifiers, shrinkage, classics, periodic)
+FAMILIES = (sigmoid_like, rectifiers, smooth_rectifiers, shrinkage, classics, periodic, gaussian_based)
 
 # The order of `actviz list`, the gallery and every table: the order the
 # functions were added in, which scripts and the committed gallery follow.

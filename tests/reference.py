@@ -83,7 +83,7 @@ REFERENCE = {
     "logsigmoid": lambda x: -_softplus(-x),
     "hardtanh": lambda x, min_val, max_val: _clip(x, min_val, max_val),
     "relu6": lambda x: _clip(x, 0, 6),
-    "hardsigmoid": lambda x: _clip(x + 3, 0, 6) / 6,
+    "hardsigmoid": lambda x, half_width: _clip((x + half_width) / (2 * half_width), 0, 1),
     "hardswish": lambda x: x * _clip(x + 3, 0, 6) / 6,
     "tanhshrink": lambda x: x - mp.tanh(x),
     "softshrink": lambda x, lambd: x - lambd if x > lambd else x + lambd if x < -lambd else _ZERO,
@@ -111,12 +111,38 @@ REFERENCE = {
     "snake": lambda x, a: x + mp.sin(a * x) ** 2 / a,
     "bipolar_sigmoid": lambda x: 2 * _sigmoid(x) - 1,
     "shifted_softplus": lambda x: _softplus(x) - mp.log(2),
+    "abs": lambda x: abs(x),
+    "brelu": lambda x, unit: max(x, _ZERO) if unit == "even" else min(x, _ZERO),
+    "star_relu": lambda x, scale, bias: scale * max(x, _ZERO) ** 2 + bias,
+    "srelu": lambda x, t_left, a_left, t_right, a_right: (
+        t_right + a_right * (x - t_right) if x >= t_right else t_left + a_left * (x - t_left) if x <= t_left else x),
+    "cos": lambda x: mp.cos(x),
+    "gcu": lambda x: x * mp.cos(x),
+    "sinlu": lambda x: (x + mp.sin(x)) * _sigmoid(x),
+    "lisht": lambda x: x * mp.tanh(x),
+    "sqrtsoftplus": lambda x: mp.sqrt(_softplus(x)),
+    "eswish": lambda x, beta: beta * x * _sigmoid(x),
+    "smish": lambda x: x * mp.tanh(mp.log1p(_sigmoid(x))),
+    "logish": lambda x: x * mp.log1p(_sigmoid(x)),
+    "mila": lambda x: x * mp.tanh(_softplus(x + mp.mpf(-0.25))),
+    "aria2": lambda x: x * _sigmoid(2 * x) ** mp.mpf(1.5),
+    "acon_c": lambda x, p1, p2, beta: (p1 - p2) * x * _sigmoid(beta * (p1 - p2) * x) + p2 * x,
+    "cloglog": lambda x: 1 - _exp_or_0(-mp.exp(x)) if x < 1000 else _ONE,
+    "soft_clipping": lambda x, alpha: (_softplus(alpha * x) - _softplus(alpha * (x - 1))) / alpha,
+    "multiquadratic": lambda x, a: mp.sqrt(x * x + a * a),
+    "inverse_multiquadratic": lambda x, a: 1 / mp.sqrt(x * x + a * a),
+    "probit": lambda x: _ncdf(x),
+    "gelu_10": lambda x: min(x * _ncdf(x), mp.mpf(10)),
+    "smu": lambda x, alpha, mu: ((1 + alpha) * x + (1 - alpha) * x * mp.erf(mu * (1 - alpha) * x)) / 2,
 }
 
 
 # The length over which a function changes shape, where a parameter sets
 # it away from 0: snake's phase turns once every π/a.
-FEATURE_SCALE = {"snake": lambda p: 1 / p["a"]}
+FEATURE_SCALE = {"snake": lambda p: 1 / p["a"], "smu": lambda p: 1 / (p["mu"] * (1 - p["alpha"]))}
+# A constant that dominates f and not its derivatives (star_relu's bias, the
+# multiquadric's a, up to 1.8e308): the difference quotients need as many more digits.
+OFFSET = {"star_relu": lambda p: p["bias"], "multiquadratic": lambda p: p["a"]}
 
 
 def reference(act):
@@ -132,6 +158,7 @@ def reference(act):
         with mp.workdps(max(mp.mp.dps, 700)):
             return fn(mp.mpf(x), **params)
     evaluate.scale = FEATURE_SCALE.get(act.name, lambda p: _ONE)(params)
+    evaluate.offset_digits = max(0, int(mp.log10(abs(OFFSET.get(act.name, lambda p: _ONE)(params)) + 1)))
     return evaluate
 
 
@@ -156,7 +183,7 @@ def derivative(fn, x, order=1):
     x = mp.mpf(x)
     h = step(x, getattr(fn, "scale", _ONE))
     extra = max(0, int(mp.log10(max(abs(x), 1) / h)))
-    with mp.workdps(420 + order * extra):
+    with mp.workdps(420 + order * extra + getattr(fn, "offset_digits", 0)):
         values = [fn(x + k * h) for k in range(-order, order + 1, 2)]
         value = +(mp.difference(values, order) / (2 * h) ** order)
     # At x = 0 the step is absolute, and an exact zero of the derivative

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from . import classics, rectifiers, shrinkage, sigmoid_like, smooth_rectifiers
+from . import classics, gaussian_based, periodic, rectifiers, shrinkage, sigmoid_like, smooth_rectifiers
 from .core import (Activation, ActvizError, Constraint, Interval, Parameter, Spec, describe_params, format_value,
                    parse_number)
 from .rectifiers import SELU_ALPHA, SELU_SCALE
@@ -40,7 +40,7 @@ __all__ = [
     "ActvizError", "ALIASES", "family", "format_value", "get", "names", "resolve_name",
 ]
 
-FAMILIES = (sigmoid_like, rectifiers, smooth_rectifiers, shrinkage, classics)
+FAMILIES = (sigmoid_like, rectifiers, smooth_rectifiers, shrinkage, classics, periodic, gaussian_based)
 
 # The order of `actviz list`, the gallery and every table: the order the
 # functions were added in, which scripts and the committed gallery follow.
@@ -66,7 +66,8 @@ REGISTRY: dict[str, Spec] = {spec.name: spec for spec in _entries()}
 ALIASES: dict[str, str] = {alias: spec.name for spec in REGISTRY.values() for alias in spec.aliases}
 
 # The frameworks whose defaults an entry may declare; PyTorch's are the entries' own.
-FRAMEWORKS = ("torch", "jax", "keras")
+# Keras 2 is apart from Keras 3 where their defaults differ (hard_sigmoid).
+FRAMEWORKS = ("torch", "jax", "keras", "keras2")
 PRESETS: dict[str, dict[str, dict[str, Any]]] = {
     framework: {spec.name: dict(spec.presets[framework]) for spec in REGISTRY.values() if framework in spec.presets}
     for framework in FRAMEWORKS

@@ -318,3 +318,92 @@ SNAKE = Spec(
     xlim=(-6.0, 6.0),
     reference="Ziyin et al. 2020",
 )
+
+
+def _scaled_hypot(x, a):
+    """m = max(|x|, a) and r = hypot(x/m, a/m) ∈ [1, √2], so that
+    hypot(x, a) = m·r is never formed where it would overflow."""
+    m = np.maximum(np.abs(x), a)
+    return m, np.hypot(x / m, a / m)
+
+
+def multiquadratic(x, a):
+    """√(x² + a²) = hypot(x, a), the multiquadric radial basis function
+    (hypot overflows only where the value does)."""
+    return np.hypot(x, a)
+
+
+def multiquadratic_grad(x, a):
+    """x/√(x² + a²), as (x/m)/r with m, r from :func:`_scaled_hypot`."""
+    m, r = _scaled_hypot(x, a)
+    return (x / m) / r
+
+
+def multiquadratic_grad2(x, a):
+    """a²/(x² + a²)^{3/2} = ((a/m)/r)²/r/m: the division by m last, so the
+    result rounds into the subnormal range only at its last step."""
+    m, r = _scaled_hypot(x, a)
+    s = (a / m) / r
+    return s * s / r / m
+
+
+MULTIQUADRATIC = Spec(
+    name="multiquadratic", aliases=("multiquadric",),
+    summary="Multiquadric radial basis function √(x² + a²)",
+    f=multiquadratic, df=multiquadratic_grad, d2f=multiquadratic_grad2,
+    latex=r"$f(x)=\sqrt{x^2+a^2}$",
+    dlatex=r"$f'(x)=\dfrac{x}{\sqrt{x^2+a^2}}$",
+    text="f(x) = sqrt(x^2 + a^2)",
+    dtext="f'(x) = x / sqrt(x^2 + a^2)",
+    params=(positive("a", 1.0, "the value at 0, and the width of the bend"),),
+    output_range=lambda p: Interval(p["a"], math.inf, lo_closed=True),
+    limits=(math.inf, math.inf),
+    dlimits=(-1.0, 1.0),
+    monotonic=False, symmetry="even",
+    reference="Hardy 1971 (multiquadric); as an activation, e.g. Wikipedia's table",
+)
+
+
+def inverse_multiquadratic(x, a):
+    r"""1/√(x² + a²): ISRU without its x (ISRU(x) = x·f(x) for a = 1/√α, up
+    to the factor a).  Formed as (1/m)/r, m and r from :func:`_scaled_hypot`
+    (hypot(x, a) overflows for x, a near 1.8e308, where 1/hypot is a
+    subnormal); as 1/(m·r) for m < 1, where 1/m may overflow and the result
+    not."""
+    m, r = _scaled_hypot(x, a)
+    return np.where(m >= 1.0, (1.0 / np.maximum(m, 1.0)) / r, 1.0 / (np.minimum(m, 1.0) * r))
+
+
+def inverse_multiquadratic_grad(x, a):
+    """−x/(x² + a²)^{3/2} = −(x/h)·f·f, h = √(x² + a²), x/h from the scaled
+    hypot (|x/h| ≤ 1, so nothing overflows)."""
+    m, r = _scaled_hypot(x, a)
+    f = inverse_multiquadratic(x, a)
+    f = np.where(x == 0, 0.0, f)  # f' = 0 there, even where f itself overflows (a = 5e−324)
+    return -((x / m) / r) * f * f
+
+
+def inverse_multiquadratic_grad2(x, a):
+    r"""(2x² − a²)/(x² + a²)^{5/2} = (2(x/h)² − (a/h)²)·f³, h = √(x² + a²),
+    with x/h and a/h from the scaled hypot (≤ 1, no overflow)."""
+    m, r = _scaled_hypot(x, a)
+    u, v = (x / m) / r, (a / m) / r
+    f = inverse_multiquadratic(x, a)
+    return (2.0 * u * u - v * v) * f * f * f
+
+
+INVERSE_MULTIQUADRATIC = Spec(
+    name="inverse_multiquadratic", aliases=("inverse_multiquadric", "imq"),
+    summary="Inverse multiquadric 1/√(x² + a²), the bump of the inverse square root unit",
+    f=inverse_multiquadratic, df=inverse_multiquadratic_grad, d2f=inverse_multiquadratic_grad2,
+    latex=r"$f(x)=\dfrac{1}{\sqrt{x^2+a^2}}$",
+    dlatex=r"$f'(x)=-\dfrac{x}{(x^2+a^2)^{3/2}}$",
+    text="f(x) = 1 / sqrt(x^2 + a^2)",
+    dtext="f'(x) = -x / (x^2 + a^2)^(3/2)",
+    params=(positive("a", 1.0, "1/a is the peak at 0, a the width"),),
+    output_range=lambda p: Interval(0.0, 1.0 / p["a"], hi_closed=True),
+    limits=(0.0, 0.0),
+    dlimits=(0.0, 0.0),
+    monotonic=False, symmetry="even",
+    reference="Hardy 1971, Micchelli 1986 (radial basis functions); ISRU: Carlile et al. 2017",
+)

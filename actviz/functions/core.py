@@ -137,7 +137,7 @@ class Spec:
     continuity: Fact = "C∞"
     symmetry: Fact = "none"      # "odd", "even" or "none"
     xlim: Fact = (-5.0, 5.0)     # a default plotting range
-    torch: str | None = None     # the PyTorch module, a template over the parameters
+    torch: Fact = None           # the PyTorch module, a template over the parameters (None: none exists)
     reference: str = ""
 
 
@@ -243,9 +243,10 @@ class Activation:
     @property
     def torch(self) -> str | None:
         """The PyTorch module that computes the same function, as code."""
-        if not self.spec.torch:
+        template = self._meta("torch")
+        if not template:
             return None
-        return self.spec.torch.format(**{k: _python_literal(v) for k, v in self.params.items()})
+        return template.format(**{k: _python_literal(v) for k, v in self.params.items()})
 
     @property
     def changed_params(self) -> dict[str, Any]:

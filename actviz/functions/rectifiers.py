@@ -421,3 +421,171 @@ SQUARED_RELU = Spec(
     xlim=(-3.0, 3.0),
     reference="So et al. 2021 (Primer)",
 )
+
+
+def abs_(x):
+    """|x| (absolute-value rectification)."""
+    return np.abs(x)
+
+
+def abs_grad(x):
+    """sign(x): −1, 1, and 0 at the kink (PyTorch's abs backward, sgn(0) = 0)."""
+    return np.sign(x)
+
+
+ABS = Spec(
+    name="abs", aliases=("absolute",),
+    summary="Absolute value |x|",
+    f=abs_, df=abs_grad, d2f=zero_grad,
+    latex=r"$f(x)=|x|$",
+    dlatex=r"$f'(x)=\mathrm{sign}(x)$",
+    text="f(x) = |x|",
+    dtext="f'(x) = sign(x)   (f'(0) = 0, as PyTorch)",
+    output_range=Interval(0.0, math.inf, lo_closed=True),
+    limits=(math.inf, math.inf),
+    dlimits=(-1.0, 1.0),
+    kinks=(0.0,), df_at_kinks={0.0: 0.0},
+    monotonic=False, continuity="C0", symmetry="even",
+    reference="Jarrett et al. 2009 (absolute value rectification)",
+)
+
+
+def brelu(x, unit):
+    r"""Bipolar ReLU: max(0, x) on even units, −max(0, −x) = min(0, x) on odd.
+
+    Eidnes & Nøkland apply ReLU to every other unit of a layer and its
+    point reflection to the rest, so that the layer's mean output stays
+    near 0; `unit` picks which of the two this function is.
+    """
+    return np.maximum(x, 0.0) if unit == "even" else np.minimum(x, 0.0)
+
+
+def brelu_grad(x, unit):
+    """1 on the open side, 0 elsewhere: relu'(0) = 0 on both kinds of unit."""
+    return heaviside(x, right=False) if unit == "even" else heaviside(-x, right=False)
+
+
+def _brelu_grad2(x, unit):
+    return zero_grad(x)
+
+
+BRELU = Spec(
+    name="brelu", aliases=("bipolar_relu",),
+    summary="Bipolar ReLU: max(0, x) on even units, min(0, x) on odd ones",
+    f=brelu, df=brelu_grad, d2f=_brelu_grad2,
+    latex=r"$f(x)=\max(0,x)$ (even units), $-\max(0,-x)$ (odd units)",
+    dlatex=r"$f'(x)=1$ if $x>0$ (even), $x<0$ (odd), else $0$",
+    text="f(x) = max(0, x) on even units, -max(0, -x) = min(0, x) on odd units",
+    dtext="f'(x) = 1 if x > 0 (even units) or x < 0 (odd units), else 0   (f'(0) = 0)",
+    params=(Parameter("unit", "even", "which units: 'even' (ReLU) or 'odd' (its reflection)",
+                      choices=("even", "odd")),),
+    output_range=lambda p: (Interval(0.0, math.inf, lo_closed=True) if p["unit"] == "even"
+                            else Interval(-math.inf, 0.0, hi_closed=True)),
+    limits=lambda p: (0.0, math.inf) if p["unit"] == "even" else (-math.inf, 0.0),
+    dlimits=lambda p: (0.0, 1.0) if p["unit"] == "even" else (1.0, 0.0),
+    kinks=(0.0,), df_at_kinks={0.0: 0.0},
+    continuity="C0",
+    reference="Eidnes & Nøkland 2018",
+)
+
+
+def star_relu(x, scale, bias):
+    r"""s·max(0, x)² + b (MetaFormer's StarReLU).
+
+    s·x² is formed as (x·x)·s, and as (s·x)·x where x² overflows
+    (|x| > 1e154): x·x would be inf where s·x² is not (s = 0.8944), and
+    s·x first would round a subnormal s·x (s = 5e−324) before x magnified
+    its error.
+    """
+    r = np.maximum(x, 0.0)
+    square = np.where(r < 1e154, (r * r) * scale, (scale * r) * r)
+    return square + bias
+
+
+def star_relu_grad(x, scale, bias):
+    """2s·max(0, x), formed as 2·(max(0, x)·s): 2s or 2x alone may overflow
+    where the product does not, and doubling is exact."""
+    return 2.0 * (np.maximum(x, 0.0) * scale)
+
+
+def star_relu_grad2(x, scale, bias):
+    """2s for x > 0, 0 for x ≤ 0 (f' is continuous at 0, f'' jumps; f''(0) =
+    0, like squared_relu''(0))."""
+    return np.where(x > 0, 2.0 * scale, 0.0)
+
+
+STAR_RELU = Spec(
+    name="star_relu", aliases=("starrelu",),
+    summary="Scaled and shifted squared ReLU, s·max(0, x)² + b (MetaFormer)",
+    f=star_relu, df=star_relu_grad, d2f=star_relu_grad2,
+    latex=r"$f(x)=s\,\max(0,x)^2+b$",
+    dlatex=r"$f'(x)=2s\,\max(0,x)$",
+    text="f(x) = scale·max(0, x)^2 + bias",
+    dtext="f'(x) = 2·scale·max(0, x)",
+    params=(positive("scale", 0.8944, "s, MetaFormer's 1/sqrt(1.25)"),
+            Parameter("bias", -0.4472, "b, MetaFormer's -sqrt(0.2)")),
+    output_range=lambda p: Interval(p["bias"], math.inf, lo_closed=True),
+    limits=lambda p: (p["bias"], math.inf),
+    dlimits=(0.0, math.inf),
+    d2limits=lambda p: (0.0, 2.0 * p["scale"]),
+    smooth_breaks=(0.0,),
+    continuity="C1",
+    xlim=(-3.0, 3.0),
+    reference="Yu et al. 2022 (MetaFormer Baselines); s and b as in its models",
+)
+
+
+def srelu(x, t_left, a_left, t_right, a_right):
+    r"""S-shaped ReLU: t_r + a_r(x − t_r) for x ≥ t_r, x between, t_l +
+    a_l(x − t_l) for x ≤ t_l.
+
+    x − t is exact beside each kink (Sterbenz), so the outer pieces start
+    from their kink without cancellation.
+    """
+    right = t_right + a_right * (x - t_right)
+    left = t_left + a_left * (x - t_left)
+    return np.where(x >= t_right, right, np.where(x <= t_left, left, x))
+
+
+def srelu_grad(x, t_left, a_left, t_right, a_right):
+    """a_r for x ≥ t_r, 1 between, a_l for x ≤ t_l: at each kink the outer
+    piece's slope, as the paper's ≥ and ≤ assign them."""
+    return np.where(x >= t_right, a_right, np.where(x <= t_left, a_left, 1.0))
+
+
+def _srelu_grad2(x, t_left, a_left, t_right, a_right):
+    return zero_grad(x)
+
+
+def _srelu_kinks(p):
+    return (*_kink_if(p["a_left"] != 1, p["t_left"]), *_kink_if(p["a_right"] != 1, p["t_right"]))
+
+
+_SLOPE = dict(valid=lambda v: 0 <= v < math.inf, domain="a finite number >= 0")
+
+SRELU = Spec(
+    name="srelu",
+    summary="S-shaped ReLU: three lines, slopes a_l, 1, a_r, kinks at t_l, t_r",
+    f=srelu, df=srelu_grad, d2f=_srelu_grad2,
+    latex=r"$f(x)=t_l+a_l(x-t_l)$, $x$, $t_r+a_r(x-t_r)$ on $x\leq t_l$, between, $x\geq t_r$",
+    dlatex=r"$f'(x)=a_l$, $1$, $a_r$ on $x\leq t_l$, $t_l<x<t_r$, $x\geq t_r$",
+    text="f(x) = t_l + a_l(x - t_l) if x <= t_l, x if t_l < x < t_r, t_r + a_r(x - t_r) if x >= t_r",
+    dtext="f'(x) = a_l if x <= t_l, 1 if t_l < x < t_r, a_r if x >= t_r",
+    params=(Parameter("t_left", -1.0, "left kink t_l"),
+            Parameter("a_left", 0.1, "slope left of t_l", **_SLOPE),
+            Parameter("t_right", 1.0, "right kink t_r"),
+            Parameter("a_right", 0.1, "slope right of t_r", **_SLOPE)),
+    constraints=(Constraint(lambda p: p["t_left"] < p["t_right"],
+                            "t_left ({t_left:g}) must be below t_right ({t_right:g})"),),
+    output_range=lambda p: Interval(-math.inf if p["a_left"] else p["t_left"],
+                                    math.inf if p["a_right"] else p["t_right"],
+                                    lo_closed=not p["a_left"], hi_closed=not p["a_right"]),
+    limits=lambda p: (-math.inf if p["a_left"] else p["t_left"], math.inf if p["a_right"] else p["t_right"]),
+    dlimits=lambda p: (p["a_left"], p["a_right"]),
+    kinks=_srelu_kinks,
+    df_at_kinks=lambda p: {p["t_left"]: p["a_left"], p["t_right"]: p["a_right"]},
+    continuity=lambda p: "C0" if _srelu_kinks(p) else "C∞",
+    symmetry=lambda p: "odd" if p["t_left"] == -p["t_right"] and p["a_left"] == p["a_right"] else "none",
+    xlim=lambda p: (p["t_left"] - 2.0, p["t_right"] + 2.0),
+    reference="Jin et al. 2016 (paper: all four learned per channel; these defaults draw the S)",
+)

@@ -347,35 +347,51 @@ HARDTANH = Spec(
 )
 
 
-def hardsigmoid(x):
-    r"""relu6(x + 3)/6 = hardtanh(x + 3, 0, 6)/6.
+def hardsigmoid(x, half_width):
+    r"""clip((x + w)/(2w), 0, 1), w = `half_width`: 0 left of −w, 1 right of w.
 
-    (x + 3)/6 rather than x/6 + 1/2: near x = −3 the sum is exact (Sterbenz)
-    while x/6 + 1/2 would cancel.
+    PyTorch's (and Keras 3's) relu6(x + 3)/6 is w = 3; Keras 2's
+    hard_sigmoid, clip(0.2x + 0.5, 0, 1), is w = 2.5, with its kinks at
+    x = ±2.5 (TensorFlow's own docs once put them elsewhere: tensorflow
+    issue 65381).  (x + w)/(2w) rather than x/(2w) + 1/2: near x = −w the
+    sum is exact (Sterbenz) while x/(2w) + 1/2 would cancel.  It is formed
+    as ((x + w)/w)/2, which rounds the same, since 2w overflows for w near
+    1.8e308; where x + w itself overflows, x/w + 1 (far from −w) is used.
     """
-    return hardtanh(x + 3.0, 0.0, 6.0) / 6.0
+    total = x + half_width
+    ratio = np.where(np.isfinite(total), total / half_width, x / half_width + 1.0)
+    return hardtanh(ratio * 0.5, 0.0, 1.0)
 
 
-def hardsigmoid_grad(x):
-    """Exactly 1/6 on (−3, 3), 0 elsewhere."""
-    return np.where((x > -3.0) & (x < 3.0), 1.0 / 6.0, 0.0)
+def hardsigmoid_grad(x, half_width):
+    """1/(2w) on (−w, w), 0 elsewhere (0 at the kinks, as PyTorch); 0.5/w,
+    since 2w may overflow."""
+    return np.where((x > -half_width) & (x < half_width), 0.5 / half_width, 0.0)
+
+
+def _hardsigmoid_grad2(x, half_width):
+    return zero_grad(x)
 
 
 HARDSIGMOID = Spec(
     name="hardsigmoid", aliases=("hard_sigmoid",),
     summary="Piecewise-linear sigmoid, relu6(x + 3)/6",
-    f=hardsigmoid, df=hardsigmoid_grad, d2f=zero_grad,
-    latex=r"$f(x)=\mathrm{relu6}(x+3)/6$",
-    dlatex=r"$f'(x)=1/6$ if $-3<x<3$, else $0$",
-    text="f(x) = min(max(0, x + 3), 6) / 6",
-    dtext="f'(x) = 1/6 if -3 < x < 3 else 0",
+    f=hardsigmoid, df=hardsigmoid_grad, d2f=_hardsigmoid_grad2,
+    latex=r"$f(x)=\mathrm{clip}\left(\frac{x+w}{2w},\,0,\,1\right)$",
+    dlatex=r"$f'(x)=\frac{1}{2w}$ if $-w<x<w$, else $0$",
+    text="f(x) = min(max(0, x + w), 2w) / (2w), w = half_width (3: relu6(x + 3)/6)",
+    dtext="f'(x) = 1/(2w) if -w < x < w else 0",
+    params=(positive("half_width", 3.0, "f rises from 0 to 1 over [-half_width, half_width]"),),
+    presets={"keras2": {"half_width": 2.5}},
     output_range=Interval(0.0, 1.0, lo_closed=True, hi_closed=True),
     limits=(0.0, 1.0),
     dlimits=(0.0, 0.0),
-    kinks=(-3.0, 3.0), df_at_kinks={-3.0: 0.0, 3.0: 0.0},
+    kinks=lambda p: (-p["half_width"], p["half_width"]),
+    df_at_kinks=lambda p: {-p["half_width"]: 0.0, p["half_width"]: 0.0},
     continuity="C0",
-    xlim=(-6.0, 6.0),
-    torch="torch.nn.Hardsigmoid()",
+    xlim=lambda p: (-2.0 * p["half_width"], 2.0 * p["half_width"]),
+    torch=lambda p: "torch.nn.Hardsigmoid()" if p["half_width"] == 3.0 else None,
+    reference="PyTorch, Keras 3: w = 3; Keras 2: w = 2.5 (0.2x + 0.5)",
 )
 
 
@@ -442,4 +458,120 @@ SQNL = Spec(
     continuity="C1", symmetry="odd",
     xlim=(-4.0, 4.0),
     reference="Wuraola & Patel 2018",
+)
+
+
+def cloglog(x):
+    r"""1 − exp(−eˣ) = −expm1(−eˣ), the inverse of the complementary log-log
+    link; expm1 keeps it ≈ eˣ for x ≪ 0, where 1 − exp(·) cancels.  eˣ is
+    capped at e⁴⁰, where f is already 1."""
+    return -np.expm1(-np.exp(np.minimum(x, 40.0)))
+
+
+def cloglog_grad(x):
+    """eˣ·exp(−eˣ) = exp(x − eˣ) (x capped at 40, where this is 0)."""
+    xc = np.minimum(x, 40.0)
+    return np.exp(xc - np.exp(xc))
+
+
+def cloglog_grad2(x):
+    r"""f'·(1 − eˣ) = −expm1(x)·exp(x − eˣ); formed by :func:`times_exp`,
+    since exp(x − eˣ) is subnormal for x > 6.57, where the product is not."""
+    xc = np.minimum(x, 40.0)
+    return times_exp(-np.expm1(xc), xc - np.exp(xc))
+
+
+CLOGLOG = Spec(
+    name="cloglog",
+    summary="Inverse complementary log-log, 1 − exp(−eˣ): an asymmetric sigmoid",
+    f=cloglog, df=cloglog_grad, d2f=cloglog_grad2,
+    latex=r"$f(x)=1-\exp(-e^{x})$",
+    dlatex=r"$f'(x)=\exp(x-e^{x})$",
+    text="f(x) = 1 - exp(-exp(x))",
+    dtext="f'(x) = exp(x - exp(x))",
+    output_range=Interval(0.0, 1.0),
+    limits=(0.0, 1.0),
+    dlimits=(0.0, 0.0),
+    xlim=(-6.0, 4.0),
+    reference="the inverse of the cloglog link of generalised linear models (e.g. Gomes et al. 2021)",
+)
+
+
+def _soft_clipping_left(x, alpha):
+    r"""f(x) for x ≤ 1/2: log1p(w)/α, w = (1 − e^{−α})·e^{αx}/(1 + e^{α(x−1)}).
+
+    The quotient inside log((1 + e^{αx})/(1 + e^{α(x−1)})) is 1 + w, and
+    log1p(w) keeps what the logarithm of a ratio near 1 (small α) would
+    lose.  For x ≥ 0, w = (1 − e^{−α})/(e^{−αx} + e^{−α}), so nothing
+    overflows; where αx > 700 that too fails (α = 1e300) and
+    x + (log1p(e^{−αx}) − log1p(e^{−α(1−x)}))/α is used, both terms tiny.
+    Where w is below 2⁻⁵⁴, log1p(w)/α = w/α = ((1 − e^{−α})/α)·r, r = w/(1 −
+    e^{−α}), is formed without w (a subnormal α would flush w to 0), and
+    by :func:`times_exp` where e^{αx} is subnormal.
+    """
+    c = -np.expm1(-alpha)
+    z = alpha * x
+    xp = np.maximum(x, 0.0)
+    zn = np.minimum(z, 0.0)
+    ratio = np.where(x < 0, np.exp(zn) / (1.0 + np.exp(zn - alpha)),
+                     1.0 / (np.exp(-np.minimum(alpha * xp, 700.0)) + np.exp(-alpha)))
+    w = c * ratio
+    far_right = x + (np.log1p(np.exp(-np.minimum(alpha * xp, 1e300))) - np.log1p(np.exp(-alpha * (1.0 - xp)))) / alpha
+    linear = np.where(z < EXP_SUBNORMAL, times_exp(c / alpha, zn), (c / alpha) * ratio)
+    return np.where(z > 700.0, far_right, np.where(w < 2.0 ** -54, linear, np.log1p(w) / alpha))
+
+
+def soft_clipping(x, alpha):
+    r"""(1/α)·log((1 + e^{αx})/(1 + e^{α(x−1)})): a smooth clip to [0, 1].
+
+    f(x) + f(1 − x) = 1, so for x > 1/2 it is 1 − f(1 − x): each side is
+    computed where f is at most 1/2, by :func:`_soft_clipping_left`.
+    """
+    right = x > 0.5
+    return np.where(right, 1.0 - _soft_clipping_left(np.where(right, 1.0 - x, 0.0), alpha),
+                    _soft_clipping_left(np.where(right, 0.0, x), alpha))
+
+
+def soft_clipping_grad(x, alpha):
+    r"""σ(αx) − σ(α(x − 1)) = (1 − e^{−α})·σ(αx)·σ(α(1 − x)).
+
+    The difference of two sigmoids cancels wherever both are near 0 or 1;
+    the product (from σ(a) − σ(b) = σ(a)σ(−b)(1 − e^{b−a})) does not.
+    """
+    return (-np.expm1(-alpha) * logistic(alpha * x)) * logistic(alpha * (1.0 - x))
+
+
+def soft_clipping_grad2(x, alpha):
+    r"""α(1 − e^{−α})·σ(αx)σ(−αx)·σ(α(1 − x))²·(1 − e^{α(2x−1)}) for
+    x ≤ 1/2, and −f''(1 − x) for x > 1/2 (f is point-symmetric about
+    (1/2, 1/2)), so that the last factor is −expm1 of a non-positive number.
+
+    From f'' = α(1 − e^{−α})·σ(αx)σ(α(1−x))·(σ(−αx) − σ(α(x − 1))) and the
+    same product form of a difference of sigmoids as in f'.
+    """
+    def left(t):
+        z = alpha * t
+        tail = logistic(alpha * (1.0 - t))
+        return (-np.expm1(-alpha) * alpha) * (logistic(z) * logistic(-z)) * tail * tail * -np.expm1(
+            alpha * (2.0 * t - 1.0))
+    right = x > 0.5
+    return np.where(right, -left(np.where(right, 1.0 - x, 0.0)), left(np.where(right, 0.0, x)))
+
+
+SOFT_CLIPPING = Spec(
+    name="soft_clipping", aliases=("softclip",),
+    summary="Soft clipping to [0, 1], (1/α)·log((1 + e^{αx})/(1 + e^{α(x−1)}))",
+    f=soft_clipping, df=soft_clipping_grad, d2f=soft_clipping_grad2,
+    latex=r"$f(x)=\frac{1}{\alpha}\log\frac{1+e^{\alpha x}}{1+e^{\alpha(x-1)}}$",
+    dlatex=r"$f'(x)=\sigma(\alpha x)-\sigma(\alpha(x-1))$",
+    text="f(x) = log((1 + exp(alpha·x)) / (1 + exp(alpha·(x - 1)))) / alpha",
+    dtext="f'(x) = sigmoid(alpha·x) - sigmoid(alpha·(x - 1))",
+    # α = 10 so that the figure shows the clip (implementations default to 1,
+    # which draws a plain sigmoid-like curve; the paper leaves α to the user).
+    params=(positive("alpha", 10.0, "sharpness: large alpha approaches clip(x, 0, 1)"),),
+    output_range=Interval(0.0, 1.0),
+    limits=(0.0, 1.0),
+    dlimits=(0.0, 0.0),
+    xlim=(-1.5, 2.5),
+    reference="Klimek & Perelstein 2020",
 )

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from .core import Interval, Parameter, Spec, positive
+from .core import Constraint, Interval, Parameter, Spec, positive
 from .kernels import EXP_SUBNORMAL, log1p_exp, logistic, sech2, times_exp, times_sigmoid, two_minus_square
 from .sigmoid_like import sigmoid, sigmoid_grad, sigmoid_grad2, sparse_sigmoid_grad
 
@@ -590,4 +590,243 @@ SPARSE_PLUS = Spec(
     smooth_breaks=(-1.0, 1.0),
     continuity="C1",
     xlim=(-3.0, 3.0),
+)
+
+
+def lisht(x):
+    """x·tanh(x) (linearly scaled hyperbolic tangent): tanh saturates at ±1,
+    so the product cannot overflow."""
+    return x * np.tanh(x)
+
+
+def lisht_grad(x):
+    """tanh(x) + x·sech²(x); sech² from :func:`sech2`, which is 0 long before
+    x·sech²(x) could overflow."""
+    return np.tanh(x) + x * sech2(x)
+
+
+def lisht_grad2(x):
+    """2·sech²(x)·(1 − x·tanh(x))."""
+    return 2.0 * sech2(x) * (1.0 - x * np.tanh(x))
+
+
+LISHT = Spec(
+    name="lisht",
+    summary="Linearly scaled hyperbolic tangent x·tanh(x), even",
+    f=lisht, df=lisht_grad, d2f=lisht_grad2,
+    latex=r"$f(x)=x\,\tanh x$",
+    dlatex=r"$f'(x)=\tanh x+x\,\mathrm{sech}^2x$",
+    text="f(x) = x·tanh(x)",
+    dtext="f'(x) = tanh(x) + x·sech(x)^2",
+    output_range=Interval(0.0, math.inf, lo_closed=True),
+    limits=(math.inf, math.inf),
+    dlimits=(-1.0, 1.0),
+    monotonic=False, symmetry="even",
+    reference="Roy et al. 2019 (LiSHT)",
+)
+
+
+# Left of this softplus(x) = eˣ to double precision: √softplus is e^{x/2},
+# and its derivatives e^{x/2}/2 and e^{x/2}/4.
+_SOFTPLUS_IS_EXP = -37.0
+
+
+def sqrtsoftplus(x):
+    r"""√softplus(x) = √log(1 + eˣ); e^{x/2} where softplus(x) = eˣ, so that
+    the square root of a subnormal (which has lost bits) is never taken."""
+    far = x < _SOFTPLUS_IS_EXP
+    return np.where(far, np.exp(0.5 * np.minimum(x, 0.0)), np.sqrt(log1p_exp(np.where(far, 0.0, x))))
+
+
+def sqrtsoftplus_grad(x):
+    """σ(x)/(2√softplus(x)); e^{x/2}/2 far left, where both factors would
+    underflow into 0/0."""
+    far = x < _SOFTPLUS_IS_EXP
+    xn = np.where(far, 0.0, x)
+    return np.where(far, 0.5 * np.exp(0.5 * np.minimum(x, 0.0)), 0.5 * logistic(xn) / np.sqrt(log1p_exp(xn)))
+
+
+# log1p(t) = 2·atanh(u), u = t/(2 + t) ≤ 0.46 for t = eˣ ≤ e^{0.5}: the odd
+# powers u^{2k+1}/(2k + 1) for k ≥ 1, 30 of them to full precision.
+_ATANH_TERMS = 30
+
+
+def sqrtsoftplus_grad2(x):
+    r"""f'' = (2σ'(x)·s − σ(x)²)/(4s^{3/2}), s = softplus(x); e^{x/2}/4 far left.
+
+    With t = eˣ the numerator is σ(x)·g/(1 + t), g = 2·log1p(t) − t, whose
+    two terms cancel (by a factor 2 as t → 0, by 3.6 at t = 1).  With
+    u = t/(2 + t) and log1p(t) = 2(u + A), A = Σ_{k≥1} u^{2k+1}/(2k + 1),
+    g = t(2 − t)/(2 + t) + 4A: two positive terms, 2 − t exact (Sterbenz)
+    for 1 ≤ t ≤ 2.  That form serves x ≤ 1/2; to the right, past the root
+    of f'' at x ≈ 0.92, σ'/(2r) − (σ/s)·(σ/r)/4 (r = √s, no overflow).
+    """
+    far = x < _SOFTPLUS_IS_EXP
+    left = x <= 0.5
+    xl = np.where(far | ~left, 0.0, x)
+    t = np.exp(xl)
+    u = t / (2.0 + t)
+    u2 = u * u
+    series = np.zeros_like(u)
+    for k in range(_ATANH_TERMS, 0, -1):
+        series = series * u2 + 1.0 / (2 * k + 1)
+    tail = series * u2 * u
+    s_left = 2.0 * (u + tail)
+    g = t * (2.0 - t) / (2.0 + t) + 4.0 * tail
+    near_left = (t / (1.0 + t)) * g / (1.0 + t) / (4.0 * s_left * np.sqrt(s_left))
+    xr = np.where(left, 1.0, x)
+    s = log1p_exp(xr)
+    r = np.sqrt(s)
+    sig = logistic(xr)
+    right = 0.5 * sigmoid_grad(xr) / r - 0.25 * (sig / s) * (sig / r)
+    return np.where(far, 0.25 * np.exp(0.5 * np.minimum(x, 0.0)), np.where(left, near_left, right))
+
+
+SQRTSOFTPLUS = Spec(
+    name="sqrtsoftplus", aliases=("sqrt_softplus",),
+    summary="√softplus(x), DeepSeek-V4's router score",
+    f=sqrtsoftplus, df=sqrtsoftplus_grad, d2f=sqrtsoftplus_grad2,
+    latex=r"$f(x)=\sqrt{\log(1+e^{x})}$",
+    dlatex=r"$f'(x)=\dfrac{\sigma(x)}{2\sqrt{\log(1+e^{x})}}$",
+    text="f(x) = sqrt(log(1 + exp(x)))",
+    dtext="f'(x) = sigmoid(x) / (2·sqrt(log(1 + exp(x))))",
+    output_range=Interval(0.0, math.inf),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, 0.0),
+    reference="transformers' SqrtSoftplusActivation (DeepSeek-V4 MoE router scores)",
+)
+
+
+def eswish(x, beta):
+    r"""β·x·σ(x) (E-swish).  Where σ(x) = eˣ is subnormal, β·x·eˣ is formed
+    as x·e^{x + log β} by :func:`times_exp`: β·(x·σ(x)) would round a
+    subnormal before β (up to 1.8e308) magnified its error, and β·x may
+    overflow where the product does not.  Elsewhere (βx)·σ(x), which keeps
+    a subnormal x; (β·σ(x))·x where βx overflows.  The rounding of log β adds at most
+    |log β|·ε to the exponent, within the condition number |x| there."""
+    far = x < EXP_SUBNORMAL
+    near = np.where(far, 0.0, x)
+    bx = beta * near  # (βx)·σ(x), unless βx overflows: then (β·σ(x))·x
+    near = np.where(np.isfinite(bx), np.where(np.isfinite(bx), bx, 0.0) * logistic(near), (beta * logistic(near)) * near)
+    return np.where(far, times_exp(x, np.minimum(x, 0.0) + math.log(beta)), near)
+
+
+def eswish_grad(x, beta):
+    """β·silu'(x) = β·σ(x)·(1 + x·σ(−x)); (1 + x)·e^{x + log β} where eˣ is
+    subnormal, as in f."""
+    far = x < EXP_SUBNORMAL
+    return np.where(far, times_exp(1.0 + x, np.minimum(x, 0.0) + math.log(beta)),
+                    beta * silu_grad(np.where(far, 0.0, x)))
+
+
+def eswish_grad2(x, beta):
+    """β·silu''(x)."""
+    return beta * silu_grad2(x)
+
+
+ESWISH = Spec(
+    name="eswish", aliases=("e_swish",),
+    summary="E-swish β·x·σ(x)",
+    f=eswish, df=eswish_grad, d2f=eswish_grad2,
+    latex=r"$f(x)=\beta\,x\,\sigma(x)$",
+    dlatex=r"$f'(x)=\beta\,\sigma(x)\,(1+x\,\sigma(-x))$",
+    text="f(x) = beta·x·sigmoid(x)",
+    dtext="f'(x) = beta·sigmoid(x)·(1 + x·sigmoid(-x))",
+    # β up to 1e300: at 1.8e308 the values next to the overflow threshold
+    # round to inf (β·x·σ(x) cannot be formed to half an ulp there).
+    params=(Parameter("beta", 1.375, "scale β (the paper finds 1 ≤ β ≤ 2 best)",
+                      lambda v: 0 < v <= 1e300, "a number in (0, 1e300]"),),
+    output_range=lambda p: Interval(p["beta"] * _SILU_MINIMUM, math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=lambda p: (0.0, p["beta"]),
+    monotonic=False,
+    reference="Alcaide 2018 (E-swish)",
+)
+
+
+_MILA_BETA = -0.25
+
+
+def mila(x):
+    r"""x·tanh(softplus(x + β)), β = −0.25: mish with its softplus shifted.
+    x·e^{x+β} by :func:`times_exp` where e^{x+β} is subnormal."""
+    y = x + _MILA_BETA
+    return np.where(y < EXP_SUBNORMAL, times_exp(x, y), x * np.tanh(log1p_exp(y)))
+
+
+def mila_grad(x):
+    """tanh(sp) + x·sech²(sp)·σ(y), y = x + β, sp = softplus(y), sech²(sp) by
+    :func:`_sech2_softplus`; (1 + x)·e^y where e^y is subnormal."""
+    y = x + _MILA_BETA
+    near = np.tanh(log1p_exp(y)) + x * _sech2_softplus(y) * logistic(y)
+    return np.where(y < EXP_SUBNORMAL, times_exp(1.0 + x, y), near)
+
+
+def mila_grad2(x):
+    """mish'' with the shift: sech²(sp)·σ(y)·(2 + x·(σ(−y) − 2·tanh(sp)·σ(y)))."""
+    y = x + _MILA_BETA
+    s = logistic(y)
+    xc = np.clip(x, -1e4, 1e4)
+    return _sech2_softplus(y) * s * (2.0 + xc * (logistic(-y) - 2.0 * np.tanh(log1p_exp(y)) * s))
+
+
+MILA = Spec(
+    name="mila",
+    summary="Mish with a shift inside, x·tanh(softplus(x − 0.25))",
+    f=mila, df=mila_grad, d2f=mila_grad2,
+    latex=r"$f(x)=x\,\tanh(\mathrm{softplus}(x+\beta))$, $\beta=-0.25$",
+    dlatex=r"$f'(x)=\tanh(s)+x\,\mathrm{sech}^2(s)\,\sigma(x+\beta)$",
+    text="f(x) = x·tanh(log(1 + exp(x - 0.25)))",
+    dtext="f'(x) = tanh(s) + x·sech(s)^2·sigmoid(x - 0.25), s = softplus(x - 0.25)",
+    output_range=Interval(-0.2494532861688073, math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, 1.0),
+    monotonic=False,
+    reference="Misra, Mila (github.com/digantamisra98/Mila), β = −0.25 as there",
+)
+
+
+# silu'(x) is least at x ≈ −2.3994, where silu''(x) = 0.
+_SILU_GRAD_MINIMUM = -0.09983932012886691
+
+
+def acon_c(x, p1, p2, beta):
+    r"""(p₁ − p₂)·x·σ(β(p₁ − p₂)x) + p₂·x (ACON-C): a smooth maximum of the
+    lines p₁x and p₂x.  The first term is formed by :func:`times_sigmoid`."""
+    d = p1 - p2
+    return times_sigmoid(d * x, beta * d * x) + p2 * x
+
+
+def acon_c_grad(x, p1, p2, beta):
+    """(p₁ − p₂)·σ(u)·(1 + u·σ(−u)) + p₂, u = β(p₁ − p₂)x: (p₁ − p₂)·silu'(u) + p₂."""
+    d = p1 - p2
+    u = np.clip(beta * d * x, -1e4, 1e4)
+    return times_sigmoid(d * (1.0 + u * logistic(-u)), u) + p2
+
+
+def acon_c_grad2(x, p1, p2, beta):
+    """β(p₁ − p₂)²·silu''(u), u = β(p₁ − p₂)x."""
+    d = p1 - p2
+    return (beta * d) * d * silu_grad2(np.clip(beta * d * x, -1e4, 1e4))
+
+
+ACON_C = Spec(
+    name="acon_c",
+    summary="ACON-C: smooth maximum of p₁x and p₂x",
+    f=acon_c, df=acon_c_grad, d2f=acon_c_grad2,
+    latex=r"$f(x)=(p_1-p_2)\,x\,\sigma(\beta(p_1-p_2)x)+p_2x$",
+    dlatex=r"$f'(x)=(p_1-p_2)\,\sigma(u)(1+u\,\sigma(-u))+p_2$, $u=\beta(p_1-p_2)x$",
+    text="f(x) = (p1 - p2)·x·sigmoid(beta·(p1 - p2)·x) + p2·x",
+    dtext="f'(x) = (p1 - p2)·sigmoid(u)·(1 + u·sigmoid(-u)) + p2, u = beta·(p1 - p2)·x",
+    params=(Parameter("p1", 1.0, "slope on the right", lambda v: 0 < v <= 1e100, "a number in (0, 1e100]"),
+            Parameter("p2", 0.25, "slope on the left", lambda v: 0 <= v <= 1e100, "a number in [0, 1e100]"),
+            Parameter("beta", 1.0, "sharpness of the switch", lambda v: 0 < v <= 1e100, "a number in (0, 1e100]")),
+    constraints=(Constraint(lambda p: p["p2"] < p["p1"], "p2 ({p2:g}) must be below p1 ({p1:g})"),),
+    # With p₂ = 0 it is swish-β scaled: least value silu's minimum/β.
+    output_range=lambda p: (Interval(-math.inf, math.inf) if p["p2"] > 0
+                            else Interval(_SILU_MINIMUM / p["beta"], math.inf, lo_closed=True)),
+    limits=lambda p: (-math.inf if p["p2"] > 0 else 0.0, math.inf),
+    dlimits=lambda p: (p["p2"], p["p1"]),
+    monotonic=lambda p: p["p2"] + (p["p1"] - p["p2"]) * _SILU_GRAD_MINIMUM >= 0,
+    reference="Ma et al. 2021 (ACON; p₁, p₂, β learned per channel, these defaults illustrative)",
 )

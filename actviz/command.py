@@ -207,7 +207,7 @@ def draw(build, default_stem, output, dpi, size, theme, transparent, title, font
 
 
 def default_stem(names) -> str:
-    """'sigmoid-tanh'; past four names 'sigmoid-tanh-relu-and-44-more', a
+    """'sigmoid-tanh'; past four names 'sigmoid-tanh-relu-and-63-more', a
     file name any file system takes."""
     names = list(dict.fromkeys(names))
     return "-".join(names) if len(names) <= 4 else "-".join(names[:3]) + f"-and-{len(names) - 3}-more"

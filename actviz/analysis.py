@@ -309,11 +309,17 @@ def max_abs_derivative(act: Activation, lo: float | None = None, hi: float | Non
         # |f'| grows without bound (eˣ, x²): the supremum is a limit, not a point.
         return Peak(math.inf, math.inf if math.isinf(high) else -math.inf, False)
     periodic = math.isnan(low) or math.isnan(high)
-    if periodic and lo is None:
+    whole_line = lo is None or hi is None
+    if periodic and whole_line:
         lo, hi = act.xlim  # f' oscillates for ever (sine, snake): one period or so tells all
     x = _line_grid(act) if lo is None or hi is None else _grid(act, lo, hi, num)
     g = np.abs(act.df(x))
     i = int(np.argmax(g))
+    if periodic and whole_line:
+        # ... unless its swings grow without bound (x·cos x): then far out they dwarf those near 0.
+        far = np.abs(act.df(_line_grid(act)))
+        if np.nanmax(far) > 2.0 * g[i]:
+            return Peak(math.inf, math.inf, False)
     isolated = (0 < i < len(x) - 1 and g[i - 1] < g[i] and g[i + 1] < g[i]
                 and x[i] not in act.derivative_jumps and not periodic)
     if not isolated:

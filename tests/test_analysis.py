@@ -109,3 +109,9 @@ def test_summary_is_json_ready_and_consistent(name):
     act = actviz.get(name)
     assert facts["f(0)"] == act.f(0.0) and facts["f'(0)"] == act.df(0.0)
     assert facts["saturation"] == [{"from": r.lo, "to": r.hi, "kind": r.kind} for r in analysis.regions(act)]
+
+
+def test_a_derivative_whose_swings_grow_has_no_maximum():
+    # gcu′(x) = cos x − x·sin x: its limits at ±∞ do not exist (NaN), yet unlike sine's it is unbounded.
+    assert analysis.max_abs_derivative(actviz.get("gcu")).value == math.inf
+    assert analysis.max_abs_derivative(actviz.get("sinusoid")).value == 1.0

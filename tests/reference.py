@@ -132,6 +132,8 @@ REFERENCE = {
     "multiquadratic": lambda x, a: mp.sqrt(x * x + a * a),
     "inverse_multiquadratic": lambda x, a: 1 / mp.sqrt(x * x + a * a),
     "probit": lambda x: _ncdf(x),
+    "xielu": lambda x: (mp.mpf(0.8) * x * x + mp.mpf(0.5) * x if x > 0
+                        else mp.mpf(0.8) * (mp.expm1(x) - x) + mp.mpf(0.5) * x),
     "gelu_10": lambda x: min(x * _ncdf(x), mp.mpf(10)),
     "smu": lambda x, alpha, mu: ((1 + alpha) * x + (1 - alpha) * x * mp.erf(mu * (1 - alpha) * x)) / 2,
 }

@@ -122,8 +122,6 @@ REFERENCE = {
     "lisht": lambda x: x * mp.tanh(x),
     "sqrtsoftplus": lambda x: mp.sqrt(_softplus(x)),
     "eswish": lambda x, beta: beta * x * _sigmoid(x),
-    "smish": lambda x: x * mp.tanh(mp.log1p(_sigmoid(x))),
-    "logish": lambda x: x * mp.log1p(_sigmoid(x)),
     "mila": lambda x: x * mp.tanh(_softplus(x + mp.mpf(-0.25))),
     "aria2": lambda x: x * _sigmoid(2 * x) ** mp.mpf(1.5),
     "acon_c": lambda x, p1, p2, beta: (p1 - p2) * x * _sigmoid(beta * (p1 - p2) * x) + p2 * x,

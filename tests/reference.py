@@ -122,8 +122,6 @@ REFERENCE = {
     "lisht": lambda x: x * mp.tanh(x),
     "sqrtsoftplus": lambda x: mp.sqrt(_softplus(x)),
     "eswish": lambda x, beta: beta * x * _sigmoid(x),
-    "smish": lambda x: x * mp.tanh(mp.log1p(_sigmoid(x))),
-    "logish": lambda x: x * mp.log1p(_sigmoid(x)),
     "mila": lambda x: x * mp.tanh(_softplus(x + mp.mpf(-0.25))),
     "aria2": lambda x: x * _sigmoid(2 * x) ** mp.mpf(1.5),
     "acon_c": lambda x, p1, p2, beta: (p1 - p2) * x * _sigmoid(beta * (p1 - p2) * x) + p2 * x,
@@ -132,6 +130,8 @@ REFERENCE = {
     "multiquadratic": lambda x, a: mp.sqrt(x * x + a * a),
     "inverse_multiquadratic": lambda x, a: 1 / mp.sqrt(x * x + a * a),
     "probit": lambda x: _ncdf(x),
+    "xielu": lambda x: (mp.mpf(0.8) * x * x + mp.mpf(0.5) * x if x > 0
+                        else mp.mpf(0.8) * (mp.expm1(x) - x) + mp.mpf(0.5) * x),
     "gelu_10": lambda x: min(x * _ncdf(x), mp.mpf(10)),
     "smu": lambda x, alpha, mu: ((1 + alpha) * x + (1 - alpha) * x * mp.erf(mu * (1 - alpha) * x)) / 2,
 }

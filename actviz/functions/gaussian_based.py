@@ -55,8 +55,10 @@ PROBIT = Spec(
 
 _GELU_CAP = 10.0
 # f' at the kink takes the side of x ≤ 10, where GELU is below its cap (the
-# true crossing, 10 + 7.6e−23, is not a double): GELU'(10), which rounds to 1.
-_GELU_10_DF_AT_KINK = float(gelu_grad(np.array(_GELU_CAP), "none"))
+# true crossing, 10 + 7.6e−23, is not a double): GELU'(10) = Φ(10) + 10φ(10)
+# = 1 + 7.6e−22, which rounds to 1 (written out: computing it here would
+# import scipy with actviz).
+_GELU_10_DF_AT_KINK = 1.0
 
 
 def gelu_10(x):

@@ -589,3 +589,68 @@ SRELU = Spec(
     xlim=lambda p: (p["t_left"] - 2.0, p["t_right"] + 2.0),
     reference="Jin et al. 2016 (paper: all four learned per channel; these defaults draw the S)",
 )
+
+
+# xIELU's effective constants at transformers' initialisation (alpha_p_init,
+# alpha_n_init = 0.8, beta = 0.5): α_p = softplus(p) = 0.8, α_n = β + softplus(n) = 0.8.
+_XIELU_ALPHA_P, _XIELU_ALPHA_N, _XIELU_BETA = 0.8, 0.8, 0.5
+# eˣ − 1 − x = Σ_{k≥2} xᵏ/k!, 20 terms to full precision on [−1, 0].
+_EXPM1_MINUS_X_SERIES = [1.0 / math.factorial(k) for k in range(2, 22)]
+
+
+def _expm1_minus_x(x):
+    r"""eˣ − 1 − x for x ≤ 0: its Taylor series on [−1, 0], where expm1(x) − x
+    cancels (to x²/2 as x → 0); expm1(x) − x beyond, where −x dominates."""
+    near = np.maximum(x, -1.0)
+    acc = np.zeros_like(near)
+    for c in reversed(_EXPM1_MINUS_X_SERIES):
+        acc = acc * near + c
+    return np.where(x >= -1.0, acc * near * near, np.expm1(np.minimum(x, 0.0)) - x)
+
+
+def xielu(x):
+    r"""α_p·x² + β·x for x > 0, α_n·(eˣ − 1 − x) + β·x for x ≤ 0 (xIELU).
+
+    The right side is x·(α_p·x + β), which overflows only where the value
+    does.  On the left, eˣ − 1 − x comes from :func:`_expm1_minus_x`;
+    transformers evaluates expm1(min(x, ε)) with ε = −1e−6 to dodge that
+    cancellation, which changes f by up to 4e−13 near 0: this is the
+    paper's function itself.
+    """
+    right = x * (_XIELU_ALPHA_P * np.maximum(x, 0.0) + _XIELU_BETA)
+    left = _XIELU_ALPHA_N * _expm1_minus_x(np.minimum(x, 0.0)) + _XIELU_BETA * x
+    return np.where(x > 0, right, left)
+
+
+def xielu_grad(x):
+    """2α_p·x + β for x > 0, α_n·(eˣ − 1) + β for x ≤ 0: both β at 0, so
+    xIELU is C¹."""
+    return np.where(x > 0, 2.0 * _XIELU_ALPHA_P * np.maximum(x, 0.0) + _XIELU_BETA,
+                    _XIELU_ALPHA_N * np.expm1(np.minimum(x, 0.0)) + _XIELU_BETA)
+
+
+def xielu_grad2(x):
+    """2α_p for x > 0, α_n·eˣ for x ≤ 0: f'' jumps at 0 from α_n to 2α_p and
+    takes the left side there (xielu''(0) = α_n)."""
+    return np.where(x > 0, 2.0 * _XIELU_ALPHA_P, _XIELU_ALPHA_N * np.exp(np.minimum(x, 0.0)))
+
+
+XIELU = Spec(
+    name="xielu",
+    summary="Expanded integral of ELU: α_p x² + βx right, α_n(eˣ − 1 − x) + βx left",
+    f=xielu, df=xielu_grad, d2f=xielu_grad2,
+    latex=r"$f(x)=\alpha_p x^2+\beta x$ if $x>0$, else $\alpha_n(e^{x}-1-x)+\beta x$",
+    dlatex=r"$f'(x)=2\alpha_p x+\beta$ if $x>0$, else $\alpha_n(e^{x}-1)+\beta$",
+    text="f(x) = 0.8x^2 + 0.5x if x > 0 else 0.8(exp(x) - 1 - x) + 0.5x",
+    dtext="f'(x) = 1.6x + 0.5 if x > 0 else 0.8(exp(x) - 1) + 0.5",
+    # The least value, where α_n(eˣ − 1) + β = 0: x = log(1 − β/α_n), f = −β − (α_n − β)·x.
+    output_range=Interval(-_XIELU_BETA - (_XIELU_ALPHA_N - _XIELU_BETA) * math.log(1.0 - _XIELU_BETA / _XIELU_ALPHA_N),
+                          math.inf, lo_closed=True),
+    limits=(math.inf, math.inf),
+    dlimits=(_XIELU_BETA - _XIELU_ALPHA_N, math.inf),
+    d2limits=(0.0, 2.0 * _XIELU_ALPHA_P),
+    smooth_breaks=(0.0,),
+    monotonic=False, continuity="C1",
+    xlim=(-6.0, 2.0),
+    reference="Huang & Schlag 2025 (xIELU); α_p = α_n = 0.8, β = 0.5: transformers' XIELUActivation at initialisation",
+)

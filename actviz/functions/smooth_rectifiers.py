@@ -786,6 +786,55 @@ MILA = Spec(
 )
 
 
+_ARIA2_ALPHA, _ARIA2_BETA = 1.5, 2.0
+
+
+def _aria2_power(x):
+    r"""σ(βx)^α = e^{−α·softplus(−βx)}, the exponent ≤ 0 (the power itself
+    would round σ first, and overflow nothing but lose the left tail)."""
+    return -_ARIA2_ALPHA * log1p_exp(-_ARIA2_BETA * x)
+
+
+def aria2(x):
+    r"""x·σ(βx)^α (ARiA2, α = 1.5, β = 2) = x·e^{−α·softplus(−βx)}, formed by
+    :func:`times_exp`, which keeps it where the exponential is subnormal."""
+    return times_exp(x, _aria2_power(x))
+
+
+def aria2_grad(x):
+    """σ(βx)^α·(1 + αβx·σ(−βx)); βx is capped at ±1e4, where σ(βx)^α is
+    already 0 or 1 and βx·σ(−βx) already 0 or βx, so that the factor cannot
+    become ±inf beside a zero power (inf·0)."""
+    bx = np.clip(_ARIA2_BETA * x, -1e4, 1e4)
+    return times_exp(1.0 + _ARIA2_ALPHA * (bx * logistic(-bx)), _aria2_power(x))
+
+
+def aria2_grad2(x):
+    """αβ·σ(βx)^α·σ(−βx)·(2 + αβx·σ(−βx) − βx·σ(βx)); βx is capped at
+    ±1e4 in the bracket, where the factor σ(βx)^α·σ(−βx) is already 0."""
+    bx = np.clip(_ARIA2_BETA * x, -1e4, 1e4)
+    sm = logistic(-bx)
+    bracket = 2.0 + _ARIA2_ALPHA * bx * sm - bx * logistic(bx)
+    return times_exp(_ARIA2_ALPHA * _ARIA2_BETA * sm * bracket, _aria2_power(x))
+
+
+ARIA2 = Spec(
+    name="aria2",
+    summary="ARiA2, x·σ(βx)^α with α = 1.5, β = 2",
+    f=aria2, df=aria2_grad, d2f=aria2_grad2,
+    latex=r"$f(x)=x\,(1+e^{-\beta x})^{-\alpha}$, $\alpha=1.5,\ \beta=2$",
+    dlatex=r"$f'(x)=\sigma(\beta x)^{\alpha}\,(1+\alpha\beta x\,\sigma(-\beta x))$",
+    text="f(x) = x·(1 + exp(-2x))^(-1.5)",
+    dtext="f'(x) = sigmoid(2x)^1.5·(1 + 3x·sigmoid(-2x))",
+    output_range=Interval(-0.06997764131970143, math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, 1.0),
+    monotonic=False,
+    xlim=(-4.0, 4.0),
+    reference="Patwardhan et al. 2018 (ARiA; ARiA2 with their α = 1.5, β = 2)",
+)
+
+
 # silu'(x) is least at x ≈ −2.3994, where silu''(x) = 0.
 _SILU_GRAD_MINIMUM = -0.09983932012886691
 

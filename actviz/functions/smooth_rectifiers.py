@@ -371,18 +371,18 @@ QUICK_GELU = Spec(
 )
 
 
-def mish(x):
-    """x·tanh(softplus(x)), with the stable softplus; x·eˣ (to the last bit)
-    by :func:`times_exp` where eˣ is subnormal."""
-    return np.where(x < EXP_SUBNORMAL, times_exp(x, x), x * np.tanh(log1p_exp(x)))
+def _x_tanh_softplus(x, y):
+    """x·tanh(softplus(y)), with the stable softplus; x·e^y (to the last bit)
+    by :func:`times_exp` where e^y is subnormal.  Mish is y = x, Mila
+    y = x + β."""
+    return np.where(y < EXP_SUBNORMAL, times_exp(x, y), x * np.tanh(log1p_exp(y)))
 
 
-def mish_grad(x):
-    """tanh(sp) + x·sech²(sp)·σ(x), sp = softplus(x); (1 + x)·eˣ where eˣ is
-    subnormal."""
-    sp = log1p_exp(x)
-    near = np.tanh(sp) + x * sech2(sp) * logistic(x)
-    return np.where(x < EXP_SUBNORMAL, times_exp(1.0 + x, x), near)
+def _x_tanh_softplus_grad(x, y):
+    """tanh(sp) + x·sech²(sp)·σ(y), sp = softplus(y), sech²(sp) by
+    :func:`_sech2_softplus`; (1 + x)·e^y where e^y is subnormal."""
+    near = np.tanh(log1p_exp(y)) + x * _sech2_softplus(y) * logistic(y)
+    return np.where(y < EXP_SUBNORMAL, times_exp(1.0 + x, y), near)
 
 
 def _sech2_softplus(x):
@@ -397,16 +397,29 @@ def _sech2_softplus(x):
     return (2.0 / (w + 1.0 / w)) ** 2
 
 
-def mish_grad2(x):
-    r"""sech²(sp)·σ(x)·(2 + x·(σ(−x) − 2·tanh(sp)·σ(x))), sp = softplus(x).
+def _x_tanh_softplus_grad2(x, y):
+    r"""sech²(sp)·σ(y)·(2 + x·(σ(−y) − 2·tanh(sp)·σ(y))), sp = softplus(y).
 
-    From sp' = σ(x), tanh(sp)' = sech²(sp)·σ(x), σ' = σ(x)σ(−x); sech²(sp)
+    From sp' = σ(y), tanh(sp)' = sech²(sp)·σ(y), σ' = σ(y)σ(−y); sech²(sp)
     comes from :func:`_sech2_softplus`.  The bracket uses x capped at ±1e4,
-    where its factor sech²(sp)·σ(x) is already 0, so 2x cannot overflow.
+    where its factor sech²(sp)·σ(y) is already 0, so 2x cannot overflow.
     """
-    s = logistic(x)
+    s = logistic(y)
     xc = np.clip(x, -1e4, 1e4)
-    return _sech2_softplus(x) * s * (2.0 + xc * (logistic(-x) - 2.0 * np.tanh(log1p_exp(x)) * s))
+    return _sech2_softplus(y) * s * (2.0 + xc * (logistic(-y) - 2.0 * np.tanh(log1p_exp(y)) * s))
+
+
+def mish(x):
+    """x·tanh(softplus(x))."""
+    return _x_tanh_softplus(x, x)
+
+
+def mish_grad(x):
+    return _x_tanh_softplus_grad(x, x)
+
+
+def mish_grad2(x):
+    return _x_tanh_softplus_grad2(x, x)
 
 
 MISH = Spec(
@@ -748,26 +761,16 @@ _MILA_BETA = -0.25
 
 
 def mila(x):
-    r"""x·tanh(softplus(x + β)), β = −0.25: mish with its softplus shifted.
-    x·e^{x+β} by :func:`times_exp` where e^{x+β} is subnormal."""
-    y = x + _MILA_BETA
-    return np.where(y < EXP_SUBNORMAL, times_exp(x, y), x * np.tanh(log1p_exp(y)))
+    r"""x·tanh(softplus(x + β)), β = −0.25: mish with its softplus shifted."""
+    return _x_tanh_softplus(x, x + _MILA_BETA)
 
 
 def mila_grad(x):
-    """tanh(sp) + x·sech²(sp)·σ(y), y = x + β, sp = softplus(y), sech²(sp) by
-    :func:`_sech2_softplus`; (1 + x)·e^y where e^y is subnormal."""
-    y = x + _MILA_BETA
-    near = np.tanh(log1p_exp(y)) + x * _sech2_softplus(y) * logistic(y)
-    return np.where(y < EXP_SUBNORMAL, times_exp(1.0 + x, y), near)
+    return _x_tanh_softplus_grad(x, x + _MILA_BETA)
 
 
 def mila_grad2(x):
-    """mish'' with the shift: sech²(sp)·σ(y)·(2 + x·(σ(−y) − 2·tanh(sp)·σ(y)))."""
-    y = x + _MILA_BETA
-    s = logistic(y)
-    xc = np.clip(x, -1e4, 1e4)
-    return _sech2_softplus(y) * s * (2.0 + xc * (logistic(-y) - 2.0 * np.tanh(log1p_exp(y)) * s))
+    return _x_tanh_softplus_grad2(x, x + _MILA_BETA)
 
 
 MILA = Spec(

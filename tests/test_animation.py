@@ -58,6 +58,7 @@ def test_a_sweep_as_a_gif(tmp_path):
     assert len({pixels.tobytes() for pixels, _ in frames}) == 4
 
 
+@pytest.mark.slow
 def test_the_same_command_gives_the_same_bytes(tmp_path):
     for suffix in ("gif", "html"):
         outputs = []
@@ -68,6 +69,7 @@ def test_the_same_command_gives_the_same_bytes(tmp_path):
         assert outputs[0] == outputs[1]
 
 
+@pytest.mark.slow
 def test_bounce_plays_forth_and_back_without_repeating_the_ends(tmp_path):
     path = tmp_path / "bounce.gif"
     assert run("elu", "-p", "alpha=0.5:2:4", *SMALL, "--bounce", "--no-loop", "-o", str(path)).exit_code == 0
@@ -235,6 +237,7 @@ def test_frames_are_drawn_one_at_a_time():
         assert first() is None
 
 
+@pytest.mark.slow
 def test_the_progress_bar_is_drawn_on_a_terminal_only(tmp_path):
     command = [sys.executable, "-m", "actviz", "animate", "elu", "-p", "alpha=0.5:1:3", *SMALL, "-o", "a.gif"]
     piped = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)

@@ -18,6 +18,7 @@ from actviz.cli import cli
 from actviz.teaching import backprop
 
 import audit
+from marks import sampled
 from reference import derivative, reference
 
 X = 0.7
@@ -317,9 +318,9 @@ def test_the_linear_figure_states_the_one_map():
 LOOKS = [("light", "en"), ("dark", "en"), ("light", "zh"), ("dark", "zh"), ("print", "en")]
 
 
-@pytest.mark.parametrize("size", ["16:9", "4:3", "1:1"])
-@pytest.mark.parametrize("layers", [1, 4, 8])
-@pytest.mark.parametrize("look", LOOKS, ids="-".join)
+@pytest.mark.parametrize("size", sampled(["16:9", "4:3", "1:1"], {"16:9"}))
+@pytest.mark.parametrize("layers", sampled([1, 4, 8], {4}))
+@pytest.mark.parametrize("look", sampled(LOOKS, LOOKS[2:4], ids="-".join))
 def test_one_chain_fits_its_size_with_every_text_inside_and_apart(layers, size, look):
     """The figure audit of tests/audit.py; zh draws with the CJK font of the
     [zh] extra."""
@@ -330,6 +331,7 @@ def test_one_chain_fits_its_size_with_every_text_inside_and_apart(layers, size, 
         assert tuple(fig.get_size_inches()) == plotting.parse_size(size)
 
 
+@pytest.mark.slow
 def test_several_chains_fit_or_grow_and_say_so(tmp_path):
     fig, _, problems = draw(("sigmoid", "tanh", "relu"), 8)
     assert not problems

@@ -176,6 +176,7 @@ def test_eval_grid_is_numpys_linspace_in_pieces(lo, hi, num):
     np.testing.assert_array_equal(np.concatenate(pieces), np.linspace(lo, hi, num))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
 def test_a_long_grid_prints_the_same_as_in_one_piece(fmt):
     num = 2 * EvenGrid.CHUNK + 3

@@ -117,6 +117,7 @@ def test_the_pointer_reads_out_actvizs_numbers(page):
     assert x < 0 and f == act.f(x) and df == act.df(x) == slope
 
 
+@pytest.mark.slow
 def test_the_svg_download_is_an_svg_of_the_view(page, tmp_path):
     with page.expect_download() as download:
         page.locator("#download").click()
@@ -130,6 +131,7 @@ def test_the_svg_download_is_an_svg_of_the_view(page, tmp_path):
     assert any(node.text == "saturated: f → constant, |f′| < 0.05" for node in root.iter())
 
 
+@pytest.mark.slow
 def test_the_toggles_hide_f_and_the_shading(page):
     assert page.locator(".shade-saturated").count() == 1
     page.locator("#show-shade").uncheck()
@@ -138,6 +140,7 @@ def test_the_toggles_hide_f_and_the_shading(page):
     assert page.locator("#curve-df").get_attribute("stroke-dasharray") == "none"  # f′ alone is solid
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("theme,scheme,paper", [
     ("light", "light", "rgb(255, 255, 255)"), ("light", "dark", "rgb(17, 20, 24)"),
     ("dark", "light", "rgb(17, 20, 24)"), ("print", "dark", "rgb(255, 255, 255)")])
@@ -164,6 +167,7 @@ def test_the_pages_numbers_are_actvizs_to_the_bit():
         assert np.array_equal(floats(combo["fy"]), curve.y, equal_nan=True)
 
 
+@pytest.mark.slow
 def test_slider_stops_lie_in_the_domain_and_hold_the_starting_value():
     assert explorer.slider_stops(actviz.get("elu", alpha=0.3), "alpha", 5) == [0.25, 0.3, 0.5, 0.75, 1.0]
     assert explorer.slider_stops(actviz.get("hardtanh"), "min_val", 3) == [-2.0, -1.0, 0.0]

@@ -39,6 +39,7 @@ def test_committed_gallery_is_current():
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.slow
 def test_a_folder_of_ones_own_files_is_refused_and_never_touched(small, tmp_path):
     pics = tmp_path / "pics"
     pics.mkdir()
@@ -63,6 +64,7 @@ def test_a_folder_of_ones_own_files_is_refused_and_never_touched(small, tmp_path
     assert set(index["files"]) == set(after) - set(before) - {"index.json"}
 
 
+@pytest.mark.slow
 def test_only_files_in_the_index_are_ever_deleted(small, tmp_path, monkeypatch):
     assert gallery.build(tmp_path, workers=1) is None
     (tmp_path / "tanh.png").write_bytes(b"mine, though named like a figure")
@@ -122,6 +124,7 @@ def test_check_finds_damaged_changed_missing_and_stale_figures(small, tmp_path, 
     assert result.output.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_check_finds_a_figure_of_the_wrong_size(tmp_path, monkeypatch):
     monkeypatch.setattr(gallery, "jobs", lambda: SMALL[:2])
     gallery.build(tmp_path, formats=("pdf",), workers=1)
@@ -133,6 +136,7 @@ def test_check_finds_a_figure_of_the_wrong_size(tmp_path, monkeypatch):
         "damaged: sigmoid.pdf is truncated (it does not end with %%EOF)"]
 
 
+@pytest.mark.slow
 def test_a_stopped_run_leaves_every_name_it_wrote_in_the_index(small, tmp_path, monkeypatch):
     written = []
     real_write = gallery.output.write_atomic
@@ -216,6 +220,7 @@ def test_fingerprint_does_not_depend_on_the_theme_or_the_format():
     assert light.fingerprint == dark.fingerprint
 
 
+@pytest.mark.slow
 def test_rendering_is_deterministic():
     job = Job("teach-zigzag")
     assert gallery.draw(job, ("svg",)).files["svg"] == gallery.draw(job, ("svg",)).files["svg"]

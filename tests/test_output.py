@@ -32,6 +32,7 @@ def test_one_line_names_the_file_and_its_size(tmp_path, suffix, size):
     assert (result.exit_code, result.stdout, result.stderr) == (0, f"wrote {target} ({size})\n", "")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("environment", [
     {}, {"MPLBACKEND": "nonsense", "SOURCE_DATE_EPOCH": "abc"},
     pytest.param({"SOURCE_DATE_EPOCH": ""}, marks=pytest.mark.slow),
@@ -127,6 +128,7 @@ def in_a_tiny_file_system(tmp_path, options, *args):
     return output, int(code), left
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("options,reason", [("size=32k", "no space left on device"),
                                             ("ro,size=32k", "read-only file system")])
 def test_a_real_full_or_read_only_disk(tmp_path, options, reason):
@@ -157,6 +159,7 @@ def without_root_powers(*args):
                           timeout=120)
 
 
+@pytest.mark.slow
 def test_an_unwritable_folder(tmp_path):
     tmp_path.chmod(0o555)
     try:
@@ -200,6 +203,7 @@ def test_a_reader_that_goes_away_is_no_error(args):
     process.stderr.close()
 
 
+@pytest.mark.slow
 def test_closed_standard_output_is_no_error(tmp_path):
     done = subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "actviz", "plot", "relu",
                            "--dpi", "20", "-o", "relu.png"], cwd=tmp_path, stderr=subprocess.PIPE, text=True, timeout=120)

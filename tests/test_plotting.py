@@ -16,6 +16,7 @@ import actviz
 from actviz import analysis, plotting
 from actviz.cli import cli
 from actviz.look import Look
+from marks import QUICK_FUNCTIONS, sampled
 
 BASELINES = Path(__file__).with_name("baseline")
 SVG = "{http://www.w3.org/2000/svg}"
@@ -111,7 +112,7 @@ def test_png_size_follows_dpi_and_size(tmp_path):
     assert (width, height) == (400, 300)
 
 
-@pytest.mark.parametrize("suffix", ["svg", "pdf", "png"])
+@pytest.mark.parametrize("suffix", sampled(["svg", "pdf", "png"], {"png"}))
 def test_rerun_gives_identical_bytes(tmp_path, suffix):
     first = draw(tmp_path, "gelu", "-d", name=f"a.{suffix}").read_bytes()
     second = draw(tmp_path, "gelu", "-d", name=f"b.{suffix}").read_bytes()
@@ -157,7 +158,7 @@ def test_small_negative_slope_gets_a_magnifying_inset():
     assert ax.child_axes == []
 
 
-@pytest.mark.parametrize("name", actviz.names())
+@pytest.mark.parametrize("name", sampled(actviz.names(), QUICK_FUNCTIONS))
 def test_every_function_renders(name, tmp_path):
     with plotting.theme("light"):
         fig = plotting.figure([actviz.get(name)], plotting.FigureOptions(derivative=True))
@@ -239,6 +240,7 @@ def test_grid_honours_the_size_asked_for(tmp_path):
     assert (width, height) == (400, 300)
 
 
+@pytest.mark.slow
 def test_a_grid_grows_to_give_each_panel_room_and_says_so_when_a_size_was_asked_for(tmp_path):
     names = actviz.names()
     path = draw(tmp_path, *names, "--grid", "--dpi", "20", name="all.png")

@@ -164,6 +164,7 @@ def gallery(folder, jobs="2"):
     return start("gallery", "--out", str(folder), "--force", "--jobs", jobs, cwd=folder.parent)
 
 
+@pytest.mark.slow
 def test_ctrl_c_once_the_gallery_has_written_its_first_figure(tmp_path):
     folder = a_folder_of_ones_own(tmp_path)
     process = gallery(folder)

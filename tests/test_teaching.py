@@ -252,6 +252,7 @@ def test_the_table_fills_the_figure_it_is_given():
         assert used_width > 0.85 * fig.bbox.width and used_height > 0.6 * fig.bbox.height
 
 
+@pytest.mark.slow
 def test_a_table_too_big_for_the_size_grows_the_figure_and_says_so(tmp_path):
     path = tmp_path / "all.png"
     result = CliRunner().invoke(cli, ["compare", *REGISTRY, "--size", "4:3", "--dpi", "50", "-o", str(path)])
@@ -268,6 +269,7 @@ def test_a_few_functions_on_a_square_figure_are_one_per_column():
     assert header == ["name", *BASICS]
 
 
+@pytest.mark.slow
 def test_compare_is_the_same_bytes_every_time_and_times_nothing(tmp_path, monkeypatch):
     def no_timing(*args, **kwargs):
         raise AssertionError("timed without --cost")

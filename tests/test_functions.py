@@ -429,34 +429,41 @@ def test_the_derivatives_at_kinks_are_pytorchs():
     assert actviz.get("hardtanh").df_at_kinks == {-1.0: 0.0, 1.0: 0.0}
 
 
-# f'' where f' jumps: the side f' takes (`df_at_kinks`); where only f'' jumps:
-# the value each kernel's docstring states.
-D2F_BREAK_VALUES = [
-    ("relu", 0.0, 0.0),
-    ("leaky_relu", 0.0, 0.0),
-    ("elu", 0.0, 1.0),
-    ("selu", 0.0, SELU_SCALE * SELU_ALPHA),
-    ("celu", 0.0, 1.0),
-    ("hardtanh", 1.0, 0.0),
-    ("hardswish", -3.0, 1 / 3),
-    ("hardswish", 3.0, 1 / 3),
-    ("hardshrink", 0.5, 0.0),
-    ("step", 0.0, 0.0),
-    ("softsign", 0.0, 0.0),
-    ("sparse_plus", -1.0, 0.0),
-    ("sparse_plus", 1.0, 0.0),
-    ("isrlu", 0.0, 0.0),
-    ("squared_relu", 0.0, 0.0),
-    ("elish", 0.0, 0.5),
-    ("sqnl", -2.0, 0.0),
-    ("sqnl", 0.0, 0.0),
-    ("sqnl", 2.0, 0.0),
-]
+def _beside(g, x, side):
+    """g's one-sided limit at x (to ~1e-9) from the left (side −1) or the
+    right (+1), or the mean of the two (side 0)."""
+    left, right = g(x - 1e-9 * max(1.0, abs(x))), g(x + 1e-9 * max(1.0, abs(x)))
+    return {-1: left, 1: right, 0: (left + right) / 2}[side]
 
 
-@pytest.mark.parametrize("name,x,expected", D2F_BREAK_VALUES)
-def test_second_derivative_at_a_break_takes_the_documented_side(name, x, expected):
-    assert actviz.get(name).d2f(x) == expected
+BREAK_CASES = [(name, params) for name, params in [(n, {}) for n in actviz.names()] + VARIANTS
+               if actviz.get(name, **params).derivative_jumps or actviz.get(name, **params).smooth_breaks]
+
+
+@pytest.mark.parametrize("name,params", BREAK_CASES, ids=[f"{n}-{p}" for n, p in BREAK_CASES])
+def test_second_derivative_at_a_break_takes_the_side_the_derivative_takes(name, params):
+    """Where f' jumps, f'' takes the side whose limit f' takes (elu'(0) = α
+    is the left limit, so elu''(0) = α too; abs'(0) = 0 is the mean of ±1, so
+    abs''(0) is the mean of its sides); where only f'' jumps, a one-sided
+    limit or the mean of the two (softsign''(0) = 0), as the kernel's
+    docstring says."""
+    act = actviz.get(name, **params)
+    close = lambda a, b: a == pytest.approx(b, rel=1e-6, abs=1e-6)
+    for x in act.derivative_jumps:
+        sides = [side for side in (-1, 1, 0) if close(act.df(x), _beside(act.df, x, side))]
+        assert sides, f"f'({x}) is neither a one-sided limit nor their mean"
+        assert any(close(act.d2f(x), _beside(act.d2f, x, side)) for side in sides), x
+    for x in act.smooth_breaks:
+        assert any(close(act.d2f(x), _beside(act.d2f, x, side)) for side in (-1, 1, 0)), x
+
+
+def test_second_derivative_at_a_break_written_out():
+    """A few of the values the test above derives, as a reader checks them."""
+    assert actviz.get("relu").d2f(0.0) == 0.0
+    assert actviz.get("elu").d2f(0.0) == 1.0
+    assert actviz.get("selu").d2f(0.0) == SELU_SCALE * SELU_ALPHA
+    assert actviz.get("hardswish").d2f([-3.0, 3.0]).tolist() == [1 / 3, 1 / 3]
+    assert actviz.get("elish").d2f(0.0) == 0.5
 
 
 def test_second_derivative_at_a_break_with_parameters():

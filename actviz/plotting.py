@@ -26,7 +26,9 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib import style as mplstyle
 from matplotlib.figure import Figure
-from matplotlib.text import Annotation
+from matplotlib.patches import FancyArrowPatch
+from matplotlib.path import Path as Polyline
+from matplotlib.text import Annotation, Text
 
 from . import analysis, output
 from .analysis import format_number
@@ -276,7 +278,7 @@ def _mark_stationary(ax, act, lo, hi, color, say):
             continue
         artists += ax.plot([point.x], [point.y], "D", ms=6, color=color, zorder=5, gid=gid("stationary", point.kind))
         text = say(f"{point.kind}\n({{x}}, {{y}})", x=_short(point.x), y=_short(point.y))
-        artists.append(_label(ax, text, (point.x, point.y), color))
+        artists.append(_label(ax, text, (point.x, point.y), color, priority=abs(point.y)))
     return artists
 
 
@@ -287,7 +289,7 @@ def _mark_peak(ax, act, lo, hi, color, say):
     y = float(act.df(peak.x))
     marker = ax.plot([peak.x], [y], "D", ms=6, color=color, zorder=5, gid="peak-df")
     text = say("max f′ = {value}\nat x = {x}", value=_short(y), x=_short(peak.x))
-    return [*marker, _label(ax, text, (peak.x, y), color)]
+    return [*marker, _label(ax, text, (peak.x, y), color, priority=math.inf)]
 
 
 def _short(v: float) -> str:
@@ -296,22 +298,51 @@ def _short(v: float) -> str:
 
 
 class PlacedLabel(Annotation):
-    """A label for a point that, each time it is drawn, takes the first of a
-    few positions around the point where it stays inside the axes and
-    crosses no curve, no marker and no other label.
+    """A label for a point that, each time it is drawn, takes the best of a
+    few positions around the point: inside the axes, clear of every other
+    label and marker, crossing as few curves as it can.  A label that had
+    to move further than its neighbourhood is tied to its point by a thin
+    leader line, so that it cannot be read as another point's; a label
+    that finds no clear place is left out (its point keeps its marker).
 
-    The choice is made at draw time, after the layout engine has placed
-    the axes, so it holds for every size, layout and file format."""
+    Labels are placed in order of `priority` (highest first), at draw time,
+    after the layout engine has placed the axes, so the choice holds for
+    every size, layout and file format."""
 
     OFFSETS = [(8, 8), (-8, 8), (8, -8), (-8, -8), (0, 12), (0, -12), (14, 26), (-14, 26), (14, -26),
                (-14, -26), (0, -30), (26, 46), (-26, 46), (26, -46), (-26, -46), (0, -50),
                (40, 72), (-40, 72), (40, -72), (-40, -72), (0, -80)]
+    NEIGHBOURHOOD = 30  # points: an offset whose larger coordinate exceeds this gets a leader
+    CLASH = 1000  # the cost of leaving the axes, covering a label or a marker, or a leader through a label
+
+    def __init__(self, *args, priority: float = 0.0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.priority = priority
+        self.shown = True
 
     def draw(self, renderer):
         if self.get_visible() and self.axes is not None:
-            best = min(self.OFFSETS, key=lambda offset: self._cost(offset, renderer))
-            self._place(best)
+            labels = sorted((t for t in self.axes.texts if isinstance(t, PlacedLabel) and t.get_visible()),
+                            key=lambda label: -label.priority)
+            if labels[0] is self:
+                _settle(labels, renderer)
+            if not self.shown:
+                return
         super().draw(renderer)
+
+    def _choose(self, renderer):
+        """Take the best place given where every other shown text is now."""
+        self._lead(False)
+        costs = {offset: self._cost(offset, renderer) for offset in self.OFFSETS}
+        best = min(costs, key=costs.get)
+        self.shown = costs[best] < self.CLASH
+        self._place(best)
+        self._lead(max(map(abs, best)) > self.NEIGHBOURHOOD)
+
+    def _lead(self, on):
+        self._arrow_relpos = (0.5, 0.5)  # the leader leaves the label's centre
+        self.arrowprops = {"arrowstyle": "-", "color": self.get_color(), "lw": 0.8, "shrinkB": 5} if on else None
+        self.arrow_patch = FancyArrowPatch((0, 0), (1, 1), **self.arrowprops) if on else None
 
     def _place(self, offset):
         dx, dy = offset
@@ -321,25 +352,64 @@ class PlacedLabel(Annotation):
 
     def _cost(self, offset, renderer):
         self._place(offset)
-        box = self.get_window_extent(renderer).padded(2)
+        box = _text_box(self, renderer).padded(2)
         frame = self.axes.get_window_extent(renderer)
-        cost = 1000 * (not frame.contains(box.x0, box.y0) or not frame.contains(box.x1, box.y1))
+        cost = self.CLASH * (not frame.contains(box.x0, box.y0) or not frame.contains(box.x1, box.y1))
+        curves = []
         for line in self.axes.get_lines():
             if not line.get_visible() or line.get_gid() in ("x-axis", "y-axis"):
                 continue
             path = line.get_transform().transform_path(line.get_path())
             if line.get_linestyle() in ("None", "", " "):
-                cost += 100 * bool(box.count_contains(path.vertices))
+                cost += self.CLASH * bool(box.count_contains(path.vertices))
             else:
                 cost += 100 * path.intersects_bbox(box, filled=False)
-        others = [t.get_window_extent(renderer) for t in self.axes.texts if t is not self and t.get_visible()]
+                curves.append(path)
+        others = [_text_box(t, renderer) for t in self.axes.texts
+                  if t is not self and t.get_visible() and getattr(t, "shown", True)]
         others += [inset.get_tightbbox(renderer) for inset in self.axes.child_axes]
-        cost += 100 * sum(box.overlaps(other) for other in others)
+        cost += self.CLASH * sum(box.overlaps(other) for other in others)
+        if max(map(abs, offset)) > self.NEIGHBOURHOOD:
+            cost += self._leader_cost(box, curves, others, renderer)
         return cost + 0.01 * (abs(offset[0]) + abs(offset[1]))
 
+    def _leader_cost(self, box, curves, others, renderer):
+        """What the leader from the label's centre to (just short of) its
+        point would cross: a curve it may, a label never."""
+        point = np.array(self.axes.transData.transform(self.xy))
+        centre = np.array([(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2])
+        towards = centre - point
+        end = point + towards * min(1.0, renderer.points_to_pixels(8) / max(np.hypot(*towards), 1e-9))
+        leader = Polyline([centre, end])
+        return (30 * sum(leader.intersects_path(curve, filled=False) for curve in curves)
+                + self.CLASH * sum(leader.intersects_bbox(other, filled=False) for other in others))
 
-def _label(ax, text, xy, color):
+
+def _settle(labels, renderer, rounds=4):
+    """The labels of one axes, highest priority first, each taking its best
+    place beside those already placed; then again, each given all the
+    others, until nothing changes.  Every draw starts afresh, so a second
+    draw gives the same places."""
+    for label in labels:
+        label.shown = False
+    for _ in range(rounds):
+        before = [(label.get_position(), label.shown) for label in labels]
+        for label in labels:
+            label._choose(renderer)
+        if [(label.get_position(), label.shown) for label in labels] == before:
+            return
+
+
+def _text_box(text, renderer):
+    """The box of a text's characters, without an annotation's leader line."""
+    if isinstance(text, Annotation):
+        text.update_positions(renderer)
+    return Text.get_window_extent(text, renderer)
+
+
+def _label(ax, text, xy, color, priority=0.0):
     label = PlacedLabel(text, xy, xytext=(8, 8), textcoords="offset points", fontsize="small", color=color,
+                        priority=priority,
                         zorder=6, bbox={"boxstyle": "round,pad=0.15", "fc": ax.get_facecolor(), "ec": "none",
                                         "alpha": 0.85})
     label.set_in_layout(False)
@@ -626,7 +696,19 @@ def _render(fig, fmt, dpi, transparent, svg_text, max_pixels):
             fig.savefig(buffer, format=fmt, dpi=dpi, transparent=transparent, metadata=_METADATA[fmt])
         except UserWarning as warning:
             raise ActvizError(_unfaithful_reason(fig, str(warning))) from None
+    if _cut_off(fig):
+        raise ActvizError(_no_room(fig))
     return buffer.getvalue()
+
+
+def _cut_off(fig: Figure) -> bool:
+    """Whether, as last drawn, a text runs past the figure's edge (a figure
+    too small for its fonts: the layout engine shrinks the axes to nothing
+    before it gives up)."""
+    tight = fig.get_tightbbox()
+    width, height = fig.get_size_inches()
+    slack = 1 / fig.dpi
+    return tight.x0 < -slack or tight.y0 < -slack or tight.x1 > width + slack or tight.y1 > height + slack
 
 
 # Two library warnings mean the file would not show what was asked: the
@@ -641,6 +723,10 @@ def _unfaithful_reason(fig: Figure, warning: str) -> str:
         char = chr(int(glyph[1]))
         hint = " (for Chinese, use --lang zh with a CJK font)" if "\u2e80" <= char <= "\u9fff" else ""
         return f"no font here can draw '{char}' (U+{ord(char):04X}); leave it out of the figure's text{hint}"
+    return _no_room(fig)
+
+
+def _no_room(fig: Figure) -> str:
     width, height = fig.get_size_inches()
     return (f"at {width:g}×{height:g} in the texts leave no room for the axes; "
             f"give a larger --size or a smaller --font-scale")

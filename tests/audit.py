@@ -4,7 +4,8 @@ Each check reads a drawn Figure (Agg renderer) and returns a list of
 problems, one sentence each, so a failing test says what is wrong where:
 
 * texts: every drawn text lies inside the figure and overlaps no other,
-  and a label placed in an axes stays inside it;
+  a label placed in an axes stays inside it, and a label for a point sits
+  beside it or is joined to it by a leader line;
 * shading: every shaded region is one the analysis layer reports for that
   function (kind and edges), and no shaded region holds a stationary point;
 * markers: the filled and open markers sit exactly at the registry's jumps
@@ -19,7 +20,7 @@ from contextlib import contextmanager
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.patches import Polygon, Rectangle
-from matplotlib.text import Text
+from matplotlib.text import Annotation, Text
 
 from actviz import analysis
 
@@ -33,7 +34,7 @@ def _recording_texts(found):
     def draw(self, renderer):
         original(self, renderer)
         if self.get_visible() and self.get_text().strip():
-            found.append((self, self.get_window_extent(renderer)))
+            found.append((self, Text.get_window_extent(self, renderer)))  # an annotation's text, not its leader
     Text.draw = draw
     try:
         yield
@@ -59,14 +60,33 @@ def text_problems(fig, texts=None, tolerance=1.0):
             inner = text.axes.get_window_extent().padded(tolerance)
             if not (inner.contains(box.x0, box.y0) and inner.contains(box.x1, box.y1)):
                 problems.append(f"label {text.get_text()!r} runs out of its axes ({_show(box)})")
+        if (isinstance(text, Annotation) and text.axes is not None and text.xycoords == "data"
+                and text.arrow_patch is None and _gap(box, text) > BESIDE * fig.dpi / 72):
+            problems.append(f"label {text.get_text()!r} sits {_gap(box, text) * 72 / fig.dpi:.0f} pt from its "
+                            "point with no leader line")
         if (box.x0 < frame.x0 - tolerance or box.y0 < frame.y0 - tolerance
                 or box.x1 > frame.x1 + tolerance or box.y1 > frame.y1 + tolerance):
             problems.append(f"text {text.get_text()!r} runs out of the figure ({_show(box)})")
+    for leader, box in [(t.arrow_patch, box) for t, box in texts if isinstance(t, Annotation) and t.arrow_patch]:
+        path = leader.get_path().transformed(leader.get_transform())
+        problems += [f"a leader line crosses the text {other.get_text()!r}" for other, other_box in texts
+                     if other_box is not box and path.intersects_bbox(other_box, filled=False)]
     for i, (a, box_a) in enumerate(texts):
         for b, box_b in texts[i + 1:]:
             if box_a.shrunk(0.98, 0.9).overlaps(box_b.shrunk(0.98, 0.9)) and _overlap(box_a, box_b) > tolerance:
                 problems.append(f"texts {a.get_text()!r} and {b.get_text()!r} overlap")
     return problems
+
+
+# How far (in points) a label may sit from its point and still be read as its
+# label without a leader line.
+BESIDE = 40
+
+
+def _gap(box, annotation):
+    """The distance in pixels from an annotation's point to its text's box."""
+    x, y = annotation.axes.transData.transform(annotation.xy)
+    return math.hypot(max(box.x0 - x, 0, x - box.x1), max(box.y0 - y, 0, y - box.y1))
 
 
 def _overlap(a, b):

@@ -260,6 +260,8 @@ def test_a_grid_grows_to_give_each_panel_room_and_says_so_when_a_size_was_asked_
                                 "(for Chinese, use --lang zh with a CJK font)"),
     (["gelu", "-d", "--size", "0.5x0.5"], "at 0.5×0.5 in the texts leave no room for the axes; give a larger "
                                           "--size or a smaller --font-scale"),
+    (["gelu", "-d", "--size", "2x2"], "at 2×2 in the texts leave no room for the axes; give a larger "
+                                      "--size or a smaller --font-scale"),
     (["hardtanh", "-p", "min_val=-1e308", "-p", "max_val=1e308"],
      "the x-range -1e+308 to 1e+308 of hardtanh(min_val=-1e+308, max_val=1e+308) is wider than a figure can "
      "span; give --xlim"),

@@ -172,6 +172,7 @@ def test_formula_is_the_kernel(name, form):
     ("softshrink", "dlatex", r"$f'(x)=1$ if $|x|>\lambda$, else $1$"),           # a piece
     ("gelu", "text", "f(x) = x·Phi(x)   [tanh form: x·sigmoid(sqrt(2/pi)(x + 0.044715x^3))]"),  # a variant
     ("tanh", "dlatex", r"$\tanh'(x)=1-\mathrm{tanhh}^2(x)$"),                    # a name no one knows
+    ("abs", "dtext", "f'(x) = sign(x)   (f'(0) = 0, as TensorFlow)"),             # a note no one reads
 ])
 def test_a_wrong_formula_is_caught(name, form, wrong):
     spec = dataclasses.replace(REGISTRY[name], **{form: wrong})

@@ -203,6 +203,7 @@ class Formula:
 _POINT = re.compile(r"f('?)\(([^()x]*)\) = (.+)")
 _BINDING = re.compile(r"([^\W\d]\w*) = (.+)")
 _CONDITION = re.compile(r"<=|>=|==|!=|<|>")
+_NOTE = re.compile(r"(?<=[\w)|'])\s* +\(")  # a space then "(" after an operand: a note, not a product
 
 
 def parse(text: str, choices: dict[str, str], functions: set[str], bound: set[str] = frozenset(),
@@ -257,7 +258,7 @@ def parse(text: str, choices: dict[str, str], functions: set[str], bound: set[st
 def _notes(segment: str, formula: Formula, choices: dict[str, str], expression) -> str:
     """`segment` with its notes (" (...)" after an operand) read and taken out."""
     search_from = 0
-    while (m := re.compile(r"(?<=[\w)|'])\s* +\(").search(segment, search_from)):
+    while (m := _NOTE.search(segment, search_from)):
         before = segment[:m.start()]
         if re.search(r"(?:^|\W)(?:if|else|and|or|for|on)$", before):
             search_from = m.end()

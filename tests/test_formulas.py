@@ -19,7 +19,8 @@ import pytest
 from actviz.functions import PRESETS, REGISTRY, SELU_ALPHA, SELU_SCALE, Activation, ActvizError, get
 from formula_text import CONSTANTS, FUNCTIONS, GREEK, FormulaError, mathtext_to_text, parse, python
 
-FORMS = ("text", "dtext", "latex", "dlatex")
+# Each form and how it starts: what right_hand_side and the legends rely on.
+FORMS = {"text": r"f\(x\) = ", "dtext": r"f'\(x\) = ", "latex": r"\$[^$=']+\(x\)=", "dlatex": r"\$[^$=']+'\(x\)="}
 SAMPLES = 50
 RELATIVE, ABSOLUTE = 1e-9, 1e-12  # the absolute part is scaled by the largest |f| in the range
 
@@ -125,6 +126,8 @@ def reader(name: str, form: str, source: str):
 def disagreements(act, form: str) -> list[str]:
     """Where the form `form` of `act`'s entry is not f (or f'), as sentences."""
     source = getattr(act.spec, form)
+    if not re.match(FORMS[form], source):
+        return [f"{form} {source!r} does not start as /{FORMS[form]}/"]
     try:
         formula = reader(act.name, form, source)
     except FormulaError as error:
@@ -173,6 +176,7 @@ def test_formula_is_the_kernel(name, form):
     ("gelu", "text", "f(x) = x·Phi(x)   [tanh form: x·sigmoid(sqrt(2/pi)(x + 0.044715x^3))]"),  # a variant
     ("tanh", "dlatex", r"$\tanh'(x)=1-\mathrm{tanhh}^2(x)$"),                    # a name no one knows
     ("abs", "dtext", "f'(x) = sign(x)   (f'(0) = 0, as TensorFlow)"),             # a note no one reads
+    ("relu", "dtext", "f(x) = 1 if x > 0 else 0"),                                # f for f'
 ])
 def test_a_wrong_formula_is_caught(name, form, wrong):
     spec = dataclasses.replace(REGISTRY[name], **{form: wrong})

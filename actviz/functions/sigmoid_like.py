@@ -173,7 +173,7 @@ LECUN_TANH = Spec(
     summary="LeCun's scaled tanh, 1.7159·tanh(2x/3)",
     f=lecun_tanh, df=lecun_tanh_grad, d2f=lecun_tanh_grad2,
     latex=r"$f(x)=1.7159\,\tanh(2x/3)$",
-    dlatex=r"$f'(x)=1.1439\,\mathrm{sech}^2(2x/3)$",
+    dlatex=r"$f'(x)=1.7159\cdot\frac{2}{3}\,\mathrm{sech}^2(2x/3)$",
     text="f(x) = 1.7159·tanh(2x/3)",
     dtext="f'(x) = 1.7159·(2/3)·sech(2x/3)^2",
     output_range=Interval(-_LECUN_A, _LECUN_A),

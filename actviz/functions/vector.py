@@ -409,7 +409,7 @@ class Vector:
         with np.errstate(over="ignore", under="ignore"):
             out = kernel(np.where(broken[..., None], 0.0, z), **self.params)
         nan = broken.reshape(broken.shape + (1,) * (len(out_shape(z.shape)) - broken.ndim))
-        return np.where(nan, np.nan, out)
+        return np.where(nan, np.nan, out) + 0.0  # + 0.0: an exact zero prints as 0.0, not −0.0
 
     @property
     def two_class(self) -> Activation:
@@ -428,5 +428,6 @@ class Vector:
 
     @property
     def torch(self) -> str | None:
-        return self.spec.torch.format(**self.params) if self.spec.torch else None
+        return self.spec.torch.format(**{k: format_value(v) for k, v in self.params.items()}) if self.spec.torch \
+            else None
 

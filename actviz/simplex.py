@@ -20,11 +20,12 @@ from typing import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 from matplotlib.tri import Triangulation, UniformTriRefiner
 
-from .functions import Vector
+from .functions import Vector, format_value
 from .look import Look
-from .plotting import legend_below, styled, suptitle
+from .plotting import legend_below, styled, suptitle, wrap_titles
 
 SCALE = 4.0           # the logits' scale s: the corners are z = (4, 0, 0), …
 SUBDIVISIONS = 6      # 4⁶ = 4096 triangles, 2145 points
@@ -33,9 +34,9 @@ CORNERS = np.array([[0.0, 0.0], [1.0, 0.0], [0.5, HEIGHT]])  # classes 1, 2, 3
 LEVELS = 11
 
 ZH = {
-    "logits z = {scale:g}·b, b on the simplex (adding a constant to z changes nothing)":
-        "logits z = {scale:g}·b，b 在单纯形上（z 加上同一常数，结果不变）",
-    "{name}: {what}": "{name}：{what}",
+    "{name} of three logits z = {scale:g}·b, b on the simplex (adding a constant to z changes nothing)":
+        "三个 logit 的 {name}：z = {scale:g}·b，b 在单纯形上（z 加上同一常数，结果不变）",
+    "T = {temperature}": "T = {temperature}",
     "‖J‖₂, the largest gain": "‖J‖₂，最大增益",
     "an output exactly 0": "某一输出恰为 0",
     "For two classes, softmax is the sigmoid of (z₁ − z₂)/T": "两类时，softmax 即 (z₁ − z₂)/T 的 sigmoid",
@@ -94,13 +95,19 @@ def _figure(acts, jacobian, size, title, look):
         for ax, act, field in zip(grid[row], acts, fields):
             filled = ax.tricontourf(tri, field, levels=levels, cmap=cmap)
             sparse |= _hatch_zeros(ax, tri, act, z, look)
-            _frame(ax, say)
-            ax.set_title(say("{name}: {what}", name=act.label, what=what), fontsize="medium")
-        fig.colorbar(filled, ax=list(grid[row]), shrink=0.9, label=what, ticks=np.linspace(lo, hi, 6))
+            _frame(ax)
+            if len(acts) == 1:
+                ax.set_title(what, fontsize="medium")
+            elif row == 0:
+                ax.set_title(say("T = {temperature}", temperature=format_value(act.params["temperature"])),
+                             fontsize="medium")
+        fig.colorbar(filled, ax=list(grid[row]), shrink=0.9, label=what, ticks=MaxNLocator(6))
     if sparse:
         legend_below(fig, [Patch(facecolor="none", edgecolor=_ink(look), hatch="//")], [say("an output exactly 0")])
     suptitle(fig, title if title is not None else
-             say("logits z = {scale:g}·b, b on the simplex (adding a constant to z changes nothing)", scale=SCALE))
+             say("{name} of three logits z = {scale:g}·b, b on the simplex (adding a constant to z changes nothing)",
+                 name=acts[0].name, scale=SCALE))
+    wrap_titles(fig, grid.ravel())
     return fig
 
 
@@ -125,15 +132,15 @@ def _ink(look) -> str:
     return "0.85" if look.theme == "dark" else "0.25"
 
 
-def _frame(ax, say):
+def _frame(ax):
     """The triangle's outline and its corners' logits, inside the axes."""
     ax.fill(*CORNERS.T, facecolor="none", edgecolor="0.3", linewidth=1.0)
     s = f"{SCALE:g}"
-    labels = (f"z = ({s}, 0, 0)", f"z = (0, {s}, 0)", f"z = (0, 0, {s})")
+    labels = (f"({s}, 0, 0)", f"(0, {s}, 0)", f"(0, 0, {s})")
     places = ((0.0, -0.05, "top"), (1.0, -0.05, "top"), (0.5, HEIGHT + 0.04, "bottom"))
     for label, (x, y, va) in zip(labels, places):
         ax.text(x, y, label, ha="center", va=va, fontsize="small")
-    ax.set_xlim(-0.3, 1.3)
+    ax.set_xlim(-0.2, 1.2)
     ax.set_ylim(-0.16, HEIGHT + 0.13)
     ax.set_aspect("equal")
     ax.set_axis_off()

@@ -110,8 +110,14 @@ def two_classes(acts, output: dict) -> tuple[list, dict]:
         if output["lang"] == "zh":
             from .simplex import ZH
             identity = ZH[identity]
+        if (output["output"] or "").lower().endswith(".tex"):
+            identity = "".join(_LATEX.get(c, c) for c in identity)
         output = {**output, "title": identity}
     return drawn, output
+
+
+# The identities' characters pdflatex has no glyph for, in LaTeX.
+_LATEX = {"₁": "$_1$", "₂": "$_2$", "−": "$-$", "√": "$\\surd$", "²": "$^2$", "≤": "$\\le$"}
 
 
 # Options of `plot` that mean nothing on the simplex, as the user types them.

@@ -353,7 +353,7 @@ SPARSEMAX = VectorSpec(
         latex=r"$p_1=\mathrm{clip}\left(\frac{u+1}{2},0,1\right),\ u=\frac{z_1-z_2}{T}$",
         dlatex=r"$p_1'=\frac{1}{2T}$ if $|u|<1$, else $0$",
         text="p1 = clip(((z1 - z2)/T + 1)/2, 0, 1)", dtext="p1' = 1/(2T) if |z1 - z2| < T else 0"),
-    identity="For two classes, sparsemax is a hard sigmoid, clip(((z₁ − z₂)/T + 1)/2, 0, 1)",
+    identity="For two classes, sparsemax is a hard sigmoid of (z₁ − z₂)/T",
     text="p = argmin over the simplex of |p - z/T|²; p_i = max(z_i/T - tau, 0)",
     jacobian_text="dp_i/dz_j = (s_i·[i = j] - s_i·s_j/|S|)/T, s the support's indicator",
     output_range="every p_i in [0, 1], sum 1; exact zeros",

@@ -113,11 +113,11 @@ def _hatch_zeros(ax, tri, act, z, look) -> bool:
     """Hatch where an output is exactly 0, bounded by the zero line of its
     margin (exact, not the staircase of the mesh); whether any is."""
     margin = act.margin(z)
-    if margin is None or not (margin <= 0).any():
+    if margin is None or not (margin < 0).any():
         return False
     colour = _ink(look)
     for i in range(3):
-        if (margin[:, i] <= 0).any():
+        if (margin[:, i] < 0).any():
             zeros = ax.tricontourf(tri, margin[:, i], levels=[float(margin[:, i].min()) - 1.0, 0.0],
                                    colors="none", hatches=["//"])
             zeros.set_hatchcolor(colour)
@@ -138,7 +138,8 @@ def _frame(ax):
     places = ((0.0, -0.05, "top"), (1.0, -0.05, "top"), (0.5, HEIGHT + 0.04, "bottom"))
     for label, (x, y, va) in zip(labels, places):
         ax.text(x, y, label, ha="center", va=va, fontsize="small")
-    ax.set_xlim(-0.2, 1.2)
-    ax.set_ylim(-0.16, HEIGHT + 0.13)
+    # Margins in data units, so that they shrink and grow with the labels' room in the equal-aspect box.
+    ax.set_xlim(-0.35, 1.35)
+    ax.set_ylim(-0.25, HEIGHT + 0.25)
     ax.set_aspect("equal")
     ax.set_axis_off()

@@ -268,3 +268,156 @@ def test_the_two_class_form_and_its_derivative_are_accurate(name, temperature):
 
 def run(*args):
     return CliRunner().invoke(cli, list(args))
+
+
+def test_list_has_a_section_of_vector_functions_after_the_registry():
+    lines = run("list").output.splitlines()
+    start = lines.index("Vector functions (of a vector of logits z; plot, info and eval):")
+    assert len(lines[:start - 1]) == len(actviz.names())
+    assert [line.split()[0] for line in lines[start + 1:]] == NAMES
+    assert lines[start + 1].endswith("[temperature=1]")
+
+
+def test_info_states_the_vector_facts():
+    result = run("info", "softmax", "-p", "temperature=2")
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "softmax: exp(z_i/T) / Σ_j exp(z_j/T): a probability vector",
+        "  parameters   temperature=2",
+        "  f(z)         p_i = exp(z_i/T) / sum_j exp(z_j/T)",
+        "  Jacobian     dp_i/dz_j = (p_i·[i = j] - p_i·p_j)/T, i.e. (diag(p) - p pᵀ)/T",
+        "  range        every p_i in (0, 1), sum 1",
+        "  shift        f(z + c) = f(z) for every constant c: only the differences of the logits matter",
+        "  two classes  softmax is the sigmoid of (z₁ − z₂)/T: p1 = sigmoid((z1 - z2)/T)",
+        "  zeros        none: every output is > 0",
+        "  PyTorch      torch.nn.Softmax(dim=-1)(z / 2)",
+        "  reference    Bridle 1990",
+    ]
+    facts = json.loads(run("info", "sparsemax", "--json").output)
+    assert facts["exact_zeros"] is True and facts["two_classes"].endswith("is a hard sigmoid of (z₁ − z₂)/T")
+
+
+def test_eval_gives_one_vector_and_its_jacobian():
+    assert run("eval", "softmax", "1", "2", "3").output == (
+        "  z           softmax(z)\n"
+        "1.0  0.09003057317038046\n"
+        "2.0  0.24472847105479764\n"
+        "3.0   0.6652409557748218\n")
+    assert run("eval", "sparsemax", "-1", "0.5", "0", "-d", "--format", "csv").output == (
+        "z,f,df/dz1,df/dz2,df/dz3\n"
+        "-1.0,0.0,0.0,0.0,0.0\n"
+        "0.5,0.75,0.0,0.5,-0.5\n"
+        "0.0,0.25,0.0,-0.5,0.5\n")
+    data = json.loads(run("eval", "log_softmax", "1e5", "0", "nan", "-d", "--format", "json").output)
+    assert data["f"] == ["NaN"] * 3 and data["jacobian"] == [["NaN"] * 3] * 3
+    data = json.loads(run("eval", "log_softmax", "1e5", "0", "-inf", "-d", "--format", "json").output)
+    assert data["f"] == [0.0, -1e5, "-Infinity"] and data["jacobian"][1] == [-1.0, 1.0, 0.0]
+
+
+@pytest.mark.parametrize("args,message", [
+    (["eval", "softmax", "--range", "0", "1"], "--range and --num make a grid of points for an elementwise function"),
+    (["eval", "softmax"], "give the logits: actviz eval softmax 1 2 3"),
+    (["eval", "softmax", "1", "-p", "temperature=0"], "parameter 'temperature' must be a finite number > 0"),
+    (["eval", "softmax", "1", "-p", "temperature=1,2"], "a comma list of values is only for `actviz plot`"),
+    (["info", "softmax", "--threshold", "0.1"], "--threshold is about the saturation of an elementwise function"),
+    (["compare", "softmax", "relu"], "softmax is a vector function, which `plot`, `info` and `eval` take"),
+    (["animate", "softmax", "-p", "temperature=1,2"], "softmax is a vector function"),
+    (["plot", "relu", "--classes", "3"], "--classes is for the vector functions"),
+    (["plot", "softmax", "sparsemax", "--classes", "3"], "--classes 3 draws one vector function"),
+    (["plot", "softmax", "--classes", "3", "--xlim", "0", "1", "--grid"],
+     "--grid, --xlim does not apply to the three-class simplex"),
+    (["plot", "softmax", "--classes", "3", "--term"], "--term does not apply to the three-class simplex"),
+    (["plot", "softmax", "--classes", "4"], "4 is not in the range 2<=x<=3"),
+    (["plot", "softmaks"], "did you mean 'softmax'?"),
+])
+def test_options_that_do_not_apply_are_one_error_line(args, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output
+    assert message in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_texts(path):
+    return ["".join(t.itertext()) for t in ET.parse(path).getroot().iter(f"{SVG}text")]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_two_class_figure_says_the_identity(name, tmp_path):
+    path = tmp_path / f"{name}.svg"
+    result = run("plot", name, "-d", "-o", str(path))
+    assert result.exit_code == 0 and result.output == f"wrote {path} ({result.output.split('(')[1]}"
+    assert VECTOR[name].identity in svg_texts(path)
+
+
+def test_a_temperature_family_and_a_sparse_kink(tmp_path):
+    path = tmp_path / "family.svg"
+    assert run("plot", "softmax", "-p", "temperature=0.5,1,2", "-d", "-o", str(path)).exit_code == 0
+    texts = svg_texts(path)
+    assert texts[-4:] == [VECTOR["softmax"].identity, "temperature=0.5", "temperature=1", "temperature=2"]
+    from actviz import plotting
+    fig = plotting.figure([actviz.get("sparsemax", temperature=2).two_class], plotting.FigureOptions(derivative=True))
+    kinks = [line for ax in fig.axes for line in ax.lines if line.get_gid() == "kinks"]
+    assert sorted(x for line in kinks for x in line.get_xdata()) == [-2.0, 2.0]
+
+
+def test_the_two_class_tex_figure_titles_in_latex(tmp_path):
+    path = tmp_path / "softmax.tex"
+    assert run("plot", "softmax", "-o", str(path)).exit_code == 0
+    assert "title={For two classes, softmax is the sigmoid of (z$_1$ $-$ z$_2$)/T}" in path.read_text()
+
+
+def _figure(name, jacobian, **params):
+    from actviz import simplex
+    return simplex.figure([actviz.get(name, temperature=t) for t in params.get("temperatures", [1.0])],
+                          jacobian=jacobian)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("temperatures", [[1.0], [0.5, 1.0, 2.0]])
+def test_the_simplex_keeps_every_text_inside_and_apart(name, temperatures):
+    import audit
+    fig = _figure(name, True, temperatures=temperatures)
+    assert not audit.text_problems(fig), audit.text_problems(fig)
+    texts = [t.get_text() for t, _ in audit.drawn_texts(fig)]
+    assert texts.count("(4, 0, 0)") == texts.count("(0, 0, 4)") == 2 * len(temperatures)
+    assert f"{name} of three logits z = 4·b, b on the simplex (adding a constant to z changes nothing)" \
+        in [t.replace("\n", " ") for t in texts]
+    assert len(fig.axes) == 2 * len(temperatures) + 2   # the panels and a colour bar per row
+
+
+def test_the_simplex_hatches_exact_zeros_of_the_sparse_maps_only():
+    def hatched(fig):
+        return [c for ax in fig.axes for c in ax.collections if any(getattr(c, "hatches", [None]))]
+    assert hatched(_figure("sparsemax", False)) and hatched(_figure("entmax15", False))
+    assert not hatched(_figure("softmax", False)) and not hatched(_figure("entmax15", False, temperatures=[2.0]))
+    legend = _figure("sparsemax", False).legends[0]
+    assert [t.get_text() for t in legend.get_texts()] == ["an output exactly 0"]
+
+
+def test_the_simplex_colours_p1_and_the_jacobian_norm():
+    fig = _figure("softmax", True)
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert [bar.get_ylabel() for bar in bars] == ["p₁", "‖J‖₂, the largest gain"]
+    p1_levels = fig.axes[0].collections[0].levels
+    assert 0.9 < p1_levels[-1] < 1.0 and p1_levels[0] < 0.02   # e⁴/(e⁴ + 2) and 1/(e⁴ + 2) at the corners
+
+
+def test_the_simplex_png_is_written_at_the_size_asked(tmp_path):
+    import audit
+    path = tmp_path / "s.png"
+    result = run("plot", "entmax15", "--classes", "3", "-d", "--dpi", "50", "-o", str(path))
+    assert result.output == f"wrote {path} (400×225 px)\n"
+    assert audit.png_size(path) == (400, 225)
+
+
+def test_every_identity_has_its_chinese_version(tmp_path):
+    from actviz import simplex
+    assert all(spec.identity in simplex.ZH for spec in VECTOR.values())
+    path = tmp_path / "zh.svg"
+    assert run("plot", "softmax", "--lang", "zh", "-o", str(path)).exit_code == 0
+    assert simplex.ZH[VECTOR["softmax"].identity] in svg_texts(path)

@@ -18,8 +18,9 @@ import numpy as np
 
 from . import __version__
 from . import output as files
+from . import vector_commands as vectors
 from .analysis import DEFAULT_THRESHOLD
-from .functions import REGISTRY, ActvizError, describe_params, parse_number
+from .functions import REGISTRY, VECTOR, ActvizError, Vector, describe_params, parse_number
 from .command import (MAX_POINTS, SEED, ActivationName, Integer, Number, activations, bind, default_stem, draw,
                       fail, finite_json, json_number, not_blank, output_options, param_option, parse_params,
                       preset_option)
@@ -133,10 +134,11 @@ def list_cmd(as_json):
         extra = f"  [{describe_params(spec)}]" if spec.params else ""
         aliases = f"  (also {', '.join(spec.aliases)})" if spec.aliases else ""
         click.echo(f"{spec.name:<{width}}  {spec.summary}{extra}{aliases}")
+    click.echo("\n".join(vectors.listing()))
 
 
 @cli.command()
-@click.argument("name", type=ActivationName())
+@click.argument("name", type=ActivationName(vector=True))
 @param_option
 @preset_option
 @click.option("--threshold", type=Number(finite=True), default=DEFAULT_THRESHOLD, show_default=True,
@@ -149,7 +151,10 @@ def info(name, params, preset, threshold, as_json):
     Examples:
       actviz info gelu
       actviz info elu -p alpha=0.5 --threshold 0.1 --json
+      actviz info softmax
     """
+    if name in VECTOR:
+        return vectors.info(bind(name, params, preset), as_json, threshold != DEFAULT_THRESHOLD)
     from .analysis import summary
     if threshold <= 0:
         fail("--threshold must be > 0")
@@ -201,7 +206,7 @@ def _format_info(facts):
 
 
 @cli.command("eval", context_settings={"ignore_unknown_options": True})
-@click.argument("name", type=ActivationName())
+@click.argument("name", type=ActivationName(vector=True))
 @click.argument("xs", nargs=-1, type=Number(), metavar="X...")
 @param_option
 @preset_option
@@ -220,8 +225,11 @@ def eval_cmd(name, xs, params, preset, derivative, fmt, grid, num):
     Examples:
       actviz eval sigmoid -800 0 37 --derivative
       actviz eval gelu --range -3 3 --num 7 --format csv
+      actviz eval softmax 1 2 3 -d      # a vector function: one vector, its Jacobian
     """
     act = bind(name, params, preset)
+    if name in VECTOR:
+        return vectors.evaluate(act, xs, derivative, fmt, bool(grid) or num is not None)
     if grid and xs:
         fail("give the points X... or --range LO HI, not both")
     if grid:
@@ -308,7 +316,7 @@ _FORMATS = {"table": _table, "csv": _csv, "json": _json}
 
 
 @cli.command()
-@click.argument("names", nargs=-1, required=True, type=ActivationName())
+@click.argument("names", nargs=-1, required=True, type=ActivationName(vector=True))
 @param_option
 @preset_option
 @click.option("-d", "--derivative", is_flag=True, help="Draw f' too, dashed, in the same colour.")
@@ -331,10 +339,12 @@ _FORMATS = {"table": _table, "csv": _csv, "json": _json}
               help="Draw in this terminal (text, fitting $COLUMNS and $LINES) instead of writing a file.")
 @click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="With --term: colours (auto: when standard output is a terminal).")
+@click.option("--classes", type=Integer(2, 3), help="A vector function (softmax, …) of 2 classes, drawn against "
+                                                   "z₁ − z₂ (the default), or of 3, on the simplex.")
 @output_options(output_help="File to write: .png, .svg, .pdf, .tex (pgfplots) or .html (an interactive page with "
                             "a slider per parameter) [default: NAME.png here].")
 def plot(names, params, preset, derivative, derivative_only, layout, tile, threshold, no_shade, formula,
-         xlim, own_xlim, ylim, standalone, beamer_overlays, term, colour, **output):
+         xlim, own_xlim, ylim, standalone, beamer_overlays, term, colour, classes, **output):
     """Draw functions and their derivatives, with saturation shaded.
 
     \b
@@ -346,6 +356,8 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
       actviz plot gelu -d --size 5.5x3 -o gelu.tex
       actviz plot relu -d --term
       actviz plot elu gelu -d -o explore.html      # sliders, hover, SVG download
+      actviz plot softmax -p temperature=0.5,1,2 -d  # two classes: the sigmoid of (z₁ − z₂)/T
+      actviz plot sparsemax --classes 3 -d -o s.png  # three classes, on the simplex
     """
     for name, limits in (("--xlim", xlim), ("--ylim", ylim)):
         if limits and not limits[0] < limits[1]:
@@ -357,6 +369,10 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
     if layout == "side" and not (derivative and not derivative_only):
         fail("--layout side puts f and f′ side by side: add -d (and drop --derivative-only)")
     acts = activations(names, params, preset)
+    if classes is not None or any(isinstance(a, Vector) for a in acts):
+        if vectors.classes_of(acts, classes) == 3:
+            return vectors.simplex(acts, derivative, output)
+        acts, output = vectors.two_classes(acts, output)
     if xlim:
         _check_finite_somewhere(acts, xlim, function=not derivative_only, derivative=derivative or derivative_only)
     if term:

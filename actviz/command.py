@@ -14,7 +14,7 @@ import unicodedata
 import click
 
 from . import output as files
-from .functions import ALIASES, PRESETS, REGISTRY, ActvizError, family, get, parse_number, resolve_name
+from .functions import ALIASES, PRESETS, REGISTRY, VECTOR, ActvizError, family, get, parse_number, resolve_name
 from .look import LANGUAGES, THEMES, Look, parse_size
 
 # `eval --num` and `sparsity --samples`.  eval's memory stays flat at any
@@ -24,17 +24,27 @@ MAX_POINTS = 10_000_000
 
 
 class ActivationName(click.ParamType):
-    """A registered name or alias, completed from the registry."""
+    """A registered name or alias, completed from the registry; with
+    `vector`, a vector function's name too (softmax: plot, info, eval)."""
 
     name = "NAME"
 
+    def __init__(self, vector: bool = False):
+        self.vector = vector
+
     def convert(self, value, param, ctx):
-        return resolve_name(value)
+        name = resolve_name(value)
+        if name in VECTOR and not self.vector:
+            self.fail(f"{name} is a vector function, which `plot`, `info` and `eval` take; "
+                      f"this command takes elementwise functions", param, ctx)
+        return name
 
     def shell_complete(self, ctx, param, incomplete):
         from click.shell_completion import CompletionItem
-        return [CompletionItem(n, help=REGISTRY[ALIASES.get(n, n)].summary)
-                for n in sorted([*REGISTRY, *ALIASES]) if n.startswith(incomplete)]
+        summaries = {n: REGISTRY[ALIASES.get(n, n)].summary for n in [*REGISTRY, *ALIASES]}
+        if self.vector:
+            summaries.update({n: spec.summary for n, spec in VECTOR.items()})
+        return [CompletionItem(n, help=summaries[n]) for n in sorted(summaries) if n.startswith(incomplete)]
 
 
 class Number(click.ParamType):
@@ -113,7 +123,8 @@ def parse_params(pairs, names):
                 fail(f"parameter {pair!r} names {target!r}, which is not being drawn")
             targets = [target]
         else:
-            targets = [n for n in names if any(p.name == key for p in REGISTRY[n].params)] or names[:1]
+            targets = [n for n in names if any(p.name == key for p in (VECTOR.get(n) or REGISTRY[n]).params)] \
+                or names[:1]
         parts = value.split(",")
         for target in targets:
             out[target][key] = parts if len(parts) > 1 else value

@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import output
 from .analysis import DEFAULT_THRESHOLD, right_hand_side
-from .functions import REGISTRY, ActvizError, get
+from .functions import REGISTRY, VECTOR, ActvizError, get
 from .look import Look
 from .teaching import LESSONS
 
@@ -42,6 +42,7 @@ COMPARISONS = {
 TEACHING = tuple(lesson.gallery_stem for lesson in LESSONS)
 INDEX, README = "index.json", "README.md"
 GENERATOR = "actviz gallery"
+SIMPLEX_SUFFIX = "-3-classes"  # a vector function's figure: three classes on the simplex, with ‖J‖₂
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Job:
 def jobs() -> list[Job]:
     """Every figure, in the order the index lists them."""
     return ([Job(name, (name,)) for name in REGISTRY]
+            + [Job(f"{name}{SIMPLEX_SUFFIX}", (name,)) for name in VECTOR]
             + [Job(stem, names) for stem, names in COMPARISONS.items()]
             + [Job("compare-all", tuple(REGISTRY))]
             + [Job(stem) for stem in TEACHING])
@@ -64,6 +66,9 @@ def _figure(job: Job, look: Look = Look()):
     from . import plotting
     if job.stem in REGISTRY:
         return plotting.figure([get(job.stem)], plotting.FigureOptions(derivative=True), look)
+    if job.stem.endswith(SIMPLEX_SUFFIX):
+        from . import simplex
+        return simplex.figure([get(job.names[0])], jacobian=True, look=look)
     if job.stem == "compare-all":
         size = (16.0, 9.0)
         return plotting.figure([get(n) for n in job.names],
@@ -408,7 +413,10 @@ def readme(formats: tuple[str, ...] = DEFAULT_FORMATS) -> str:
         formula, derivative = right_hand_side(spec.text), right_hand_side(spec.dtext)
         lines.append(f'| <img src="{name}.{picture}" width="220" alt="{name}"> | **{name}** | '
                      f"`{_cell(formula)}` | `{_cell(derivative)}` | {_cell(act.torch) if act.torch else '—'} |")
-    lines += ["", "## Comparisons", ""]
+    lines += ["", "## Vector functions: three classes on the simplex", ""]
+    for name in VECTOR:
+        lines += [f"### {name}", "", f"![{name}]({name}{SIMPLEX_SUFFIX}.{picture})", ""]
+    lines += ["## Comparisons", ""]
     for stem in [*COMPARISONS, "compare-all"]:
         lines += [f"### {stem.removeprefix('compare-').replace('-', ' ')}", "", f"![{stem}]({stem}.{picture})", ""]
     lines += ["## Teaching figures", ""]

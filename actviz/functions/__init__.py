@@ -34,10 +34,11 @@ from . import classics, gaussian_based, periodic, rectifiers, shrinkage, sigmoid
 from .core import (Activation, ActvizError, Constraint, Interval, Parameter, Spec, describe_params, format_value,
                    parse_number)
 from .rectifiers import SELU_ALPHA, SELU_SCALE
+from .vector import VECTOR, Vector
 
 __all__ = [
     "Activation", "Parameter", "Spec", "Interval", "REGISTRY", "PRESETS",
-    "ActvizError", "ALIASES", "family", "format_value", "get", "names", "resolve_name",
+    "ActvizError", "ALIASES", "VECTOR", "Vector", "family", "format_value", "get", "names", "resolve_name",
 ]
 
 FAMILIES = (sigmoid_like, rectifiers, smooth_rectifiers, shrinkage, classics, periodic, gaussian_based)
@@ -80,28 +81,33 @@ def names() -> list[str]:
 
 
 def resolve_name(name: str) -> str:
-    """The canonical name for `name` or one of its aliases (case and '-' forgiven)."""
+    """The canonical name for `name` or one of its aliases (case and '-'
+    forgiven): an elementwise function's or a vector function's (VECTOR)."""
     key = name.strip().lower().replace("-", "_")
-    if key in REGISTRY:
+    if key in REGISTRY or key in VECTOR:
         return key
     if key in ALIASES:
         return ALIASES[key]
     import difflib  # here, not at the top: a millisecond of every start-up, for a hint
 
-    close = difflib.get_close_matches(key, [*REGISTRY, *ALIASES], n=1, cutoff=0.6)
+    close = difflib.get_close_matches(key, [*REGISTRY, *ALIASES, *VECTOR], n=1, cutoff=0.6)
     hint = f"; did you mean {ALIASES.get(close[0], close[0])!r}?" if close else ""
     raise ActvizError(f"unknown activation {name!r}{hint}")
 
 
-def get(name: str, preset: str | None = None, **params: Any) -> Activation:
-    """The activation `name` (or an alias) bound to `params`.
+def get(name: str, preset: str | None = None, **params: Any) -> Activation | Vector:
+    """The activation `name` (or an alias) bound to `params`: an
+    :class:`Activation`, or a :class:`Vector` for a vector function
+    (``get("softmax", temperature=2)``).
 
     Parameters not given take the preset's defaults: ``preset="torch"`` (the
-    default), ``"jax"`` or ``"keras"``.  Raises :class:`ActvizError` for an
-    unknown name, preset or parameter, a value outside its domain, or values
-    that break one of the entry's constraints (rrelu's lower <= upper).
+    default), ``"jax"`` or ``"keras"`` (the vector functions' defaults are
+    the same in all).  Raises :class:`ActvizError` for an unknown name,
+    preset or parameter, a value outside its domain, or values that break
+    one of the entry's constraints (rrelu's lower <= upper).
     """
-    spec = REGISTRY[resolve_name(name)]
+    canonical = resolve_name(name)
+    spec = VECTOR.get(canonical) or REGISTRY[canonical]
     preset = preset or "torch"
     if preset not in PRESETS:
         raise ActvizError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
@@ -113,6 +119,8 @@ def get(name: str, preset: str | None = None, **params: Any) -> Activation:
     values = {p.name: p.default for p in spec.params}
     values.update(PRESETS[preset].get(spec.name, {}))
     values.update({key: known[key].parse(value) for key, value in params.items()})
+    if canonical in VECTOR:
+        return Vector(spec, values)
     for constraint in spec.constraints:
         if not constraint.holds(values):
             raise ActvizError(f"{spec.name}: {constraint.message.format(**values)}")

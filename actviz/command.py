@@ -14,7 +14,7 @@ import unicodedata
 import click
 
 from . import output as files
-from .functions import ALIASES, PRESETS, REGISTRY, ActvizError, family, get, parse_number, resolve_name
+from .functions import ALIASES, GATED, PRESETS, REGISTRY, ActvizError, family, get, parse_number, resolve_name
 from .look import LANGUAGES, THEMES, Look, parse_size
 
 # `eval --num` and `sparsity --samples`.  eval's memory stays flat at any
@@ -24,17 +24,27 @@ MAX_POINTS = 10_000_000
 
 
 class ActivationName(click.ParamType):
-    """A registered name or alias, completed from the registry."""
+    """A registered name or alias, completed from the registry; with
+    `gated`, a gated function's name too (for the commands that take one)."""
 
     name = "NAME"
 
+    def __init__(self, gated: bool = False):
+        self.gated = gated
+
     def convert(self, value, param, ctx):
-        return resolve_name(value)
+        name = resolve_name(value)
+        if name in GATED and not self.gated:
+            self.fail(f"{name} is a gated function of two inputs, f(a, b) = a·g(b), which `actviz plot`, `info` "
+                      "and `eval` take; this command takes functions of one input", param, ctx)
+        return name
 
     def shell_complete(self, ctx, param, incomplete):
         from click.shell_completion import CompletionItem
-        return [CompletionItem(n, help=REGISTRY[ALIASES.get(n, n)].summary)
-                for n in sorted([*REGISTRY, *ALIASES]) if n.startswith(incomplete)]
+        summaries = {n: REGISTRY[ALIASES.get(n, n)].summary for n in [*REGISTRY, *ALIASES]}
+        if self.gated:
+            summaries |= {n: spec.summary for n, spec in GATED.items()}
+        return [CompletionItem(n, help=summary) for n, summary in sorted(summaries.items()) if n.startswith(incomplete)]
 
 
 class Number(click.ParamType):

@@ -33,10 +33,11 @@ from typing import Any, Mapping
 from . import classics, gaussian_based, periodic, rectifiers, shrinkage, sigmoid_like, smooth_rectifiers
 from .core import (Activation, ActvizError, Constraint, Interval, Parameter, Spec, describe_params, format_value,
                    parse_number)
+from .gated import GATED, Gated, GatedSpec
 from .rectifiers import SELU_ALPHA, SELU_SCALE
 
 __all__ = [
-    "Activation", "Parameter", "Spec", "Interval", "REGISTRY", "PRESETS",
+    "Activation", "Parameter", "Spec", "Interval", "REGISTRY", "PRESETS", "GATED", "Gated", "GatedSpec",
     "ActvizError", "ALIASES", "family", "format_value", "get", "names", "resolve_name",
 ]
 
@@ -80,31 +81,40 @@ def names() -> list[str]:
 
 
 def resolve_name(name: str) -> str:
-    """The canonical name for `name` or one of its aliases (case and '-' forgiven)."""
+    """The canonical name for `name` or one of its aliases (case and '-'
+    forgiven): an elementwise function's or a gated function's."""
     key = name.strip().lower().replace("-", "_")
-    if key in REGISTRY:
+    if key in REGISTRY or key in GATED:
         return key
     if key in ALIASES:
         return ALIASES[key]
     import difflib  # here, not at the top: a millisecond of every start-up, for a hint
 
-    close = difflib.get_close_matches(key, [*REGISTRY, *ALIASES], n=1, cutoff=0.6)
+    close = difflib.get_close_matches(key, [*REGISTRY, *ALIASES, *GATED], n=1, cutoff=0.6)
     hint = f"; did you mean {ALIASES.get(close[0], close[0])!r}?" if close else ""
     raise ActvizError(f"unknown activation {name!r}{hint}")
 
 
-def get(name: str, preset: str | None = None, **params: Any) -> Activation:
+def get(name: str, preset: str | None = None, **params: Any) -> Activation | Gated:
     """The activation `name` (or an alias) bound to `params`.
 
     Parameters not given take the preset's defaults: ``preset="torch"`` (the
     default), ``"jax"`` or ``"keras"``.  Raises :class:`ActvizError` for an
     unknown name, preset or parameter, a value outside its domain, or values
     that break one of the entry's constraints (rrelu's lower <= upper).
+
+    A gated function (``get("swiglu")``) is a :class:`Gated`, a function of
+    two inputs; it takes no parameters and its gate is PyTorch's.
     """
-    spec = REGISTRY[resolve_name(name)]
+    key = resolve_name(name)
     preset = preset or "torch"
     if preset not in PRESETS:
         raise ActvizError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
+    if key in GATED:
+        if params or preset != "torch":
+            raise ActvizError(f"{key} takes no parameters and no preset (its gate is PyTorch's {GATED[key].gate})")
+        return Gated(GATED[key], get(GATED[key].gate))
+    spec = REGISTRY[key]
     known = {p.name: p for p in spec.params}
     for key in params:
         if key not in known:

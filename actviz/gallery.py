@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import output
 from .analysis import DEFAULT_THRESHOLD, right_hand_side
-from .functions import REGISTRY, ActvizError, get
+from .functions import GATED, REGISTRY, ActvizError, get
 from .look import Look
 from .teaching import LESSONS
 
@@ -55,6 +55,7 @@ class Job:
 def jobs() -> list[Job]:
     """Every figure, in the order the index lists them."""
     return ([Job(name, (name,)) for name in REGISTRY]
+            + [Job(name) for name in GATED]
             + [Job(stem, names) for stem, names in COMPARISONS.items()]
             + [Job("compare-all", tuple(REGISTRY))]
             + [Job(stem) for stem in TEACHING])
@@ -64,6 +65,9 @@ def _figure(job: Job, look: Look = Look()):
     from . import plotting
     if job.stem in REGISTRY:
         return plotting.figure([get(job.stem)], plotting.FigureOptions(derivative=True), look)
+    if job.stem in GATED:
+        from . import surface
+        return surface.figure(get(job.stem), surface.SurfaceOptions(derivative=True, gate=True), look)
     if job.stem == "compare-all":
         size = (16.0, 9.0)
         return plotting.figure([get(n) for n in job.names],
@@ -408,7 +412,12 @@ def readme(formats: tuple[str, ...] = DEFAULT_FORMATS) -> str:
         formula, derivative = right_hand_side(spec.text), right_hand_side(spec.dtext)
         lines.append(f'| <img src="{name}.{picture}" width="220" alt="{name}"> | **{name}** | '
                      f"`{_cell(formula)}` | `{_cell(derivative)}` | {_cell(act.torch) if act.torch else '—'} |")
-    lines += ["", "## Comparisons", ""]
+    lines += ["", "## Gated functions", "",
+              "f(a, b) = a·g(b), a the first half of the input and b the second (PyTorch's F.glu): the map of f,",
+              "∂f/∂a and ∂f/∂b over (a, b), and the gate g(b) beside them.", ""]
+    for name, spec in GATED.items():
+        lines += [f"### {name}", "", f"`{_cell(spec.text)}`", "", f"![{name}]({name}.{picture})", ""]
+    lines += ["## Comparisons", ""]
     for stem in [*COMPARISONS, "compare-all"]:
         lines += [f"### {stem.removeprefix('compare-').replace('-', ' ')}", "", f"![{stem}]({stem}.{picture})", ""]
     lines += ["## Teaching figures", ""]

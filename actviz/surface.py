@@ -152,6 +152,8 @@ def draw_gate(ax, gated: Gated, *, blim=None, colour=None):
     c = analysis.curve(gated.gate, *blim)
     (line,) = ax.plot(c.y, c.x, color=colour or cycle(1)[0]["color"], gid=gid(gated.gate.name, "gate"))
     ax.axvline(0.0, color=mpl.rcParams["axes.edgecolor"], lw=0.8, zorder=1, gid="g-zero")
+    ax.set_xmargin(0.15)  # a tick label at g = 0 (σ's lower end) clear of the b axis's labels
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=3))
     ax.set_ylim(*blim)
     return line
 

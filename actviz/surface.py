@@ -33,8 +33,7 @@ QUANTITIES = ("f", "df_da", "df_db")
 SAMPLES = 301  # per axis: odd, so that a range symmetric about 0 samples a = 0 and b = 0 exactly
 
 ZH = {
-    "{name}: {formula} (g = {gate}); {convention}":
-        "{name}：{formula}（g = {gate}）；a 为输入的前一半，b 为后一半（PyTorch 的 F.glu）",
+    "{name}: {formula}; {convention}": "{name}：{formula}；a 为输入的前一半，b 为后一半（PyTorch 的 F.glu）",
     "the gate\ng = {gate}": "门函数\ng = {gate}",
     "b (the gate's input)": "b（门函数的输入）",
     "hatched: exactly 0 for every a": "阴影线：对任意 a 恰为 0",
@@ -150,7 +149,7 @@ def draw_gate(ax, gated: Gated, *, blim=None, colour=None):
     the line g = 0; returns the curve."""
     blim = blim or gated.spec.blim
     c = analysis.curve(gated.gate, *blim)
-    (line,) = ax.plot(c.y, c.x, color=colour or cycle(1)[0]["color"], gid=gid(gated.gate.name, "gate"))
+    (line,) = ax.plot(c.y, c.x, color=colour or cycle(1)[0]["color"], marker="none", gid=gid(gated.gate.name, "gate"))
     ax.axvline(0.0, color=mpl.rcParams["axes.edgecolor"], lw=0.8, zorder=1, gid="g-zero")
     ax.set_xmargin(0.15)  # a tick label at g = 0 (σ's lower end) clear of the b axis's labels
     ax.xaxis.set_major_locator(MaxNLocator(nbins=3))
@@ -202,6 +201,5 @@ def _figure(gated, o, look):
     for ax in fig.axes:
         ax.yaxis.set_major_formatter("{x:g}")
     suptitle(fig, o.title if o.title is not None else
-             say("{name}: {formula} (g = {gate}); {convention}", name=spec.name, formula=spec.latex,
-                 gate=gated.gate.name, convention=CONVENTION))
+             say("{name}: {formula}; {convention}", name=spec.name, formula=spec.text, convention=CONVENTION))
     return fig

@@ -103,6 +103,7 @@ def draw_map(ax, gated: Gated, quantity: str = "f", *, alim=None, blim=None, loo
     ax.set_xlim(*alim)
     ax.set_ylim(*blim)
     filled, lines = [], []
+    dead_regions = analysis.dead_regions(gated.gate)
     for a, b, z in grids:
         filled.append(ax.contourf(a, b, z, levels=steps, cmap=COLOUR_MAPS[look.theme]))
         filled[-1].set_gid(gid(gated.name, f"{quantity}-map"))
@@ -110,10 +111,15 @@ def draw_map(ax, gated: Gated, quantity: str = "f", *, alim=None, blim=None, loo
             lines.append(ax.contour(a, b, z, levels=steps, colors=ink, linewidths=widths))
             lines[-1].set_gid(gid(gated.name, f"{quantity}-contours"))
             _label_contours(ax, lines[-1])
-        if (z == 0).all(axis=1).mean() > 0.01:  # rows on which it is 0 for every a
-            zero = ax.contourf(a, b, (z == 0).all(axis=1, keepdims=True) & (a == a), levels=[0.5, 1.5],
-                               colors="none", hatches=["//"])
-            zero.set_gid("zero-region")
+        # Rows on which it is 0 for every a because the gate is dead there (ReLU's b < 0), not
+        # because g(b) or g′(b) has underflowed (σ′(b) for b > 745).
+        dead = np.zeros(b.shape[0], dtype=bool)
+        for region in dead_regions:
+            dead |= (region.lo <= b[:, 0]) & (b[:, 0] <= region.hi)
+        zero = (z == 0).all(axis=1) & dead
+        if zero.mean() > 0.01:
+            ax.contourf(a, b, zero[:, None] & (a == a), levels=[0.5, 1.5], colors="none",
+                        hatches=["//"]).set_gid("zero-region")
     ax.grid(False)
     return filled, lines
 
@@ -190,7 +196,8 @@ def _figure(gated, o, look):
         ax.set_title(titles[quantity], fontsize="medium")
         ax.set_xlabel("a")
         bar = fig.colorbar(filled[0], ax=ax, fraction=0.08, pad=0.02)
-        bar.add_lines(lines[0])
+        if lines:  # none where the panel is constant (∂f/∂a = σ(b) = 1 for b ≥ 37)
+            bar.add_lines(lines[0])
         bar.ax.tick_params(labelsize="small")
         ax.tick_params(labelsize="small")
     if not o.gate:

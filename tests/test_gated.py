@@ -263,3 +263,11 @@ def test_plot_writes_the_map_and_says_so(tmp_path):
     assert height == 4.5 * 40 and width > 8 * 40  # grown to give each of four panels room
     result = run("plot", "geglu", "--xlim", "-1", "1", "--ylim", "-2", "5", "--lang", "zh", "-o", str(tmp_path / "g.svg"))
     assert result.exit_code == 0
+
+
+@pytest.mark.parametrize("ranges", [("--ylim", "800", "900"), ("--xlim", "-1e-300", "1e-300", "--ylim", "-1e-300", "1e-300"),
+                                    ("--xlim", "-1e300", "1e300")])
+def test_constant_tiny_and_huge_maps_are_drawn(ranges, tmp_path):
+    """∂f/∂a = σ(b) is 1 to the last bit for b ≥ 37: a panel with no contour."""
+    result = run("plot", "glu", "-d", "--gate", *ranges, "--dpi", "30", "-o", str(tmp_path / "g.png"))
+    assert result.exit_code == 0, result.output

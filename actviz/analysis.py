@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .functions import Activation, ActvizError, format_value
+from .functions import Activation, ActvizError, Gated, format_value
+from .functions.gated import CONVENTION
 
 DEFAULT_THRESHOLD = 0.05
 KINDS = ("saturated", "dead")
@@ -491,4 +492,41 @@ def summary(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> dict:
         "zero_centred": act.zero_centred,
         "torch": act.torch,
         "reference": spec.reference or None,
+    }
+
+
+def gated_summary(gated: Gated) -> dict:
+    """The facts `actviz info` prints for a gated function f(a, b) = a·g(b),
+    as plain Python values (JSON-ready); those about g′ come from the gate's
+    own analysis.
+
+    ∂f/∂b = a·g′(b) is 0 where a = 0, on the gate's dead regions, at its
+    kinks where PyTorch's one-sided g′ is 0, and at its stationary points
+    (listed within the gate's plotting range, as `actviz info` does)."""
+    gate, spec = gated.gate, gated.spec
+    flat = [f"b in ({format_number(r.lo)}, {format_number(r.hi)})" for r in dead_regions(gate)]
+    flat += [f"b = {format_number(k)} (PyTorch's one-sided g′ there)"
+             for k, slope in gate.df_at_kinks.items() if slope == 0]
+    flat += [f"b = {format_number(s.x)} (the {s.kind} of {gate.name})" for s in stationary_points(gate, *gate.xlim)]
+    return {
+        "name": gated.name,
+        "summary": spec.summary,
+        "inputs": ["a", "b"],
+        "convention": f"f(a, b) = a·g(b): {CONVENTION}",
+        "formula": spec.text,
+        "df_da": spec.dtext_a,
+        "df_db": spec.dtext_b,
+        "latex": spec.latex,
+        "df_da_latex": spec.dlatex_a,
+        "df_db_latex": spec.dlatex_b,
+        "gate": gate.name,
+        "gate_formula": gate.spec.text,
+        "f = 0 where": ["a = 0", *([spec.gate_zeros] if spec.gate_zeros else [])],
+        "df_db = 0 where": ["a = 0", *flat],
+        "df_da range": str(gate.output_range),
+        "g(0)": float(gate.f(0.0)),
+        "g'(0)": float(gate.df(0.0)),
+        "continuity": gate.continuity,
+        "torch": spec.torch,
+        "reference": spec.reference,
     }

@@ -17,10 +17,11 @@ import click
 import numpy as np
 
 from . import __version__
+from . import gated_commands
 from . import output as files
 from . import vector_commands as vectors
 from .analysis import DEFAULT_THRESHOLD
-from .functions import REGISTRY, VECTOR, ActvizError, Vector, describe_params, parse_number
+from .functions import GATED, REGISTRY, VECTOR, ActvizError, Gated, Vector, describe_params, parse_number
 from .command import (MAX_POINTS, SEED, ActivationName, Integer, Number, activations, bind, default_stem, draw,
                       fail, finite_json, json_number, not_blank, output_options, param_option, parse_params,
                       preset_option)
@@ -134,11 +135,14 @@ def list_cmd(as_json):
         extra = f"  [{describe_params(spec)}]" if spec.params else ""
         aliases = f"  (also {', '.join(spec.aliases)})" if spec.aliases else ""
         click.echo(f"{spec.name:<{width}}  {spec.summary}{extra}{aliases}")
+    click.echo(f"\nGated functions of two inputs, f(a, b) = a·g(b); {gated_commands.CONVENTION}:")
+    for spec in GATED.values():
+        click.echo(f"{spec.name:<{width}}  {spec.summary}  [gate g = {spec.gate}]")
     click.echo("\n".join(vectors.listing()))
 
 
 @cli.command()
-@click.argument("name", type=ActivationName(vector=True))
+@click.argument("name", type=ActivationName(every_kind=True))
 @param_option
 @preset_option
 @click.option("--threshold", type=Number(finite=True), default=DEFAULT_THRESHOLD, show_default=True,
@@ -151,8 +155,12 @@ def info(name, params, preset, threshold, as_json):
     Examples:
       actviz info gelu
       actviz info elu -p alpha=0.5 --threshold 0.1 --json
+      actviz info swiglu                # a gated function f(a, b) = a·g(b)
       actviz info softmax
     """
+    if name in GATED:
+        click.echo(gated_commands.info(name, as_json))
+        return
     if name in VECTOR:
         return vectors.info(bind(name, params, preset), as_json, threshold != DEFAULT_THRESHOLD)
     from .analysis import summary
@@ -206,8 +214,8 @@ def _format_info(facts):
 
 
 @cli.command("eval", context_settings={"ignore_unknown_options": True})
-@click.argument("name", type=ActivationName(vector=True))
-@click.argument("xs", nargs=-1, type=Number(), metavar="X...")
+@click.argument("name", type=ActivationName(every_kind=True))
+@click.argument("xs", nargs=-1, type=gated_commands.NumberOrInput(), metavar="X...")
 @param_option
 @preset_option
 @click.option("-d", "--derivative", is_flag=True, help="Add the derivative f'(x).")
@@ -219,14 +227,22 @@ def eval_cmd(name, xs, params, preset, derivative, fmt, grid, num):
     """Evaluate a function (and its derivative) at X... or on a grid.
 
     Negative numbers work as typed; values print so they read back exactly.
-    A long grid is evaluated and printed a piece at a time.
+    A long grid is evaluated and printed a piece at a time.  A gated function
+    takes its two inputs as --a A... --b B... (as many of each, or one of
+    either); -d adds ∂f/∂a and ∂f/∂b.
 
     \b
     Examples:
       actviz eval sigmoid -800 0 37 --derivative
       actviz eval gelu --range -3 3 --num 7 --format csv
       actviz eval softmax 1 2 3 -d      # a vector function: one vector, its Jacobian
+      actviz eval swiglu --a 1 2 --b 0.5 -d
     """
+    if name in GATED:
+        for text in _FORMATS[fmt](*gated_commands.eval_columns(name, xs, derivative)):
+            click.echo(text, nl=False)
+        return
+    gated_commands.refuse_inputs(name, xs)
     act = bind(name, params, preset)
     if name in VECTOR:
         return vectors.evaluate(act, xs, derivative, fmt, bool(grid) or num is not None)
@@ -280,7 +296,7 @@ def _texts(columns, x):
 def _table(columns, points, act):
     """Right-aligned columns; when the points come in several pieces, a first
     pass over them finds the columns' widths."""
-    header = [{"x": "x", "f": f"{act.name}(x)", "df": f"{act.name}'(x)"}[k] for k in columns]
+    header = [_header(k, act) for k in columns]
     widths = [len(h) for h in header]
     for pieces, x in enumerate(points, 1):
         texts = _texts(columns, x)
@@ -289,6 +305,12 @@ def _table(columns, points, act):
     for texts in [texts] if pieces == 1 else (_texts(columns, x) for x in points):
         yield "".join("\n" + "  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in zip(*texts))
     yield "\n"
+
+
+def _header(key, act):
+    """A column's heading: sigmoid(x), sigmoid'(x); swiglu(a, b), ∂f/∂a, ∂f/∂b."""
+    inputs = "a, b" if isinstance(act, Gated) else "x"
+    return {"f": f"{act.name}({inputs})", "df": f"{act.name}'(x)", "df_da": "∂f/∂a", "df_db": "∂f/∂b"}.get(key, key)
 
 
 def _csv(columns, points, act):
@@ -316,7 +338,7 @@ _FORMATS = {"table": _table, "csv": _csv, "json": _json}
 
 
 @cli.command()
-@click.argument("names", nargs=-1, required=True, type=ActivationName(vector=True))
+@click.argument("names", nargs=-1, required=True, type=ActivationName(every_kind=True))
 @param_option
 @preset_option
 @click.option("-d", "--derivative", is_flag=True, help="Draw f' too, dashed, in the same colour.")
@@ -341,10 +363,11 @@ _FORMATS = {"table": _table, "csv": _csv, "json": _json}
               show_default=True, help="With --term: colours (auto: when standard output is a terminal).")
 @click.option("--classes", type=Integer(2, 3), help="A vector function (softmax, …) of 2 classes, drawn against "
                                                    "z₁ − z₂ (the default), or of 3, on the simplex.")
+@click.option("--gate", is_flag=True, help="With a gated function: draw its gate g(b) beside the map.")
 @output_options(output_help="File to write: .png, .svg, .pdf, .tex (pgfplots) or .html (an interactive page with "
                             "a slider per parameter) [default: NAME.png here].")
 def plot(names, params, preset, derivative, derivative_only, layout, tile, threshold, no_shade, formula,
-         xlim, own_xlim, ylim, standalone, beamer_overlays, term, colour, classes, **output):
+         xlim, own_xlim, ylim, standalone, beamer_overlays, term, colour, classes, gate, **output):
     """Draw functions and their derivatives, with saturation shaded.
 
     \b
@@ -358,10 +381,15 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
       actviz plot elu gelu -d -o explore.html      # sliders, hover, SVG download
       actviz plot softmax -p temperature=0.5,1,2 -d  # two classes: the sigmoid of (z₁ − z₂)/T
       actviz plot sparsemax --classes 3 -d -o s.png  # three classes, on the simplex
+      actviz plot swiglu -d --gate -o swiglu.png    # f(a, b) = a·silu(b): --xlim is a's range, --ylim b's
     """
     for name, limits in (("--xlim", xlim), ("--ylim", ylim)):
         if limits and not limits[0] < limits[1]:
             fail(f"{name} needs LO < HI; got {_shortest(limits[0])} {_shortest(limits[1])}")
+    if any(name in GATED for name in names):
+        return gated_commands.plot(names, derivative, gate, xlim, ylim, output)
+    if gate:
+        fail(f"--gate draws the gate of a gated function ({gated_commands.ALL_GATED}) beside its map")
     if threshold <= 0:
         fail("--threshold must be > 0")
     if layout == "side" and tile:

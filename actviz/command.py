@@ -14,7 +14,8 @@ import unicodedata
 import click
 
 from . import output as files
-from .functions import ALIASES, PRESETS, REGISTRY, VECTOR, ActvizError, family, get, parse_number, resolve_name
+from .functions import (ALIASES, GATED, PRESETS, REGISTRY, VECTOR, ActvizError, family, get, parse_number,
+                        resolve_name)
 from .look import LANGUAGES, THEMES, Look, parse_size
 
 # `eval --num` and `sparsity --samples`.  eval's memory stays flat at any
@@ -25,16 +26,20 @@ MAX_POINTS = 10_000_000
 
 class ActivationName(click.ParamType):
     """A registered name or alias, completed from the registry; with
-    `vector`, a vector function's name too (softmax: plot, info, eval)."""
+    `every_kind`, a gated or a vector function's name too (the commands
+    that take them: plot, info, eval)."""
 
     name = "NAME"
 
-    def __init__(self, vector: bool = False):
-        self.vector = vector
+    def __init__(self, every_kind: bool = False):
+        self.every_kind = every_kind
 
     def convert(self, value, param, ctx):
         name = resolve_name(value)
-        if name in VECTOR and not self.vector:
+        if name in GATED and not self.every_kind:
+            self.fail(f"{name} is a gated function of two inputs, f(a, b) = a·g(b), which `actviz plot`, `info` "
+                      "and `eval` take; this command takes functions of one input", param, ctx)
+        if name in VECTOR and not self.every_kind:
             self.fail(f"{name} is a vector function, which `plot`, `info` and `eval` take; "
                       f"this command takes elementwise functions", param, ctx)
         return name
@@ -42,9 +47,9 @@ class ActivationName(click.ParamType):
     def shell_complete(self, ctx, param, incomplete):
         from click.shell_completion import CompletionItem
         summaries = {n: REGISTRY[ALIASES.get(n, n)].summary for n in [*REGISTRY, *ALIASES]}
-        if self.vector:
-            summaries.update({n: spec.summary for n, spec in VECTOR.items()})
-        return [CompletionItem(n, help=summaries[n]) for n in sorted(summaries) if n.startswith(incomplete)]
+        if self.every_kind:
+            summaries |= {n: spec.summary for n, spec in [*GATED.items(), *VECTOR.items()]}
+        return [CompletionItem(n, help=summary) for n, summary in sorted(summaries.items()) if n.startswith(incomplete)]
 
 
 class Number(click.ParamType):

@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import output
 from .analysis import DEFAULT_THRESHOLD, right_hand_side
-from .functions import REGISTRY, VECTOR, ActvizError, get
+from .functions import GATED, REGISTRY, VECTOR, ActvizError, get
 from .look import Look
 from .teaching import LESSONS
 
@@ -56,6 +56,7 @@ class Job:
 def jobs() -> list[Job]:
     """Every figure, in the order the index lists them."""
     return ([Job(name, (name,)) for name in REGISTRY]
+            + [Job(name) for name in GATED]
             + [Job(f"{name}{SIMPLEX_SUFFIX}", (name,)) for name in VECTOR]
             + [Job(stem, names) for stem, names in COMPARISONS.items()]
             + [Job("compare-all", tuple(REGISTRY))]
@@ -66,6 +67,9 @@ def _figure(job: Job, look: Look = Look()):
     from . import plotting
     if job.stem in REGISTRY:
         return plotting.figure([get(job.stem)], plotting.FigureOptions(derivative=True), look)
+    if job.stem in GATED:
+        from . import surface
+        return surface.figure(get(job.stem), surface.SurfaceOptions(derivative=True, gate=True), look)
     if job.stem.endswith(SIMPLEX_SUFFIX):
         from . import simplex
         return simplex.figure([get(job.names[0])], jacobian=True, look=look)
@@ -413,6 +417,11 @@ def readme(formats: tuple[str, ...] = DEFAULT_FORMATS) -> str:
         formula, derivative = right_hand_side(spec.text), right_hand_side(spec.dtext)
         lines.append(f'| <img src="{name}.{picture}" width="220" alt="{name}"> | **{name}** | '
                      f"`{_cell(formula)}` | `{_cell(derivative)}` | {_cell(act.torch) if act.torch else '—'} |")
+    lines += ["", "## Gated functions", "",
+              "f(a, b) = a·g(b), a the first half of the input and b the second (PyTorch's F.glu): the map of f,",
+              "∂f/∂a and ∂f/∂b over (a, b), and the gate g(b) beside them.", ""]
+    for name, spec in GATED.items():
+        lines += [f"### {name}", "", f"`{_cell(spec.text)}`", "", f"![{name}]({name}.{picture})", ""]
     lines += ["", "## Vector functions: three classes on the simplex", ""]
     for name in VECTOR:
         lines += [f"### {name}", "", f"![{name}]({name}{SIMPLEX_SUFFIX}.{picture})", ""]

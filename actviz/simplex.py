@@ -44,7 +44,7 @@ ZH = {
         "两类时，log_softmax 即 (z₁ − z₂)/T 的 log-sigmoid",
     "For two classes, softmin is the sigmoid of (z₂ − z₁)/T": "两类时，softmin 即 (z₂ − z₁)/T 的 sigmoid",
     "For two classes, sparsemax is a hard sigmoid of (z₁ − z₂)/T": "两类时，sparsemax 即 (z₁ − z₂)/T 的硬 sigmoid",
-    "For two classes, entmax15 is 1/2 + u√(8 − u²)/8 on |u| ≤ 2, u = (z₁ − z₂)/T":
+    "For two classes, entmax15 is 1/2 + u√(8 − u²)/8\non |u| ≤ 2, u = (z₁ − z₂)/T":
         "两类时，entmax15 在 |u| ≤ 2 上为 1/2 + u√(8 − u²)/8，u = (z₁ − z₂)/T",
 }
 

@@ -8,7 +8,6 @@ componentwise condition number of a map of vectors: for output i,
 import itertools
 import json
 import math
-import re
 import xml.etree.ElementTree as ET
 
 import mpmath as mp
@@ -273,7 +272,7 @@ def run(*args):
 def test_list_has_a_section_of_vector_functions_after_the_registry():
     lines = run("list").output.splitlines()
     start = lines.index("Vector functions (of a vector of logits z; plot, info and eval):")
-    assert len(lines[:start - 1]) == len(actviz.names())
+    assert lines.index("") == len(actviz.names())
     assert [line.split()[0] for line in lines[start + 1:]] == NAMES
     assert lines[start + 1].endswith("[temperature=1]")
 
@@ -351,7 +350,7 @@ def test_the_two_class_figure_says_the_identity(name, tmp_path):
     path = tmp_path / f"{name}.svg"
     result = run("plot", name, "-d", "-o", str(path))
     assert result.exit_code == 0 and result.output == f"wrote {path} ({result.output.split('(')[1]}"
-    assert VECTOR[name].identity in svg_texts(path)
+    assert set(VECTOR[name].identity.splitlines()) <= set(svg_texts(path))
 
 
 def test_a_temperature_family_and_a_sparse_kink(tmp_path):

@@ -33,11 +33,12 @@ from typing import Any, Mapping
 from . import classics, gaussian_based, periodic, rectifiers, shrinkage, sigmoid_like, smooth_rectifiers
 from .core import (Activation, ActvizError, Constraint, Interval, Parameter, Spec, describe_params, format_value,
                    parse_number)
+from .gated import GATED, Gated, GatedSpec
 from .rectifiers import SELU_ALPHA, SELU_SCALE
 from .vector import VECTOR, Vector
 
 __all__ = [
-    "Activation", "Parameter", "Spec", "Interval", "REGISTRY", "PRESETS",
+    "Activation", "Parameter", "Spec", "Interval", "REGISTRY", "PRESETS", "GATED", "Gated", "GatedSpec",
     "ActvizError", "ALIASES", "VECTOR", "Vector", "family", "format_value", "get", "names", "resolve_name",
 ]
 
@@ -82,22 +83,25 @@ def names() -> list[str]:
 
 def resolve_name(name: str) -> str:
     """The canonical name for `name` or one of its aliases (case and '-'
-    forgiven): an elementwise function's or a vector function's (VECTOR)."""
+    forgiven): an elementwise function's, a gated function's (GATED) or a
+    vector function's (VECTOR)."""
     key = name.strip().lower().replace("-", "_")
-    if key in REGISTRY or key in VECTOR:
+    if key in REGISTRY or key in GATED or key in VECTOR:
         return key
     if key in ALIASES:
         return ALIASES[key]
     import difflib  # here, not at the top: a millisecond of every start-up, for a hint
 
-    close = difflib.get_close_matches(key, [*REGISTRY, *ALIASES, *VECTOR], n=1, cutoff=0.6)
+    close = difflib.get_close_matches(key, [*REGISTRY, *ALIASES, *GATED, *VECTOR], n=1, cutoff=0.6)
     hint = f"; did you mean {ALIASES.get(close[0], close[0])!r}?" if close else ""
     raise ActvizError(f"unknown activation {name!r}{hint}")
 
 
-def get(name: str, preset: str | None = None, **params: Any) -> Activation | Vector:
+def get(name: str, preset: str | None = None, **params: Any) -> Activation | Gated | Vector:
     """The activation `name` (or an alias) bound to `params`: an
-    :class:`Activation`, or a :class:`Vector` for a vector function
+    :class:`Activation`; a :class:`Gated` for a gated function, a function
+    of two inputs (``get("swiglu")``), which takes no parameters and whose
+    gate is PyTorch's; or a :class:`Vector` for a vector function
     (``get("softmax", temperature=2)``).
 
     Parameters not given take the preset's defaults: ``preset="torch"`` (the
@@ -107,10 +111,15 @@ def get(name: str, preset: str | None = None, **params: Any) -> Activation | Vec
     one of the entry's constraints (rrelu's lower <= upper).
     """
     canonical = resolve_name(name)
-    spec = VECTOR.get(canonical) or REGISTRY[canonical]
     preset = preset or "torch"
     if preset not in PRESETS:
         raise ActvizError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
+    if canonical in GATED:
+        if params or preset != "torch":
+            raise ActvizError(f"{canonical} takes no parameters and no preset "
+                              f"(its gate is PyTorch's {GATED[canonical].gate})")
+        return Gated(GATED[canonical], get(GATED[canonical].gate))
+    spec = VECTOR.get(canonical) or REGISTRY[canonical]
     known = {p.name: p for p in spec.params}
     for key in params:
         if key not in known:

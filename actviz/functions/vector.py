@@ -363,7 +363,7 @@ SPARSEMAX = VectorSpec(
 ENTMAX15 = VectorSpec(
     name="entmax15", summary="1.5-entmax: between softmax and sparsemax, exact zeros",
     f=entmax15, jacobian=entmax15_jacobian, margin=entmax15_margin, two_class=ENTMAX15_PAIR,
-    identity="For two classes, entmax15 is 1/2 + u√(8 − u²)/8 on |u| ≤ 2, u = (z₁ − z₂)/T",
+    identity="For two classes, entmax15 is 1/2 + u√(8 − u²)/8\non |u| ≤ 2, u = (z₁ − z₂)/T",
     text="p_i = max(z_i/(2T) - tau, 0)², tau such that sum_i p_i = 1",
     jacobian_text="dp_i/dz_j = (g_i·[i = j] - g_i·g_j/sum(g))/T, g = sqrt(p)",
     output_range="every p_i in [0, 1], sum 1; exact zeros",

@@ -21,7 +21,7 @@ import itertools
 import json
 import math
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import matplotlib as mpl
 import numpy as np
@@ -45,7 +45,7 @@ def slider_stops(act: Activation, name: str, count: int) -> list:
     start = act.params[name]
     if param.choices:
         return list(param.choices)
-    if count == 1:
+    if count == 1 or not math.isfinite(start):  # no even stops reach ∞: an infinite start is the only one
         return [start]
     lo, hi = (0.0, max(2 * start, 1.0)) if start > 0 else (start - 1.0, start + 1.0)
     candidates = {float(f"{v:.6g}") for v in np.linspace(lo, hi, count)} | {start}
@@ -55,6 +55,11 @@ def slider_stops(act: Activation, name: str, count: int) -> list:
 def _floats(values) -> str:
     """A float64 array as base64 (little-endian), every bit kept; NaN marks a break."""
     return base64.b64encode(np.asarray(values, dtype="<f8").tobytes()).decode("ascii")
+
+
+def _json_safe(value):
+    """A stop as strict JSON takes it: ∞ (softplus's threshold) as the text 'inf'."""
+    return value if isinstance(value, str) or math.isfinite(value) else format_value(value)
 
 
 def _facts(act: Activation, threshold: float) -> list[list[str]]:
@@ -88,10 +93,12 @@ def _facts(act: Activation, threshold: float) -> list[list[str]]:
     ]
 
 
-def function_data(act: Activation, *, threshold: float, xlim: Sequence[float] | None = None) -> dict:
-    """Everything the page shows of one function, at every combination of its sliders' stops."""
+def function_data(act: Activation, *, threshold: float, xlim: Sequence[float] | None = None,
+                  grid: Mapping[int, int] = STOPS) -> dict:
+    """Everything the page shows of one function, at every combination of
+    its sliders' stops (`grid`: how many stops per slider, by how many sliders)."""
     names = [p.name for p in act.spec.params]
-    count = STOPS.get(len([p for p in act.spec.params if not p.choices]), 3)
+    count = grid[min(len([p for p in act.spec.params if not p.choices]), max(grid))]
     stops = {name: slider_stops(act, name, count) for name in names}
     combos = {}
     for indices in itertools.product(*(range(len(stops[n])) for n in names)):
@@ -120,7 +127,8 @@ def function_data(act: Activation, *, threshold: float, xlim: Sequence[float] | 
     start = tuple(stops[n].index(act.params[n]) for n in names)
     return {
         "name": act.name, "summary": act.spec.summary, "xlim": [lo, hi], "ylim": ranges, "hx": _floats(hover_x),
-        "params": [{"name": n, "stops": stops[n], "labels": [format_value(v) for v in stops[n]], "start": i}
+        "params": [{"name": n, "stops": [_json_safe(v) for v in stops[n]],
+                    "labels": [format_value(v) for v in stops[n]], "start": i}
                    for n, i in zip(names, start)],
         "combos": data,
     }
@@ -140,7 +148,7 @@ def _palette(look) -> dict:
 
 def page(acts: Sequence[Activation], *, theme: str = "light", derivative: bool = True, function: bool = True,
          shade: bool = True, threshold: float = analysis.DEFAULT_THRESHOLD,
-         xlim: Sequence[float] | None = None, title: str | None = None) -> str:
+         xlim: Sequence[float] | None = None, title: str | None = None, grid: Mapping[int, int] = STOPS) -> str:
     """The page for `acts` (one per function; each starts at its own
     parameters), as HTML text. `theme` light follows the reader's
     preference, dark and print force dark and light."""
@@ -152,7 +160,7 @@ def page(acts: Sequence[Activation], *, theme: str = "light", derivative: bool =
         with plotting.theme(name) as look:
             palettes[name] = _palette(look)
     data = {
-        "functions": [function_data(act, threshold=threshold, xlim=xlim) for act in first.values()],
+        "functions": [function_data(act, threshold=threshold, xlim=xlim, grid=grid) for act in first.values()],
         "show": {"f": function, "df": derivative, "shade": shade}, "threshold": threshold,
         "palettes": palettes,
     }

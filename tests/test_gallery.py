@@ -30,12 +30,12 @@ def contents(folder: Path) -> dict:
 @pytest.fixture
 def small(monkeypatch):
     """A gallery of three figures, so that a test builds one in seconds."""
-    monkeypatch.setattr(gallery, "jobs", lambda: list(SMALL))
+    monkeypatch.setattr(gallery, "jobs", lambda html=False: list(SMALL))
 
 
 @pytest.mark.slow
 def test_committed_gallery_is_current():
-    result = CliRunner().invoke(cli, ["gallery", "--check", "--out", str(GALLERY)])
+    result = CliRunner().invoke(cli, ["gallery", "--check", "--html", "--out", str(GALLERY)])
     assert result.exit_code == 0, result.output
 
 
@@ -67,7 +67,7 @@ def test_only_files_in_the_index_are_ever_deleted(small, tmp_path, monkeypatch):
     assert gallery.build(tmp_path, workers=1) is None
     (tmp_path / "tanh.png").write_bytes(b"mine, though named like a figure")
     (tmp_path / "sigmoid-notes.svg").write_bytes(b"mine")
-    monkeypatch.setattr(gallery, "jobs", lambda: SMALL[:1])
+    monkeypatch.setattr(gallery, "jobs", lambda html=False: SMALL[:1])
     gallery.build(tmp_path, workers=1)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "README.md", "index.json", "relu.png", "relu.svg", "sigmoid-notes.svg", "tanh.png"]
@@ -75,7 +75,7 @@ def test_only_files_in_the_index_are_ever_deleted(small, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("name", ["../outside.png", "/etc/passwd", ".hidden", "sub/relu.png"])
 def test_an_index_naming_anything_but_plain_files_here_is_not_trusted(tmp_path, monkeypatch, name):
-    monkeypatch.setattr(gallery, "jobs", lambda: SMALL[:1])
+    monkeypatch.setattr(gallery, "jobs", lambda html=False: SMALL[:1])
     folder = tmp_path / "g"
     gallery.build(folder, ("svg",), workers=1)
     (tmp_path / "outside.png").write_bytes(b"mine")
@@ -123,7 +123,7 @@ def test_check_finds_damaged_changed_missing_and_stale_figures(small, tmp_path, 
 
 
 def test_check_finds_a_figure_of_the_wrong_size(tmp_path, monkeypatch):
-    monkeypatch.setattr(gallery, "jobs", lambda: SMALL[:2])
+    monkeypatch.setattr(gallery, "jobs", lambda html=False: SMALL[:2])
     gallery.build(tmp_path, formats=("pdf",), workers=1)
     pdf = (tmp_path / "relu.pdf").read_bytes()
     (tmp_path / "relu.pdf").write_bytes(pdf.replace(b"/MediaBox [ 0 0 576 324 ]", b"/MediaBox [ 0 0 576 320 ]"))
@@ -151,7 +151,7 @@ def test_a_stopped_run_leaves_every_name_it_wrote_in_the_index(small, tmp_path, 
     assert set(index["files"]) == set(gallery.expected_files(("png", "svg")))
     assert "incomplete: relu.png (a run was stopped before it finished)" in gallery.check(tmp_path, workers=1)
     monkeypatch.undo()
-    monkeypatch.setattr(gallery, "jobs", lambda: list(SMALL))
+    monkeypatch.setattr(gallery, "jobs", lambda html=False: list(SMALL))
     gallery.build(tmp_path, workers=1)  # no --force needed: the folder is a gallery
     assert gallery.check(tmp_path, workers=1) == []
 

@@ -227,6 +227,33 @@ def test_readme_lists_every_function_with_its_pytorch_equivalent():
     assert "`x / (1 + \\|x\\|)`" in text
 
 
+def test_readme_shows_the_animation_and_with_html_links_the_page():
+    shown = "![leaky_relu as negative_slope goes from 0 to 0.3 and back](leaky_relu-sweep.gif)"
+    command = "`actviz animate leaky_relu -p negative_slope=0:0.3:16 -d --bounce --fps 8 --dpi 100`"
+    assert shown in gallery.readme() and command + "." in gallery.readme() and "explorer.html" not in gallery.readme()
+    assert "[the explorer page](explorer.html)" in gallery.readme(html=True)
+
+
+def test_the_animation_and_the_page_are_written_indexed_and_checked(tmp_path, monkeypatch):
+    moving = [Job("relu", ("relu",)), Job("leaky_relu-sweep", ("leaky_relu",), "animation"),
+              Job("explorer", ("relu", "elu"), "page")]
+    monkeypatch.setattr(gallery, "jobs", lambda html=False: moving if html else moving[:2])
+    result = run("--html", "--formats", "png", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    index = json.loads((tmp_path / "index.json").read_text())["files"]
+    page = (tmp_path / "explorer.html").read_bytes()
+    assert index["leaky_relu-sweep.gif"]["size"] == [800, 450] and index["explorer.html"]["size"] == [len(page)]
+    assert gallery.check(tmp_path, ("png",), workers=1, html=True) == []
+    assert gallery.check(tmp_path, ("png",), workers=1) == ["stale (no such figure any more): explorer.html",
+                                                            "README.md disagrees with the registry"]
+    (tmp_path / "explorer.html").write_bytes(page[:-100])
+    gif = (tmp_path / "leaky_relu-sweep.gif").read_bytes()
+    (tmp_path / "leaky_relu-sweep.gif").write_bytes(gif[:-1])
+    assert gallery.check(tmp_path, ("png",), workers=1, html=True) == [
+        "damaged: leaky_relu-sweep.gif is truncated (it does not end with the GIF trailer)",
+        "damaged: explorer.html is truncated (it does not end with </html>)"]
+
+
 @pytest.mark.parametrize("check", [[], ["--check"]])
 def test_a_folder_name_too_long_is_one_error_line(tmp_path, monkeypatch, check):
     monkeypatch.chdir(tmp_path)

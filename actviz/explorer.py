@@ -5,8 +5,9 @@ toggles, the dead and saturated shading, the values under the pointer, the
 Every number in the page is actviz's own: the page holds the curves, the
 shading and the facts computed here, in Python, for every combination of
 the sliders' stops (a grid: 41 stops for one parameter, 11 each for two, 5
-each for three), as float64 arrays in base64, so not a digit is lost on the
-way. The page's JavaScript only draws them. It needs no network: its script
+each for three), as float64 arrays (:class:`Arrays`: each stored once,
+zlib-packed, in base64), so not a digit is lost on the way. The page's
+JavaScript only draws them. It needs no network: its script
 and styles are inlined, and nothing is fetched (works from file://).
 
 Colours are the themes' own (the light and dark .mplstyle files); the page

@@ -42,7 +42,7 @@ COMPARISONS = {
 TEACHING = tuple(lesson.gallery_stem for lesson in LESSONS)
 # The animation the README shows: leaky ReLU's slope swept from 0 (ReLU, dead
 # for x < 0) to 0.3, forth and back, small enough to sit in a README.
-SWEEP = ("leaky_relu", "negative_slope", [round(0.02 * i, 2) for i in range(16)])
+SWEEP = ("leaky_relu", "negative_slope", tuple(round(0.02 * i, 2) for i in range(16)))
 SWEEP_FPS = 8
 # The explorer page of the whole registry (`--html`) offers fewer stops per
 # slider than a page of a few functions (explorer.STOPS): 2.3 MB, not 16.
@@ -472,11 +472,11 @@ def readme(formats: tuple[str, ...] = DEFAULT_FORMATS, html: bool = False) -> st
         "",
         f"![{name} as {key} goes from {values[0]:g} to {values[-1]:g} and back]({name}-sweep.gif)",
         "",
-        f"`actviz animate {name} -p {key}={values[0]:g}:{values[-1]:g}:{len(values)} -d --bounce "
-        f"--fps {SWEEP_FPS} --dpi {GALLERY_DPI}`"
-        + (": and every function with a slider per parameter in [the explorer page](explorer.html) "
-           "(download it and open it in a browser; it works offline)." if html else "."),
+        f"Made by `actviz animate {name} -p {key}={values[0]:g}:{values[-1]:g}:{len(values)} -d --bounce "
+        f"--fps {SWEEP_FPS} --dpi {GALLERY_DPI}`.",
         "",
+        *(["Every function, with a slider per parameter, on one interactive page: [explorer.html](explorer.html) "
+           "(download it and open it in a browser; it works offline).", ""] if html else []),
         "| figure | function | f(x) | f′(x) | PyTorch |",
         "|---|---|---|---|---|",
     ]

@@ -230,8 +230,8 @@ def test_readme_lists_every_function_with_its_pytorch_equivalent():
 def test_readme_shows_the_animation_and_with_html_links_the_page():
     shown = "![leaky_relu as negative_slope goes from 0 to 0.3 and back](leaky_relu-sweep.gif)"
     command = "`actviz animate leaky_relu -p negative_slope=0:0.3:16 -d --bounce --fps 8 --dpi 100`"
-    assert shown in gallery.readme() and command + "." in gallery.readme() and "explorer.html" not in gallery.readme()
-    assert "[the explorer page](explorer.html)" in gallery.readme(html=True)
+    assert shown in gallery.readme() and f"Made by {command}." in gallery.readme()
+    assert "explorer.html" not in gallery.readme() and "[explorer.html](explorer.html)" in gallery.readme(html=True)
 
 
 def test_the_animation_and_the_page_are_written_indexed_and_checked(tmp_path, monkeypatch):

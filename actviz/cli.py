@@ -475,7 +475,7 @@ def gallery(out, formats, jobs, theme, lang, check, force, html):
         if problems:
             fail(f"{folder} is not current ({len(problems)} problem{'s' * (len(problems) > 1)}: "
                   f"{'; '.join(problems[:3])}"
-                  + ("; …" if len(problems) > 3 else "") + "); run `actviz gallery`")
+                  + ("; …" if len(problems) > 3 else "") + f"); run `actviz gallery{' --html' * html}`")
         click.echo(f"{folder} is complete and current ({count} figures).")
         return
     # A progress bar only where someone watches it: a log gets no bar, and on

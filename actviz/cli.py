@@ -492,7 +492,8 @@ def _check_finite_somewhere(acts, xlim, function, derivative, samples=1001):
 @click.option("--check", is_flag=True, help="Only check that the folder is complete, whole and current.")
 @click.option("--force", is_flag=True,
               help="Put a gallery into a folder that holds other files (they are never touched).")
-def gallery(out, formats, jobs, theme, lang, check, force):
+@click.option("--html", is_flag=True, help="Add explorer.html: every function on one interactive page.")
+def gallery(out, formats, jobs, theme, lang, check, force, html):
     """Regenerate the gallery: every function, comparisons, teaching figures.
 
     Only files the gallery made (listed in its index.json) are ever
@@ -503,6 +504,7 @@ def gallery(out, formats, jobs, theme, lang, check, force):
       actviz gallery
       actviz gallery --check
       actviz gallery --out slides --formats png,pdf --theme dark
+      actviz gallery --html
     """
     from pathlib import Path
     from . import gallery as gallery_module
@@ -511,13 +513,13 @@ def gallery(out, formats, jobs, theme, lang, check, force):
     if unknown or not chosen:
         fail(f"--formats takes a comma list of {', '.join(files.FORMATS)}; got {formats!r}")
     folder = Path(out)
-    count = len(gallery_module.jobs())
+    count = len(gallery_module.jobs(html))
     if check:
-        problems = gallery_module.check(folder, chosen, theme, lang, jobs)
+        problems = gallery_module.check(folder, chosen, theme, lang, jobs, html)
         if problems:
             fail(f"{folder} is not current ({len(problems)} problem{'s' * (len(problems) > 1)}: "
                   f"{'; '.join(problems[:3])}"
-                  + ("; …" if len(problems) > 3 else "") + "); run `actviz gallery`")
+                  + ("; …" if len(problems) > 3 else "") + f"); run `actviz gallery{' --html' * html}`")
         click.echo(f"{folder} is complete and current ({count} figures).")
         return
     # A progress bar only where someone watches it: a log gets no bar, and on
@@ -526,7 +528,7 @@ def gallery(out, formats, jobs, theme, lang, check, force):
     with (click.progressbar(length=count, label="drawing", file=sys.stderr, show_pos=True) if watched
           else contextlib.nullcontext()) as bar:
         gallery_module.build(folder, chosen, theme, jobs, lang=lang, force=force,
-                             progress=(lambda job: bar.update(1)) if watched else None)
+                             progress=(lambda job: bar.update(1)) if watched else None, html=html)
     click.echo(f"{folder}: {count} figures × {', '.join(chosen)}, README.md and {gallery_module.INDEX}")
 
 

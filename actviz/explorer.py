@@ -5,8 +5,9 @@ toggles, the dead and saturated shading, the values under the pointer, the
 Every number in the page is actviz's own: the page holds the curves, the
 shading and the facts computed here, in Python, for every combination of
 the sliders' stops (a grid: 41 stops for one parameter, 11 each for two, 5
-each for three), as float64 arrays in base64, so not a digit is lost on the
-way. The page's JavaScript only draws them. It needs no network: its script
+each for three), as float64 arrays (:class:`Arrays`: each stored once,
+zlib-packed, in base64), so not a digit is lost on the way. The page's
+JavaScript only draws them. It needs no network: its script
 and styles are inlined, and nothing is fetched (works from file://).
 
 Colours are the themes' own (the light and dark .mplstyle files); the page
@@ -16,12 +17,14 @@ follows the reader's `prefers-color-scheme` unless the theme is forced
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import itertools
 import json
 import math
+import zlib
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import matplotlib as mpl
 import numpy as np
@@ -45,16 +48,43 @@ def slider_stops(act: Activation, name: str, count: int) -> list:
     start = act.params[name]
     if param.choices:
         return list(param.choices)
-    if count == 1:
+    if count == 1 or not math.isfinite(start):  # no even stops reach ∞: an infinite start is the only one
         return [start]
     lo, hi = (0.0, max(2 * start, 1.0)) if start > 0 else (start - 1.0, start + 1.0)
     candidates = {float(f"{v:.6g}") for v in np.linspace(lo, hi, count)} | {start}
     return sorted(v for v in candidates if math.isfinite(v) and param.valid(v))
 
 
-def _floats(values) -> str:
-    """A float64 array as base64 (little-endian), every bit kept; NaN marks a break."""
-    return base64.b64encode(np.asarray(values, dtype="<f8").tobytes()).decode("ascii")
+class Arrays:
+    """The page's float64 arrays (NaN marks a break in a curve), every bit
+    kept, each stored once: f and f′ share their x, and so, often, do the
+    stops of a slider. :meth:`add` gives an array's number in the store;
+    :meth:`packed` is the store as the page holds it, the arrays end to end
+    (little-endian), zlib-compressed, in base64, with their lengths; the
+    page inflates it with the browser's DecompressionStream("deflate")."""
+
+    def __init__(self):
+        self._numbers: dict[bytes, int] = {}
+
+    def add(self, values) -> int:
+        data = np.asarray(values, dtype="<f8").tobytes()
+        return self._numbers.setdefault(data, len(self._numbers))
+
+    def __getitem__(self, number: int) -> np.ndarray:
+        return np.frombuffer(list(self._numbers)[number], dtype="<f8")
+
+    def digest(self) -> str:
+        """A hash of the arrays themselves, whatever zlib makes of them."""
+        return hashlib.sha256(b"".join(len(data).to_bytes(8, "little") + data for data in self._numbers)).hexdigest()
+
+    def packed(self) -> dict:
+        data = zlib.compress(b"".join(self._numbers), 9)
+        return {"lengths": [len(data) // 8 for data in self._numbers], "data": base64.b64encode(data).decode("ascii")}
+
+
+def _json_safe(value):
+    """A stop as strict JSON takes it: ∞ (softplus's threshold) as the text 'inf'."""
+    return value if isinstance(value, str) or math.isfinite(value) else format_value(value)
 
 
 def _facts(act: Activation, threshold: float) -> list[list[str]]:
@@ -88,10 +118,14 @@ def _facts(act: Activation, threshold: float) -> list[list[str]]:
     ]
 
 
-def function_data(act: Activation, *, threshold: float, xlim: Sequence[float] | None = None) -> dict:
-    """Everything the page shows of one function, at every combination of its sliders' stops."""
+def function_data(act: Activation, arrays: Arrays, *, threshold: float, xlim: Sequence[float] | None = None,
+                  grid: Mapping[int, int] = STOPS) -> dict:
+    """Everything the page shows of one function, at every combination of
+    its sliders' stops (`grid`: how many stops per slider, by how many
+    sliders); the curves and the values under the pointer go into `arrays`,
+    and the data holds their numbers."""
     names = [p.name for p in act.spec.params]
-    count = STOPS.get(len([p for p in act.spec.params if not p.choices]), 3)
+    count = grid[min(len([p for p in act.spec.params if not p.choices]), max(grid))]
     stops = {name: slider_stops(act, name, count) for name in names}
     combos = {}
     for indices in itertools.product(*(range(len(stops[n])) for n in names)):
@@ -112,15 +146,16 @@ def function_data(act: Activation, *, threshold: float, xlim: Sequence[float] | 
         f, df = (analysis.curve(each, lo, hi, derivative=d, num=CURVE_POINTS) for d in (False, True))
         data[",".join(map(str, indices))] = {
             "label": each.label,
-            "fx": _floats(f.x), "fy": _floats(f.y), "dx": _floats(df.x), "dy": _floats(df.y),
-            "hf": _floats(each.f(hover_x)), "hd": _floats(each.df(hover_x)),
+            "fx": arrays.add(f.x), "fy": arrays.add(f.y), "dx": arrays.add(df.x), "dy": arrays.add(df.y),
+            "hf": arrays.add(each.f(hover_x)), "hd": arrays.add(each.df(hover_x)),
             "regions": [[r.lo, r.hi, r.kind] for r in analysis.clip(analysis.regions(each, threshold), lo, hi)],
             "facts": _facts(each, threshold),
         }
     start = tuple(stops[n].index(act.params[n]) for n in names)
     return {
-        "name": act.name, "summary": act.spec.summary, "xlim": [lo, hi], "ylim": ranges, "hx": _floats(hover_x),
-        "params": [{"name": n, "stops": stops[n], "labels": [format_value(v) for v in stops[n]], "start": i}
+        "name": act.name, "summary": act.spec.summary, "xlim": [lo, hi], "ylim": ranges, "hx": arrays.add(hover_x),
+        "params": [{"name": n, "stops": [_json_safe(v) for v in stops[n]],
+                    "labels": [format_value(v) for v in stops[n]], "start": i}
                    for n, i in zip(names, start)],
         "combos": data,
     }
@@ -138,12 +173,11 @@ def _palette(look) -> dict:
             "dead": hexed(shade["dead"][0]), "deadAlpha": shade["dead"][1]}
 
 
-def page(acts: Sequence[Activation], *, theme: str = "light", derivative: bool = True, function: bool = True,
-         shade: bool = True, threshold: float = analysis.DEFAULT_THRESHOLD,
-         xlim: Sequence[float] | None = None, title: str | None = None) -> str:
-    """The page for `acts` (one per function; each starts at its own
-    parameters), as HTML text. `theme` light follows the reader's
-    preference, dark and print force dark and light."""
+def contents(acts: Sequence[Activation], *, derivative: bool = True, function: bool = True, shade: bool = True,
+             threshold: float = analysis.DEFAULT_THRESHOLD, xlim: Sequence[float] | None = None,
+             grid: Mapping[int, int] = STOPS) -> tuple[dict, Arrays]:
+    """What the page of `acts` shows (one function per name; each starts at
+    its own parameters): the data and the arrays it refers to."""
     first = {}
     for act in acts:
         first.setdefault(act.name, act)
@@ -151,16 +185,30 @@ def page(acts: Sequence[Activation], *, theme: str = "light", derivative: bool =
     for name in ("light", "dark"):
         with plotting.theme(name) as look:
             palettes[name] = _palette(look)
+    arrays = Arrays()
     data = {
-        "functions": [function_data(act, threshold=threshold, xlim=xlim) for act in first.values()],
+        "functions": [function_data(act, arrays, threshold=threshold, xlim=xlim, grid=grid)
+                      for act in first.values()],
         "show": {"f": function, "df": derivative, "shade": shade}, "threshold": threshold,
         "palettes": palettes,
     }
-    heading = title or ", ".join(first)
-    payload = json.dumps(data, ensure_ascii=False, allow_nan=False).replace("</", "<\\/")
+    return data, arrays
+
+
+def render(data: dict, arrays: Arrays, *, theme: str = "light", title: str | None = None) -> str:
+    """The page as HTML text. `theme` light follows the reader's preference,
+    dark and print force dark and light; the title defaults to the names."""
+    heading = title or ", ".join(fn["name"] for fn in data["functions"])
+    payload = json.dumps({**data, "arrays": arrays.packed()}, ensure_ascii=False,
+                         allow_nan=False).replace("</", "<\\/")
     forced = {"light": "auto", "dark": "dark", "print": "light"}[theme]
     return (TEMPLATE.read_text(encoding="utf-8").replace("{{THEME}}", forced)
             .replace("{{TITLE}}", html.escape(heading)).replace("{{DATA}}", payload))
+
+
+def page(acts: Sequence[Activation], *, theme: str = "light", title: str | None = None, **what) -> str:
+    """The page for `acts` as HTML text: :func:`contents` (`what` it shows), :func:`render`ed."""
+    return render(*contents(acts, **what), theme=theme, title=title)
 
 
 class Explorer:

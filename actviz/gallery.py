@@ -40,6 +40,13 @@ COMPARISONS = {
     "compare-hard": ("hardtanh", "relu6", "hardsigmoid", "hardswish", "hardshrink", "softshrink"),
 }
 TEACHING = tuple(lesson.gallery_stem for lesson in LESSONS)
+# The animation the README shows: leaky ReLU's slope swept from 0 (ReLU, dead
+# for x < 0) to 0.3, forth and back, small enough to sit in a README.
+SWEEP = ("leaky_relu", "negative_slope", tuple(round(0.02 * i, 2) for i in range(16)))
+SWEEP_FPS = 8
+# The explorer page of the whole registry (`--html`) offers fewer stops per
+# slider than a page of a few functions (explorer.STOPS): 2.3 MB, not 16.
+PAGE_GRID = {0: 1, 1: 5, 2: 3, 3: 2}
 INDEX, README = "index.json", "README.md"
 GENERATOR = "actviz gallery"
 SIMPLEX_SUFFIX = "-3-classes"  # a vector function's figure: three classes on the simplex, with ‖J‖₂
@@ -47,15 +54,25 @@ SIMPLEX_SUFFIX = "-3-classes"  # a vector function's figure: three classes on th
 
 @dataclass(frozen=True)
 class Job:
-    """One figure of the gallery, written once per format."""
+    """One figure of the gallery, written once per format; or the animation
+    (kind "animation", one GIF) or the explorer page (kind "page", one HTML file)."""
 
     stem: str
     names: tuple[str, ...] = ()
+    kind: str = "figure"
+
+    def files(self, formats: Iterable[str]) -> list[str]:
+        suffixes = {"figure": tuple(formats), "animation": ("gif",), "page": ("html",)}[self.kind]
+        return [f"{self.stem}.{suffix}" for suffix in suffixes]
 
 
-def jobs() -> list[Job]:
-    """Every figure, in the order the index lists them."""
-    return ([Job(name, (name,)) for name in REGISTRY]
+def jobs(html: bool = False) -> list[Job]:
+    """With `html` the explorer page, the animation and every figure, in the
+    order they are drawn and the index lists them: the longest first, so
+    that the workers finish together."""
+    return ([Job("explorer", tuple(REGISTRY), "page")] * html
+            + [Job(f"{SWEEP[0]}-sweep", (SWEEP[0],), "animation")]
+            + [Job(name, (name,)) for name in REGISTRY]
             + [Job(name) for name in GATED]
             + [Job(f"{name}{SIMPLEX_SUFFIX}", (name,)) for name in VECTOR]
             + [Job(stem, names) for stem, names in COMPARISONS.items()]
@@ -159,9 +176,46 @@ def draw(job: Job, formats: Iterable[str], theme: str = "light", lang: str = "en
     """Draw one job (no file is written); with no formats, only its fingerprint."""
     from . import plotting
     look = Look(theme, lang)
+    if job.kind == "animation":
+        return _draw_sweep(job, bool(formats), look)
+    if job.kind == "page":
+        return _draw_page(job, bool(formats), look)
     fig = _figure(job, look)
     return Drawing(job, fingerprint(fig), {fmt: plotting.render(fig, fmt, dpi=GALLERY_DPI, look=look)
                                            for fmt in formats})
+
+
+def _draw_sweep(job: Job, write: bool, look: Look) -> Drawing:
+    """The README's animation: its fingerprint is that of its frames, each
+    taken as :func:`fingerprint` takes a figure's."""
+    import tempfile
+    from . import animation, plotting
+    name, key, values = SWEEP
+    frames = animation.sweep_frames(name, key, values, {})
+    options = plotting.FigureOptions(derivative=True)
+    shown = animation.order(len(frames), bounce=True)
+    with plotting.styled(look):
+        digest = hashlib.sha256(" ".join(fingerprint(fig) for fig in animation.figures(
+            frames, options, look, GALLERY_DPI, shown)).encode()).hexdigest()[:16]
+        if not write:
+            return Drawing(job, digest, {})
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "sweep.gif"
+            animation.write(path, "gif", frames, options, look, dpi=GALLERY_DPI, fps=SWEEP_FPS, bounce=True)
+            return Drawing(job, digest, {"gif": path.read_bytes()})
+
+
+def _draw_page(job: Job, write: bool, look: Look) -> Drawing:
+    """The explorer page of every function; its fingerprint is a hash of
+    what it shows (the arrays before compression, which zlib versions may
+    pack differently)."""
+    from . import explorer
+    data, arrays = explorer.contents([get(name) for name in job.names], grid=PAGE_GRID)
+    shown = hashlib.sha256((json.dumps(data) + arrays.digest()).encode()).hexdigest()[:16]
+    if not write:
+        return Drawing(job, shown, {})
+    text = explorer.render(data, arrays, theme=look.theme, title="actviz: every function")
+    return Drawing(job, shown, {"html": text.encode()})
 
 
 def _worker(connection, formats, theme, lang):
@@ -298,13 +352,26 @@ def _write_index(folder: Path, theme: str, lang: str, entries: dict) -> None:
     output.write_atomic(folder / INDEX, f'{head}, "files": {{\n{files}\n}}}}\n'.encode())
 
 
-def expected_files(formats: Iterable[str]) -> list[str]:
-    return [f"{job.stem}.{fmt}" for job in jobs() for fmt in formats] + [README]
+def expected_files(formats: Iterable[str], html: bool = False) -> list[str]:
+    return [name for job in jobs(html) for name in job.files(formats)] + [README]
+
+
+def _measure(data: bytes, suffix: str, decode: bool = False) -> tuple[list[float], str]:
+    """A file's size as the index records it: a figure's width and height,
+    a page's length in bytes (a page cut short does not end with </html>)."""
+    if suffix == "html":
+        if not data.rstrip().endswith(b"</html>"):
+            raise ValueError("is truncated (it does not end with </html>)")
+        return [len(data)], "bytes"
+    width, height, unit = output.figure_size(data, suffix, decode=decode)
+    return [width, height], unit
 
 
 def build(out: Path, formats: tuple[str, ...] = DEFAULT_FORMATS, theme: str = "light", workers: int | None = None,
-          lang: str = "en", force: bool = False, progress: Callable[[Job], None] | None = None) -> None:
-    """Regenerate the gallery in `out`: every figure, README.md, and index.json.
+          lang: str = "en", force: bool = False, progress: Callable[[Job], None] | None = None,
+          html: bool = False) -> None:
+    """Regenerate the gallery in `out`: every figure, the animation, with
+    `html` the explorer page, README.md, and index.json.
 
     Only files listed in the old index are overwritten or deleted (those
     that are no figure any more). A folder that holds files but no index
@@ -323,7 +390,7 @@ def build(out: Path, formats: tuple[str, ...] = DEFAULT_FORMATS, theme: str = "l
             raise ActvizError(f"{out} is not empty and holds no gallery (no {INDEX}): choose another --out, "
                               "or add --force to put a gallery beside its files, which stay untouched")
         entries = index["files"] if index else {}
-        wanted = expected_files(formats)
+        wanted = expected_files(formats, html)
         foreign = [name for name in wanted if name not in entries and os.path.lexists(out / name)]
         if foreign:
             raise ActvizError(f"{out / foreign[0]} is in the way and was not made by `actviz gallery`; "
@@ -331,24 +398,24 @@ def build(out: Path, formats: tuple[str, ...] = DEFAULT_FORMATS, theme: str = "l
         if index is None or set(wanted) - set(entries):
             _write_index(out, theme, lang, {**entries, **{name: None for name in wanted if name not in entries}})
         written = {}
-        with closing(drawings(jobs(), formats, theme, lang, workers)) as done:
+        with closing(drawings(jobs(html), formats, theme, lang, workers)) as done:
             for drawing in done:
                 for fmt, data in drawing.files.items():
                     name = f"{drawing.job.stem}.{fmt}"
                     output.write_atomic(out / name, data)
-                    width, height, unit = output.figure_size(data, fmt)
-                    written[name] = {"size": [width, height], "unit": unit, "fingerprint": drawing.fingerprint}
+                    size, unit = _measure(data, fmt)
+                    written[name] = {"size": size, "unit": unit, "fingerprint": drawing.fingerprint}
                 if progress:
                     progress(drawing.job)
         with output.signals_held():
             for stale in sorted(set(entries) - set(wanted)):
                 output.remove(out / stale)
-            output.write_atomic(out / README, readme(formats).encode())
+            output.write_atomic(out / README, readme(formats, html).encode())
             _write_index(out, theme, lang, {name: written.get(name, {}) for name in wanted})
 
 
 def check(out: Path, formats: tuple[str, ...] = DEFAULT_FORMATS, theme: str = "light", lang: str = "en",
-          workers: int | None = None) -> list[str]:
+          workers: int | None = None, html: bool = False) -> list[str]:
     """What is wrong with the gallery in `out`, one sentence each (empty: nothing).
 
     Every file the index lists must be there, decode whole at the size the
@@ -368,11 +435,11 @@ def check(out: Path, formats: tuple[str, ...] = DEFAULT_FORMATS, theme: str = "l
         entries = index["files"]
         problems = [f"made with --{key} {index.get(key)}, not {value}"
                     for key, value in (("theme", theme), ("lang", lang)) if index.get(key) != value]
-        wanted = expected_files(formats)
+        wanted = expected_files(formats, html)
         present = {name for name in entries if (out / name).is_file()}
         problems += [f"missing: {name}" for name in wanted if name not in present]
         problems += [f"stale (no such figure any more): {name}" for name in sorted(present - set(wanted))]
-        if README in present and (out / README).read_text(encoding="utf-8") != readme(formats):
+        if README in present and (out / README).read_text(encoding="utf-8") != readme(formats, html):
             problems.append(f"{README} disagrees with the registry")
         figures = [name for name in wanted if name in present and name != README]
         for name in figures:
@@ -381,14 +448,14 @@ def check(out: Path, formats: tuple[str, ...] = DEFAULT_FORMATS, theme: str = "l
                 problems.append(f"incomplete: {name} (a run was stopped before it finished)")
                 continue
             try:
-                width, height, unit = output.figure_size((out / name).read_bytes(), Path(name).suffix[1:], decode=True)
+                size, unit = _measure((out / name).read_bytes(), Path(name).suffix[1:], decode=True)
             except ValueError as error:
                 problems.append(f"damaged: {name} {error}")
                 continue
-            if [width, height] != entry.get("size") or unit != entry.get("unit"):
-                problems.append(f"damaged: {name} is {width:g}×{height:g} {unit}, the index says "
+            if size != entry.get("size") or unit != entry.get("unit"):
+                problems.append(f"damaged: {name} is {'×'.join(f'{v:g}' for v in size)} {unit}, the index says "
                                 f"{'×'.join(f'{v:g}' for v in entry.get('size', []))} {entry.get('unit')}")
-        with closing(drawings(jobs(), (), theme, lang, workers)) as redrawn:
+        with closing(drawings(jobs(html), (), theme, lang, workers)) as redrawn:
             shown = {drawing.job.stem: drawing.fingerprint for drawing in redrawn}
         problems += [f"outdated: {name} (the figure is drawn differently now)" for name in figures
                      if entries[name] and entries[name].get("fingerprint") != shown[name.rsplit(".", 1)[0]]]
@@ -399,16 +466,26 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def readme(formats: tuple[str, ...] = DEFAULT_FORMATS) -> str:
-    """gallery/README.md: a thumbnail, the formulas and the PyTorch
-    equivalent of each function, then the comparisons and teaching figures."""
+def readme(formats: tuple[str, ...] = DEFAULT_FORMATS, html: bool = False) -> str:
+    """gallery/README.md: the animation (and with `html` a link to the
+    explorer page), then a thumbnail, the formulas and the PyTorch equivalent
+    of each function, then the comparisons and teaching figures."""
     picture = "png" if "png" in formats else formats[0]
+    name, key, values = SWEEP
     lines = [
         "# actviz gallery",
         "",
-        "Regenerated by `actviz gallery` (checked by `actviz gallery --check` in the tests); do not edit.",
+        "Regenerated by `actviz gallery" + " --html" * html + "` (checked by `actviz gallery --check"
+        + " --html" * html + "` in the tests); do not edit.",
         f"Each figure shows f (solid), f′ (dashed) and the regions where |f′| < {DEFAULT_THRESHOLD:g} (shaded).",
         "",
+        f"![{name} as {key} goes from {values[0]:g} to {values[-1]:g} and back]({name}-sweep.gif)",
+        "",
+        f"Made by `actviz animate {name} -p {key}={values[0]:g}:{values[-1]:g}:{len(values)} -d --bounce "
+        f"--fps {SWEEP_FPS} --dpi {GALLERY_DPI}`.",
+        "",
+        *(["Every function, with a slider per parameter, on one interactive page: [explorer.html](explorer.html) "
+           "(download it and open it in a browser; it works offline).", ""] if html else []),
         "| figure | function | f(x) | f′(x) | PyTorch |",
         "|---|---|---|---|---|",
     ]

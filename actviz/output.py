@@ -220,8 +220,8 @@ _PDF_MEDIABOX = re.compile(rb"/MediaBox\s*\[\s*0\s+0\s+([0-9.]+)\s+([0-9.]+)\s*\
 
 
 def figure_size(data: bytes, fmt: str, *, decode: bool = False) -> tuple[float, float, str]:
-    """(width, height, unit) of a figure file's bytes: pixels for PNG, points
-    for SVG and PDF. Raises ValueError, saying what is wrong, when the bytes
+    """(width, height, unit) of a figure file's bytes: pixels for PNG and
+    GIF, points for SVG and PDF. Raises ValueError, saying what is wrong, when the bytes
     are not a whole file of that format.
 
     An SVG must parse as XML and a PDF end with %%EOF; a PNG's size is read
@@ -251,6 +251,13 @@ def figure_size(data: bytes, fmt: str, *, decode: bool = False) -> tuple[float, 
         if not root.tag.endswith("svg") or not all(sizes):
             raise ValueError("has no <svg> element with a width and height in pt")
         return float(sizes[0][1]), float(sizes[1][1]), "pt"
+    if fmt == "gif":
+        if data[:6] not in (b"GIF87a", b"GIF89a"):
+            raise ValueError("is not a GIF file")
+        if decode and not data.endswith(b";"):
+            raise ValueError("is truncated (it does not end with the GIF trailer)")
+        width, height = struct.unpack("<HH", data[6:10])
+        return float(width), float(height), "px"
     if fmt == "pdf":
         box = _PDF_MEDIABOX.search(data)
         if not data.startswith(b"%PDF-") or not box:

@@ -9,7 +9,7 @@ from actviz.look import THEMES
 
 import audit
 
-JOBS = {job.stem: job for job in gallery.jobs()}
+JOBS = {job.stem: job for job in gallery.jobs() if job.kind == "figure"}
 QUICK = ("relu", "gelu", "leaky_relu", "hardtanh", "hardshrink", "sigmoid", "compare-hard", "teach-depth")
 
 

@@ -8,8 +8,10 @@ Chromium is Debian's `chromium` package (installed by .ci/run), driven by
 Playwright; a machine without it fails these tests, it does not skip them.
 """
 import base64
+import math
 import re
 import shutil
+import zlib
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -18,7 +20,7 @@ from click.testing import CliRunner
 from playwright.sync_api import sync_playwright
 
 import actviz
-from actviz import analysis, explorer
+from actviz import analysis, explorer, gallery
 from actviz.cli import cli
 
 CHROMIUM = "chromium"
@@ -156,15 +158,19 @@ def test_colours_follow_the_theme_and_the_readers_preference(browser, tmp_path, 
 
 
 def test_the_pages_numbers_are_actvizs_to_the_bit():
-    data = explorer.function_data(actviz.get("gelu"), threshold=0.05)
-    floats = lambda text: np.frombuffer(base64.b64decode(text), dtype="<f8")  # noqa: E731
-    hover_x = floats(data["hx"])
-    for key, combo in data["combos"].items():
-        act = actviz.get("gelu", approximate=data["params"][0]["stops"][int(key)])
-        assert np.array_equal(floats(combo["hf"]), act.f(hover_x))
-        assert np.array_equal(floats(combo["hd"]), act.df(hover_x))
-        curve = analysis.curve(act, *data["xlim"], num=explorer.CURVE_POINTS)
-        assert np.array_equal(floats(combo["fy"]), curve.y, equal_nan=True)
+    data, arrays = explorer.contents([actviz.get("gelu")])
+    packed = arrays.packed()
+    flat = np.frombuffer(zlib.decompress(base64.b64decode(packed["data"])), dtype="<f8")
+    unpacked = np.split(flat, np.cumsum(packed["lengths"])[:-1])  # as the page's unpack() reads them
+    gelu = data["functions"][0]
+    hover_x = unpacked[gelu["hx"]]
+    for key, combo in gelu["combos"].items():
+        act = actviz.get("gelu", approximate=gelu["params"][0]["stops"][int(key)])
+        assert np.array_equal(unpacked[combo["hf"]], act.f(hover_x))
+        assert np.array_equal(unpacked[combo["hd"]], act.df(hover_x))
+        curve = analysis.curve(act, *gelu["xlim"], num=explorer.CURVE_POINTS)
+        assert np.array_equal(unpacked[combo["fy"]], curve.y, equal_nan=True)
+    assert combo["fx"] == combo["dx"]  # stored once
 
 
 @pytest.mark.slow
@@ -172,8 +178,38 @@ def test_slider_stops_lie_in_the_domain_and_hold_the_starting_value():
     assert explorer.slider_stops(actviz.get("elu", alpha=0.3), "alpha", 5) == [0.25, 0.3, 0.5, 0.75, 1.0]
     assert explorer.slider_stops(actviz.get("hardtanh"), "min_val", 3) == [-2.0, -1.0, 0.0]
     assert explorer.slider_stops(actviz.get("gelu"), "approximate", 41) == ["none", "tanh"]
-    data = explorer.function_data(actviz.get("hardtanh"), threshold=0.05)
+    assert explorer.slider_stops(actviz.get("softplus"), "threshold", 41) == [math.inf]  # no even stops reach ∞
+    data = explorer.function_data(actviz.get("hardtanh"), explorer.Arrays(), threshold=0.05)
     assert "10,0" not in data["combos"] and len(data["combos"]) == 11 * 11 - 1  # min_val 0 = max_val 0: not allowed
+
+
+def open_quietly(browser, path):
+    """A page opened from file://, with every console message and page error it gives."""
+    context = browser.new_context()
+    tab = context.new_page()
+    messages = []
+    tab.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
+    tab.on("pageerror", lambda error: messages.append(f"error: {error}"))
+    tab.goto(path.as_uri())
+    tab.wait_for_selector("#curve-f")
+    return context, tab, messages
+
+
+@pytest.mark.parametrize("names", [
+    ("relu", "softplus", "hardtanh"),
+    pytest.param(tuple(actviz.names()), marks=pytest.mark.slow, id="every-function")])
+def test_the_gallerys_page_shows_every_function_without_a_console_message(browser, tmp_path, names):
+    drawing = gallery.draw(gallery.Job("explorer", names, "page"), ("html",))
+    path = tmp_path / "explorer.html"
+    path.write_bytes(drawing.files["html"])
+    context, tab, messages = open_quietly(browser, path)
+    buttons = tab.locator("#functions button")
+    assert buttons.all_text_contents() == list(names)
+    for k, name in enumerate(names):
+        buttons.nth(k).click()
+        assert tab.locator("#facts-title").text_content() == name and tab.locator("#curve-f").count() == 1
+    assert messages == []
+    context.close()
 
 
 def test_the_page_needs_no_network(page_file):

@@ -30,12 +30,12 @@ def contents(folder: Path) -> dict:
 @pytest.fixture
 def small(monkeypatch):
     """A gallery of three figures, so that a test builds one in seconds."""
-    monkeypatch.setattr(gallery, "jobs", lambda: list(SMALL))
+    monkeypatch.setattr(gallery, "jobs", lambda html=False: list(SMALL))
 
 
 @pytest.mark.slow
 def test_committed_gallery_is_current():
-    result = CliRunner().invoke(cli, ["gallery", "--check", "--out", str(GALLERY)])
+    result = CliRunner().invoke(cli, ["gallery", "--check", "--html", "--out", str(GALLERY)])
     assert result.exit_code == 0, result.output
 
 
@@ -69,7 +69,7 @@ def test_only_files_in_the_index_are_ever_deleted(small, tmp_path, monkeypatch):
     assert gallery.build(tmp_path, workers=1) is None
     (tmp_path / "tanh.png").write_bytes(b"mine, though named like a figure")
     (tmp_path / "sigmoid-notes.svg").write_bytes(b"mine")
-    monkeypatch.setattr(gallery, "jobs", lambda: SMALL[:1])
+    monkeypatch.setattr(gallery, "jobs", lambda html=False: SMALL[:1])
     gallery.build(tmp_path, workers=1)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "README.md", "index.json", "relu.png", "relu.svg", "sigmoid-notes.svg", "tanh.png"]
@@ -77,7 +77,7 @@ def test_only_files_in_the_index_are_ever_deleted(small, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("name", ["../outside.png", "/etc/passwd", ".hidden", "sub/relu.png"])
 def test_an_index_naming_anything_but_plain_files_here_is_not_trusted(tmp_path, monkeypatch, name):
-    monkeypatch.setattr(gallery, "jobs", lambda: SMALL[:1])
+    monkeypatch.setattr(gallery, "jobs", lambda html=False: SMALL[:1])
     folder = tmp_path / "g"
     gallery.build(folder, ("svg",), workers=1)
     (tmp_path / "outside.png").write_bytes(b"mine")
@@ -126,7 +126,7 @@ def test_check_finds_damaged_changed_missing_and_stale_figures(small, tmp_path, 
 
 @pytest.mark.slow
 def test_check_finds_a_figure_of_the_wrong_size(tmp_path, monkeypatch):
-    monkeypatch.setattr(gallery, "jobs", lambda: SMALL[:2])
+    monkeypatch.setattr(gallery, "jobs", lambda html=False: SMALL[:2])
     gallery.build(tmp_path, formats=("pdf",), workers=1)
     pdf = (tmp_path / "relu.pdf").read_bytes()
     (tmp_path / "relu.pdf").write_bytes(pdf.replace(b"/MediaBox [ 0 0 576 324 ]", b"/MediaBox [ 0 0 576 320 ]"))
@@ -155,7 +155,7 @@ def test_a_stopped_run_leaves_every_name_it_wrote_in_the_index(small, tmp_path, 
     assert set(index["files"]) == set(gallery.expected_files(("png", "svg")))
     assert "incomplete: relu.png (a run was stopped before it finished)" in gallery.check(tmp_path, workers=1)
     monkeypatch.undo()
-    monkeypatch.setattr(gallery, "jobs", lambda: list(SMALL))
+    monkeypatch.setattr(gallery, "jobs", lambda html=False: list(SMALL))
     gallery.build(tmp_path, workers=1)  # no --force needed: the folder is a gallery
     assert gallery.check(tmp_path, workers=1) == []
 
@@ -230,6 +230,33 @@ def test_readme_lists_every_function_with_its_pytorch_equivalent():
     text = gallery.readme()
     assert '<img src="gelu.png"' in text and "torch.nn.GELU(approximate='none')" in text
     assert "`x / (1 + \\|x\\|)`" in text
+
+
+def test_readme_shows_the_animation_and_with_html_links_the_page():
+    shown = "![leaky_relu as negative_slope goes from 0 to 0.3 and back](leaky_relu-sweep.gif)"
+    command = "`actviz animate leaky_relu -p negative_slope=0:0.3:16 -d --bounce --fps 8 --dpi 100`"
+    assert shown in gallery.readme() and f"Made by {command}." in gallery.readme()
+    assert "explorer.html" not in gallery.readme() and "[explorer.html](explorer.html)" in gallery.readme(html=True)
+
+
+def test_the_animation_and_the_page_are_written_indexed_and_checked(tmp_path, monkeypatch):
+    moving = [Job("relu", ("relu",)), Job("leaky_relu-sweep", ("leaky_relu",), "animation"),
+              Job("explorer", ("relu", "elu"), "page")]
+    monkeypatch.setattr(gallery, "jobs", lambda html=False: moving if html else moving[:2])
+    result = run("--html", "--formats", "png", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    index = json.loads((tmp_path / "index.json").read_text())["files"]
+    page = (tmp_path / "explorer.html").read_bytes()
+    assert index["leaky_relu-sweep.gif"]["size"] == [800, 450] and index["explorer.html"]["size"] == [len(page)]
+    assert gallery.check(tmp_path, ("png",), workers=1, html=True) == []
+    assert gallery.check(tmp_path, ("png",), workers=1) == ["stale (no such figure any more): explorer.html",
+                                                            "README.md disagrees with the registry"]
+    (tmp_path / "explorer.html").write_bytes(page[:-100])
+    gif = (tmp_path / "leaky_relu-sweep.gif").read_bytes()
+    (tmp_path / "leaky_relu-sweep.gif").write_bytes(gif[:-1])
+    assert gallery.check(tmp_path, ("png",), workers=1, html=True) == [
+        "damaged: leaky_relu-sweep.gif is truncated (it does not end with the GIF trailer)",
+        "damaged: explorer.html is truncated (it does not end with </html>)"]
 
 
 @pytest.mark.parametrize("check", [[], ["--check"]])

@@ -3,6 +3,8 @@ expected elements and size, look like the committed baselines, and come out
 byte-identical on a rerun."""
 import importlib
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -146,6 +148,33 @@ def test_notebook_api_draws_on_an_axes_and_returns_artists():
     gids = {a.get_gid() for a in artists}
     assert {"gelu-f", "gelu-df"} <= gids
     assert ax.get_xlim() == actviz.get("gelu").xlim
+
+
+def test_a_function_shows_in_a_notebook_as_the_figure_plot_draws(tmp_path):
+    act = actviz.get("leaky_relu", negative_slope=0.2)
+    svg = act._repr_mimebundle_()["image/svg+xml"]
+    assert ET.fromstring(svg).tag == f"{SVG}svg" and "<!-- leaky_relu(negative_slope=0.2) -->" in svg
+    drawn = draw(tmp_path, "leaky_relu", "-p", "negative_slope=0.2", "-d", "--svg-text", "path")
+    assert svg == drawn.read_text(encoding="utf-8")
+    png = act._repr_mimebundle_(exclude={"image/svg+xml"})["image/png"]
+    assert png == draw(tmp_path, "leaky_relu", "-p", "negative_slope=0.2", "-d", name="out.png").read_bytes()
+    assert act._repr_mimebundle_(include={"text/plain"}) == {}
+
+
+def test_jupyter_draws_a_function_once_and_shows_it_as_svg(monkeypatch):
+    from IPython.core.formatters import DisplayFormatter
+    formats = []
+    render = plotting.render
+    monkeypatch.setattr(plotting, "render", lambda fig, fmt, **kw: formats.append(fmt) or render(fig, fmt, **kw))
+    shown, _ = DisplayFormatter().format(actviz.get("gelu"))  # every format a notebook asks for
+    assert formats == ["svg"] and shown["image/svg+xml"].startswith("<?xml") and "image/png" not in shown
+
+
+def test_getting_a_function_imports_no_matplotlib():
+    code = ("import sys, actviz; act = actviz.get('gelu'); act.f(1.0); act.label\n"
+            "print(any(m.startswith('matplotlib') for m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout == "False\n"
 
 
 def test_small_negative_slope_gets_a_magnifying_inset():

@@ -259,6 +259,29 @@ class Activation:
         changed = ", ".join(f"{k}={format_value(v)}" for k, v in self.changed_params.items())
         return f"{self.name}({changed})" if changed else self.name
 
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        """What Jupyter shows for ``actviz.get("gelu")``: the figure ``actviz
+        plot gelu -d`` draws, as SVG (its text as outlines, so that it looks
+        the same whatever fonts the reader has), or as PNG where the caller
+        wants no SVG (`include` and `exclude` as IPython passes them).
+
+        One format, drawn only when asked: IPython computes every format an
+        object offers each time it is displayed (the notebook then shows the
+        richest, SVG before PNG), so ``_repr_svg_`` and ``_repr_png_`` side
+        by side would draw every figure twice.
+        """
+        wanted = [mime for mime in ("image/svg+xml", "image/png")
+                  if (not include or mime in include) and mime not in (exclude or ())]
+        if not wanted:
+            return {}
+        from ..look import Look
+        from ..plotting import FigureOptions, figure, render
+        look = Look()
+        fig = figure([self], FigureOptions(derivative=True), look)
+        if wanted[0] == "image/png":
+            return {"image/png": render(fig, "png", look=look)}
+        return {"image/svg+xml": render(fig, "svg", svg_text="path", look=look).decode("utf-8")}
+
 
 def _python_literal(value):
     """Parameters as Python source: 0.25, inf as float('inf'), strings bare

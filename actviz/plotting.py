@@ -17,6 +17,7 @@ import math
 import os
 import re
 import warnings
+import weakref
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib import style as mplstyle
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.path import Path as Polyline
 from matplotlib.text import Annotation, Text
@@ -330,14 +332,27 @@ class PlacedLabel(Annotation):
                 return
         super().draw(renderer)
 
-    def _choose(self, renderer):
-        """Take the best place given where every other shown text is now."""
+    def _choose(self, laid_out, scene, others):
+        """Take the best place given the scene and the other labels' boxes;
+        `laid_out` is this label's box at OFFSETS[0], which every other
+        offset only moves."""
         self._lead(False)
-        costs = {offset: self._cost(offset, renderer) for offset in self.OFFSETS}
+        costs = {offset: self._cost(self._moved(laid_out, offset), offset, scene, others)
+                 for offset in self.OFFSETS}
         best = min(costs, key=costs.get)
         self.shown = costs[best] < self.CLASH
         self._place(best)
         self._lead(max(map(abs, best)) > self.NEIGHBOURHOOD)
+
+    def _moved(self, box, offset):
+        """`box`, the label's extent at OFFSETS[0] (aligned left and bottom),
+        as it lies at `offset`: moved by the offset, in points, and by its
+        width or height where the alignment changes."""
+        (x, y), (dx, dy) = self.OFFSETS[0], offset
+        scale = self.get_figure(root=True).dpi / 72
+        shift_x = (dx - x) * scale - (box.width if dx < 0 else box.width / 2 if dx == 0 else 0.0)
+        shift_y = (dy - y) * scale - (box.height if dy < 0 else 0.0)
+        return box.translated(shift_x, shift_y).padded(2)
 
     def _lead(self, on):
         self._arrow_relpos = (0.5, 0.5)  # the leader leaves the label's centre
@@ -350,39 +365,50 @@ class PlacedLabel(Annotation):
         self.set_horizontalalignment("left" if dx > 0 else "right" if dx < 0 else "center")
         self.set_verticalalignment("bottom" if dy >= 0 else "top")
 
-    def _cost(self, offset, renderer):
-        self._place(offset)
-        box = _text_box(self, renderer).padded(2)
-        frame = self.axes.get_window_extent(renderer)
-        cost = self.CLASH * (not frame.contains(box.x0, box.y0) or not frame.contains(box.x1, box.y1))
-        curves = []
-        for line in self.axes.get_lines():
-            if not line.get_visible() or line.get_gid() in ("x-axis", "y-axis"):
-                continue
-            path = line.get_transform().transform_path(line.get_path())
-            if line.get_linestyle() in ("None", "", " "):
-                cost += self.CLASH * bool(box.count_contains(path.vertices))
-            else:
-                cost += 100 * path.intersects_bbox(box, filled=False)
-                curves.append(path)
-        others = [_text_box(t, renderer) for t in self.axes.texts
-                  if t is not self and t.get_visible() and getattr(t, "shown", True)]
-        others += [inset.get_tightbbox(renderer) for inset in self.axes.child_axes]
+    def _cost(self, box, offset, scene, others):
+        cost = self.CLASH * (not scene.frame.contains(box.x0, box.y0) or not scene.frame.contains(box.x1, box.y1))
+        cost += 100 * sum(path.intersects_bbox(box, filled=False) for path in scene.curves)
+        cost += self.CLASH * sum(bool(box.count_contains(path.vertices)) for path in scene.markers)
         cost += self.CLASH * sum(box.overlaps(other) for other in others)
         if max(map(abs, offset)) > self.NEIGHBOURHOOD:
-            cost += self._leader_cost(box, curves, others, renderer)
+            cost += self._leader_cost(box, scene, others)
         return cost + 0.01 * (abs(offset[0]) + abs(offset[1]))
 
-    def _leader_cost(self, box, curves, others, renderer):
+    def _leader_cost(self, box, scene, others):
         """What the leader from the label's centre to (just short of) its
         point would cross: a curve it may, a label never."""
         point = np.array(self.axes.transData.transform(self.xy))
         centre = np.array([(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2])
         towards = centre - point
-        end = point + towards * min(1.0, renderer.points_to_pixels(8) / max(np.hypot(*towards), 1e-9))
+        end = point + towards * min(1.0, scene.leader_gap / max(np.hypot(*towards), 1e-9))
         leader = Polyline([centre, end])
-        return (30 * sum(leader.intersects_path(curve, filled=False) for curve in curves)
+        return (30 * sum(leader.intersects_path(curve, filled=False) for curve in scene.curves)
                 + self.CLASH * sum(leader.intersects_bbox(other, filled=False) for other in others))
+
+
+@dataclass(frozen=True)
+class _Scene:
+    """What the labels of one axes are placed among, in pixels, found once
+    per draw: the axes' frame, the curves' and the markers' paths, and the
+    boxes of the texts and insets that are not placed labels."""
+
+    frame: Bbox
+    curves: list
+    markers: list
+    fixed: list
+    leader_gap: float  # how far short of its point a leader stops
+
+    @classmethod
+    def of(cls, ax, renderer):
+        curves, markers = [], []
+        for line in ax.get_lines():
+            if not line.get_visible() or line.get_gid() in ("x-axis", "y-axis"):
+                continue
+            path = line.get_transform().transform_path(line.get_path())
+            (markers if line.get_linestyle() in ("None", "", " ") else curves).append(path)
+        fixed = [_text_box(t, renderer) for t in ax.texts if t.get_visible() and not isinstance(t, PlacedLabel)]
+        fixed += [_inset_box(inset, renderer) for inset in ax.child_axes]
+        return cls(ax.get_window_extent(renderer), curves, markers, fixed, renderer.points_to_pixels(8))
 
 
 def _settle(labels, renderer, rounds=4):
@@ -390,14 +416,34 @@ def _settle(labels, renderer, rounds=4):
     place beside those already placed; then again, each given all the
     others, until nothing changes.  Every draw starts afresh, so a second
     draw gives the same places."""
+    scene = _Scene.of(labels[0].axes, renderer)
+    laid_out = {}
     for label in labels:
+        label._lead(False)
+        label._place(label.OFFSETS[0])
+        laid_out[label] = _text_box(label, renderer)  # laid out once; every offset tried moves it
         label.shown = False
     for _ in range(rounds):
         before = [(label.get_position(), label.shown) for label in labels]
         for label in labels:
-            label._choose(renderer)
+            others = scene.fixed + [other._moved(laid_out[other], other.get_position())
+                                    for other in labels if other is not label and other.shown]
+            label._choose(laid_out[label], scene, others)
         if [(label.get_position(), label.shown) for label in labels] == before:
             return
+
+
+# Each inset's box with its tick labels and title, by the geometry it was
+# found for: every label of the axes, in both of savefig's draws, asks for it.
+_INSET_BOXES = weakref.WeakKeyDictionary()
+
+
+def _inset_box(inset, renderer):
+    geometry = (id(renderer), renderer.width, renderer.height, inset.get_position().bounds, inset.viewLim.bounds)
+    known = _INSET_BOXES.get(inset)
+    if known is None or known[0] != geometry:
+        known = _INSET_BOXES[inset] = (geometry, inset.get_tightbbox(renderer))
+    return known[1]
 
 
 def _text_box(text, renderer):

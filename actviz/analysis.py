@@ -491,4 +491,5 @@ def summary(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> dict:
         "zero_centred": act.zero_centred,
         "torch": act.torch,
         "reference": spec.reference or None,
+        "caveats": list(spec.caveats),
     }

@@ -18,11 +18,11 @@ import numpy as np
 
 from . import __version__
 from . import output as files
-from .analysis import DEFAULT_THRESHOLD
+from .analysis import DEFAULT_THRESHOLD, title_for
 from .functions import REGISTRY, ActvizError, describe_params, parse_number
 from .command import (MAX_POINTS, SEED, ActivationName, Integer, Number, activations, bind, default_stem, draw,
-                      fail, finite_json, json_number, not_blank, output_options, param_option, parse_params,
-                      preset_option)
+                      expr_option, fail, finite_json, json_number, not_blank, output_options, param_option,
+                      parse_params, preset_option, titled)
 from .look import LANGUAGES, THEMES, parse_size
 from .teaching import LESSONS
 
@@ -136,24 +136,26 @@ def list_cmd(as_json):
 
 
 @cli.command()
-@click.argument("name", type=ActivationName())
+@click.argument("name", type=ActivationName(), required=False)
+@expr_option(multiple=False)
 @param_option
 @preset_option
 @click.option("--threshold", type=Number(finite=True), default=DEFAULT_THRESHOLD, show_default=True,
               help="Saturation means |f'(x)| below this.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def info(name, params, preset, threshold, as_json):
+def info(name, expr, params, preset, threshold, as_json):
     """Formula, range, derivative facts and saturation of one function.
 
     \b
     Examples:
       actviz info gelu
       actviz info elu -p alpha=0.5 --threshold 0.1 --json
+      actviz info --expr "x*sigmoid(beta*x)" -p beta=1.5
     """
     from .analysis import summary
     if threshold <= 0:
         fail("--threshold must be > 0")
-    facts = summary(bind(name, params, preset), threshold)
+    facts = summary(bind(name, params, preset, expr), threshold)
     if as_json:
         click.echo(json.dumps(finite_json(facts), indent=2, ensure_ascii=False))
         return
@@ -175,6 +177,7 @@ def _format_info(facts):
     params = ", ".join(f"{k}={v}" for k, v in facts["parameters"].items())
     lines = [
         f"{facts['name']}: {facts['summary']}",
+        *[f"  note         {caveat}" for caveat in facts["caveats"]],
         *([f"  parameters   {params}"] if params else []),
         *([f"  aliases      {', '.join(facts['aliases'])}"] if facts["aliases"] else []),
         f"  f(x)         {right_hand_side(facts['formula'])}",
@@ -201,8 +204,9 @@ def _format_info(facts):
 
 
 @cli.command("eval", context_settings={"ignore_unknown_options": True})
-@click.argument("name", type=ActivationName())
+@click.argument("name", type=ActivationName(or_number=True), required=False)
 @click.argument("xs", nargs=-1, type=Number(), metavar="X...")
+@expr_option(multiple=False)
 @param_option
 @preset_option
 @click.option("-d", "--derivative", is_flag=True, help="Add the derivative f'(x).")
@@ -210,7 +214,7 @@ def _format_info(facts):
 @click.option("--range", "grid", nargs=2, type=Number(finite=True), metavar="LO HI",
               help="Evaluate on an even grid from LO to HI instead of the given X.")
 @click.option("--num", type=Integer(2, MAX_POINTS), help="Points on the --range grid [default: 11].")
-def eval_cmd(name, xs, params, preset, derivative, fmt, grid, num):
+def eval_cmd(name, xs, expr, params, preset, derivative, fmt, grid, num):
     """Evaluate a function (and its derivative) at X... or on a grid.
 
     Negative numbers work as typed; values print so they read back exactly.
@@ -220,8 +224,11 @@ def eval_cmd(name, xs, params, preset, derivative, fmt, grid, num):
     Examples:
       actviz eval sigmoid -800 0 37 --derivative
       actviz eval gelu --range -3 3 --num 7 --format csv
+      actviz eval --expr "x*tanh(softplus(x))" -1 0 1 -d
     """
-    act = bind(name, params, preset)
+    if expr and isinstance(name, float):  # with --expr, the first X took NAME's place
+        name, xs = None, (name, *xs)
+    act = bind(name, params, preset, expr)
     if grid and xs:
         fail("give the points X... or --range LO HI, not both")
     if grid:
@@ -308,7 +315,8 @@ _FORMATS = {"table": _table, "csv": _csv, "json": _json}
 
 
 @cli.command()
-@click.argument("names", nargs=-1, required=True, type=ActivationName())
+@click.argument("names", nargs=-1, type=ActivationName())
+@expr_option(multiple=True)
 @param_option
 @preset_option
 @click.option("-d", "--derivative", is_flag=True, help="Draw f' too, dashed, in the same colour.")
@@ -333,7 +341,7 @@ _FORMATS = {"table": _table, "csv": _csv, "json": _json}
               show_default=True, help="With --term: colours (auto: when standard output is a terminal).")
 @output_options(output_help="File to write: .png, .svg, .pdf, .tex (pgfplots) or .html (an interactive page with "
                             "a slider per parameter) [default: NAME.png here].")
-def plot(names, params, preset, derivative, derivative_only, layout, tile, threshold, no_shade, formula,
+def plot(names, exprs, params, preset, derivative, derivative_only, layout, tile, threshold, no_shade, formula,
          xlim, own_xlim, ylim, standalone, beamer_overlays, term, colour, **output):
     """Draw functions and their derivatives, with saturation shaded.
 
@@ -346,6 +354,8 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
       actviz plot gelu -d --size 5.5x3 -o gelu.tex
       actviz plot relu -d --term
       actviz plot elu gelu -d -o explore.html      # sliders, hover, SVG download
+      actviz plot --expr "x*sigmoid(beta*x)" -p beta=0.5,1,2 -d
+      actviz plot mypkg.acts:my_act -d             # a Python function of your own
     """
     for name, limits in (("--xlim", xlim), ("--ylim", ylim)):
         if limits and not limits[0] < limits[1]:
@@ -356,7 +366,8 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
         fail("--grid draws one panel per function; it cannot be combined with --layout side")
     if layout == "side" and not (derivative and not derivative_only):
         fail("--layout side puts f and f′ side by side: add -d (and drop --derivative-only)")
-    acts = activations(names, params, preset)
+    acts = activations(names, params, preset, exprs)
+    output["title"] = titled(output["title"], acts, title_for(acts, derivative_only))
     if xlim:
         _check_finite_somewhere(acts, xlim, function=not derivative_only, derivative=derivative or derivative_only)
     if term:
@@ -371,7 +382,7 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
     if standalone or beamer_overlays:
         fail(f"{'--standalone' if standalone else '--beamer-overlays'} is for a .tex figure (-o FILE.tex)")
     from . import plotting
-    path, fmt = files.target(output["output"] or f"{default_stem(names)}.png", (*files.FORMATS, "html"))
+    path, fmt = files.target(output["output"] or f"{default_stem([a.name for a in acts])}.png", (*files.FORMATS, "html"))
     if fmt == "html":
         from . import explorer
         with plotting.theme(output["theme"]):
@@ -387,7 +398,7 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
             derivative=derivative, derivative_only=derivative_only, layout="grid" if tile else layout,
             shade=not no_shade, threshold=threshold, formula=formula, xlim=xlim or None,
             ylim=ylim or None, own_xlim=own_xlim, size=size, title=title), look)
-    draw(build, default_stem(names), **output)
+    draw(build, default_stem([a.name for a in acts]), **output)
 
 
 # What a .tex figure cannot honour: its text is the document's, and it has no pixels.
@@ -422,7 +433,7 @@ def _draw_in_terminal(acts, derivative, derivative_only, tile, layout, threshold
     depth = terminal.colour_depth(colour, sys.stdout.isatty())
     click.echo(terminal.draw(acts, function=not derivative_only, derivative=derivative or derivative_only,
                              shade=not no_shade, threshold=threshold, xlim=xlim or None, ylim=ylim or None,
-                             title=output["title"], width=size.columns, height=size.lines, depth=depth),
+                             title=output["title"] and output["title"].replace("\n", "  "), width=size.columns, height=size.lines, depth=depth),
                nl=False, color=bool(depth))
 
 

@@ -79,6 +79,17 @@ def names() -> list[str]:
     return list(REGISTRY)
 
 
+# Functions from outside the registry, by the name a command was given them
+# ('mypkg.acts:my_act', a third party's entry point), once loaded
+# (:func:`actviz.expr.load`).
+EXTERNAL: dict[str, Spec] = {}
+
+
+def spec_of(name: str) -> Spec:
+    """The entry of a canonical name, a loaded external function included."""
+    return EXTERNAL[name] if name in EXTERNAL else REGISTRY[resolve_name(name)]
+
+
 def resolve_name(name: str) -> str:
     """The canonical name for `name` or one of its aliases (case and '-' forgiven)."""
     key = name.strip().lower().replace("-", "_")
@@ -101,7 +112,7 @@ def get(name: str, preset: str | None = None, **params: Any) -> Activation:
     unknown name, preset or parameter, a value outside its domain, or values
     that break one of the entry's constraints (rrelu's lower <= upper).
     """
-    spec = REGISTRY[resolve_name(name)]
+    spec = spec_of(name)
     preset = preset or "torch"
     if preset not in PRESETS:
         raise ActvizError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")

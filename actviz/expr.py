@@ -1,0 +1,621 @@
+r"""Activation functions actviz did not write: a formula of your own, a
+Python callable of your own, and the functions a third-party package
+registers under the entry-point group ``actviz.functions``.
+
+Each becomes an ordinary :class:`~actviz.functions.Activation`, so that
+every command and figure takes it unchanged.  What actviz cannot know about
+it is estimated and says so: its range, its limits at ±∞, its monotonicity
+and symmetry are read from samples, and its :attr:`Spec.caveats` (printed by
+``actviz info``, and shortened to a note on every figure) say that its
+accuracy is not verified.
+
+A formula is read with Python's own grammar into a syntax tree that is
+never evaluated: each node is checked against a short list (numbers, ``x``,
+parameters, ``+ - * / ** ^``, calls of known functions) and built into a
+sympy expression node by node.  sympy's own ``parse_expr`` is not used,
+since it runs Python's ``eval`` on the text it has transformed.  The
+expression is differentiated symbolically twice, rewritten where a textbook
+form loses digits (``log(1 + u)`` as ``log1p(u)``, ``exp(u) − 1`` as
+``expm1(u)``) and compiled by ``lambdify`` to numpy.  The registry's
+functions are sympy functions inside a formula: their values are actviz's
+own kernels and their derivatives its f′ and f″, so ``sigmoid(beta*x)``
+differentiates to ``beta*sigmoid'(beta*x)``, evaluated by sigmoid's f′.
+"""
+from __future__ import annotations
+
+import ast
+import difflib
+import importlib
+import math
+import re
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+from .functions import ALIASES, EXTERNAL, REGISTRY, Activation, ActvizError, Interval, Parameter, Spec, get
+
+INSTALL = "pip install 'actviz[expr]'"
+UNVERIFIED = "accuracy not verified"
+ENTRY_POINTS = "actviz.functions"
+MAX_LENGTH = 2000  # characters of a formula; a longer one is a mistake (or an attack on sympy)
+
+# Functions a formula may call, each by the sympy name it stands for.
+ELEMENTARY = {
+    "exp": "exp", "log": "log", "ln": "log", "sqrt": "sqrt", "abs": "Abs", "sign": "sign",
+    "sin": "sin", "cos": "cos", "tan": "tan", "sinh": "sinh", "cosh": "cosh", "tanh": "tanh",
+    "asin": "asin", "acos": "acos", "atan": "atan", "arcsin": "asin", "arccos": "acos", "arctan": "atan",
+    "asinh": "asinh", "acosh": "acosh", "atanh": "atanh", "arcsinh": "asinh", "arccosh": "acosh",
+    "arctanh": "atanh", "erf": "erf", "erfc": "erfc", "max": "Max", "min": "Min", "heaviside": "Heaviside",
+    "log1p": "log1p", "expm1": "expm1",
+}
+CONSTANTS = {"pi": "pi", "e": "E"}
+_OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+
+
+def _sympy():
+    try:
+        import sympy
+    except ImportError:
+        raise ActvizError(f"formulas need sympy, which is not installed: {INSTALL}") from None
+    return sympy
+
+
+# ---------------------------------------------------------------------------
+# The registry's functions as sympy functions
+# ---------------------------------------------------------------------------
+
+_CLASSES: dict[tuple, Any] = {}
+
+
+def _registry_function(act: Activation):
+    """The sympy function class of `act`: it evaluates by act.f, and its
+    derivative is a function evaluated by act.df, whose derivative is one
+    evaluated by act.d2f.  Printed as the registry names it ('elu(alpha=0.5)'
+    with parameters other than the defaults) with primes for derivatives."""
+    key = (act.name, tuple(sorted(act.params.items())))
+    if key in _CLASSES:
+        return _CLASSES[key]
+    sp = _sympy()
+    shown = act.label
+    tex = r"\mathrm{" + act.name.replace("_", r"\_") + "}"
+    internal = f"{act.name}_{len(_CLASSES)}"  # unique in a lambdify namespace
+    classes = []
+    for order, kernel in enumerate((act.f, act.df, act.d2f)):
+        prime = "'" * order
+        classes.append(type(f"{internal}_d{order}", (sp.Function,), {
+            "nargs": 1,
+            "actviz_kernel": staticmethod(kernel),
+            "_sympystr": lambda self, printer, p=prime: f"{shown}{p}({printer._print(self.args[0])})",
+            "_latex": lambda self, printer, p=prime: rf"{tex}{p}\left({printer._print(self.args[0])}\right)",
+        }))
+    for cls, derivative in zip(classes, classes[1:]):
+        cls.fdiff = lambda self, argindex=1, d=derivative: d(self.args[0])
+    _CLASSES[key] = classes[0]
+    return classes[0]
+
+
+# ---------------------------------------------------------------------------
+# Reading a formula
+# ---------------------------------------------------------------------------
+
+def _hint(name: str, known) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _callable_names():
+    return {**ELEMENTARY, **{n: n for n in (*REGISTRY, *ALIASES) if n not in ELEMENTARY}}
+
+
+class _Builder:
+    """Builds the sympy expression of a checked syntax tree, node by node."""
+
+    def __init__(self, sp):
+        self.sp = sp
+        self.x = sp.Symbol("x", real=True)
+        self.symbols: dict[str, Any] = {}
+
+    def build(self, node):
+        sp = self.sp
+        if isinstance(node, ast.Expression):
+            return self.build(node.body)
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                raise ActvizError(f"{node.value!r} is not a real number")
+            if isinstance(node.value, float) and not math.isfinite(node.value):
+                raise ActvizError("a number in the formula is beyond the double range")
+            return sp.Integer(node.value) if isinstance(node.value, int) else sp.Float(node.value)
+        if isinstance(node, ast.Name):
+            return self.name(node.id)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            value = self.build(node.operand)
+            return -value if isinstance(node.op, ast.USub) else value
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+            left, right = self.build(node.left), self.build(node.right)
+            if isinstance(node.op, ast.Pow):
+                return self.power(left, right)
+            return {ast.Add: lambda: left + right, ast.Sub: lambda: left - right,
+                    ast.Mult: lambda: left * right, ast.Div: lambda: left / right}[type(node.op)]()
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        what = {ast.Attribute: "attribute access ('.')", ast.Lambda: "lambda", ast.Subscript: "indexing ('[]')",
+                ast.Compare: "a comparison", ast.BoolOp: "and/or", ast.IfExp: "if/else",
+                ast.BinOp: f"the operator {getattr(node, 'op', None).__class__.__name__}"}.get(type(node))
+        raise ActvizError(f"{what or type(node).__name__} is not allowed in a formula; "
+                          f"use numbers, x, parameters, + - * / ^ and functions such as exp, tanh, sigmoid")
+
+    def name(self, name: str):
+        sp = self.sp
+        if name.startswith("_"):
+            raise ActvizError(f"{name!r} is not allowed in a formula")
+        if name == "x":
+            return self.x
+        if name in CONSTANTS:
+            return getattr(sp, CONSTANTS[name])
+        if name in _callable_names():
+            raise ActvizError(f"{name} is a function: write {name}(x)")
+        return self.symbols.setdefault(name, sp.Symbol(name, real=True))
+
+    def power(self, base, exponent):
+        """base ** exponent; of two numbers, only when the result is a double
+        (sympy would otherwise compute 9^9^9 exactly, for ever)."""
+        if base.is_number and exponent.is_number:
+            try:
+                value = float(base) ** float(exponent)
+            except OverflowError:
+                value = math.inf
+            except (TypeError, ZeroDivisionError, ValueError):
+                value = 0.0
+            if isinstance(value, complex) or not math.isfinite(value):
+                raise ActvizError(f"{base}^{exponent} is not a finite real number")
+            if abs(float(exponent)) > 64:
+                return self.sp.Float(value)
+        return base ** exponent
+
+    def call(self, node: ast.Call):
+        sp = self.sp
+        if not isinstance(node.func, ast.Name):
+            return self.build(node.func)  # raises: only plain names are called
+        name = node.func.id
+        if name.startswith("_"):
+            raise ActvizError(f"{name!r} is not allowed in a formula")
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+            raise ActvizError("* and ** are not allowed in a call in a formula")
+        args = [self.build(a) for a in node.args]
+        if name in ELEMENTARY:
+            if node.keywords:
+                raise ActvizError(f"{name} takes no parameters by name")
+            if name in ("log1p", "expm1"):
+                from sympy.codegen.cfunctions import expm1, log1p
+                function = {"log1p": log1p, "expm1": expm1}[name]
+            else:
+                function = getattr(sp, ELEMENTARY[name])
+            try:
+                return function(*args)
+            except TypeError:
+                raise ActvizError(f"{name} takes {'two or more arguments' if name in ('max', 'min') else 'one argument'}"
+                                  f"; got {len(args)}") from None
+        if name in REGISTRY or name in ALIASES:
+            if len(args) != 1:
+                raise ActvizError(f"{name} takes one argument (its parameters by name: {name}(x, key=value)); "
+                                  f"got {len(args)}")
+            params = {k.arg: self.constant(k.value, f"{name}'s {k.arg}") for k in node.keywords}
+            return _registry_function(get(name, **params))(args[0])
+        raise ActvizError(f"unknown function {name!r} in the formula{_hint(name, _callable_names())}")
+
+    def constant(self, node, what):
+        """A parameter value given inside a formula: a number or a word."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        value = self.build(node)
+        if not value.is_number:
+            raise ActvizError(f"{what} must be a number, not {value}")
+        return float(value)
+
+
+def _parse(text: str, sp):
+    """The sympy expression of `text` and its builder (for x and the symbols)."""
+    if not text.strip():
+        raise ActvizError("the formula is empty; give one such as --expr 'x*tanh(softplus(x))'")
+    if len(text) > MAX_LENGTH:
+        raise ActvizError(f"the formula is {len(text)} characters long, over the limit of {MAX_LENGTH}")
+    try:
+        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
+    except SyntaxError as error:
+        where = f" at character {error.offset}" if error.offset else ""
+        raise ActvizError(f"the formula {text.strip()!r} is not valid{where}: {error.msg}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ActvizError("the formula is nested too deeply to read") from None
+    builder = _Builder(sp)
+    try:
+        expression = builder.build(tree)
+    except RecursionError:
+        raise ActvizError("the formula is nested too deeply to read") from None
+    if expression.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise ActvizError(f"the formula {text.strip()!r} divides by zero (or is infinite) for every x")
+    return expression, builder
+
+
+# ---------------------------------------------------------------------------
+# Compiling
+# ---------------------------------------------------------------------------
+
+def _namespace(expressions, complex_values=False) -> dict:
+    """The registry kernels an expression calls, by their internal names;
+    for complex arguments, each is taken on real arguments only."""
+    sp = _sympy()
+    found = {}
+    for expression in expressions:
+        for function in expression.atoms(sp.Function):
+            kernel = getattr(type(function), "actviz_kernel", None)
+            if kernel is not None:
+                found[type(function).__name__] = _on_real_part(kernel) if complex_values else kernel
+    return found
+
+
+def _on_real_part(kernel):
+    def evaluate(z):
+        z = np.asarray(z, dtype=complex)
+        return np.where(z.imag == 0, kernel(z.real), np.nan).astype(complex)
+    return evaluate
+
+
+def _compile(expressions, arguments, complex_values=False):
+    sp = _sympy()
+    from sympy.codegen.rewriting import expm1_opt, log1p_opt, optimize
+    rewritten = [optimize(e, (log1p_opt, expm1_opt)) for e in expressions]
+    return sp.lambdify(arguments, rewritten, modules=[_namespace(expressions, complex_values), "numpy"])
+
+
+def _kernel(compiled, index, names):
+    """Kernel `index` of a compiled list as a registry kernel: g(x, **params)
+    → a float64 array of x's shape, numpy's warnings silenced (an overflow to
+    inf, 0·inf = NaN, are the values)."""
+    def kernel(x, **params):
+        with np.errstate(all="ignore"):
+            out = compiled(x, *(params[n] for n in names))[index]
+        return np.array(np.broadcast_to(np.asarray(out, dtype=np.float64), np.shape(x)))
+    return kernel
+
+
+# ---------------------------------------------------------------------------
+# Facts estimated from samples
+# ---------------------------------------------------------------------------
+
+_FAR = np.array([1e20, 1e50, 1e100, 1e150, 1e200, 1e250, 1e300])
+_NEAR = np.concatenate([np.linspace(-50, 50, 4001), np.geomspace(1e-300, 1e3, 300), -np.geomspace(1e-300, 1e3, 300)])
+PROBE = np.sort(np.concatenate([-_FAR, _NEAR, _FAR]))
+# Where f′ is checked against a numerical derivative: away from 0, where kinks usually are.
+CHECK_POINTS = np.array([-3.7, -1.3, -0.45, 0.35, 1.1, 2.9])
+
+
+def _limit(g, sign: float) -> float:
+    """g(sign·∞) estimated from g far out: the value the last samples agree
+    on (0 for what is below 1e-12), ±∞ where they grow past 1e100 or
+    overflow, NaN otherwise."""
+    with np.errstate(all="ignore"):
+        y = np.asarray(g(sign * _FAR), dtype=float)[-3:]
+    if np.all(np.isinf(y)) and len(set(np.sign(y))) == 1:
+        return float(y[-1])
+    if not np.all(np.isfinite(y)):
+        return math.nan
+    if np.all(np.abs(y) > 1e100) and len(set(np.sign(y))) == 1 and np.all(np.diff(np.abs(y)) > 0):
+        return math.copysign(math.inf, y[-1])
+    if np.all(np.abs(y - y[-1]) <= 1e-9 * max(1.0, abs(y[-1]))):
+        return float(y[-1]) if abs(y[-1]) > 1e-12 else 0.0
+    return math.nan
+
+
+def _estimated_facts(f, df, params) -> dict:
+    """Range, limits, monotonicity and symmetry of f(x, **params) from samples."""
+    y = f(PROBE, **params)
+    limits = (_limit(lambda t: f(t, **params), -1.0), _limit(lambda t: f(t, **params), 1.0))
+    finite = y[np.isfinite(y)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (math.nan, math.nan)
+    lo_closed, hi_closed = True, True
+    for limit in limits:
+        if limit < lo or limit == -math.inf:
+            lo, lo_closed = limit, False
+        if limit > hi or limit == math.inf:
+            hi, hi_closed = limit, False
+    slope = df(PROBE, **params)
+    near = np.linspace(0.05, 20, 400)
+    up, down = f(near, **params), f(-near, **params)
+    both = np.isfinite(up) & np.isfinite(down)
+    symmetry = ("odd" if both.any() and np.allclose(down[both], -up[both], rtol=1e-12, atol=1e-300) else
+                "even" if both.any() and np.allclose(down[both], up[both], rtol=1e-12, atol=1e-300) else "none")
+    return {
+        "output_range": Interval(lo, hi, lo_closed, hi_closed),
+        "limits": limits,
+        "dlimits": (_limit(lambda t: df(t, **params), -1.0), _limit(lambda t: df(t, **params), 1.0)),
+        "monotonic": bool(np.all(slope[np.isfinite(slope)] >= 0)),
+        "symmetry": symmetry,
+    }
+
+
+def derivative_check(act: Activation, points=CHECK_POINTS) -> float:
+    """The largest relative difference between act.df and a five-point
+    central difference of act.f at `points` (h = 10⁻³·max(1, |x|): a
+    truncation error of order h⁴ and a rounding error of order ε/h, both
+    near 1e-12)."""
+    h = 1e-3 * np.maximum(1.0, np.abs(points))
+    numerical = (act.f(points - 2 * h) - 8 * act.f(points - h) + 8 * act.f(points + h) - act.f(points + 2 * h)) / (12 * h)
+    exact = act.df(points)
+    with np.errstate(all="ignore"):
+        difference = np.abs(exact - numerical) / np.maximum(np.maximum(np.abs(exact), np.abs(numerical)), 1e-12)
+    return float(np.nanmax(difference)) if np.isfinite(difference).any() else math.nan
+
+
+ESTIMATED = "range, limits at ±∞, monotonicity and symmetry estimated from samples; kinks not located"
+
+
+def _check_line(act: Activation) -> str:
+    return (f"f′ checked against a numerical derivative (5-point central differences) at {len(CHECK_POINTS)} "
+            f"points: max relative difference {derivative_check(act):.2g}")
+
+
+def _with_facts(spec: Spec, params: Mapping[str, Any], note: str, how: str, check: bool = True) -> Activation:
+    """`spec` with its estimated facts and its caveats (`note` first, for
+    figures; then `how` it is computed), bound to `params`."""
+    from dataclasses import replace
+    facts = _estimated_facts(spec.f, spec.df, params)
+    bare = Activation(replace(spec, **facts), dict(params))
+    caveats = (note, how, ESTIMATED, *([_check_line(bare)] if check else []))
+    return Activation(replace(bare.spec, caveats=caveats), dict(params))
+
+
+# ---------------------------------------------------------------------------
+# Formulas
+# ---------------------------------------------------------------------------
+
+def _check_real(expression, x, symbols, values, sp):
+    """Refuse a formula whose value is complex somewhere on the real line,
+    naming the innermost part that is and an x where it is."""
+    arguments = [x, *symbols]
+    with np.errstate(all="ignore"):
+        z = np.asarray(_compile([expression], arguments, True)(PROBE.astype(complex), *values)[0], dtype=complex)
+    z = np.broadcast_to(z, PROBE.shape)
+    bad = np.isfinite(z) & (z.imag != 0)
+    if not bad.any():
+        return
+    where = PROBE[bad]
+    at = float(where[np.argmin(np.abs(np.log(np.abs(where) + 1e-300)))])
+    culprit = expression
+    for part in sp.preorder_traversal(expression):
+        if part.has(x) and part is not expression:
+            with np.errstate(all="ignore"):
+                value = complex(np.asarray(_compile([part], arguments, True)(complex(at), *values)[0]))
+            if value.imag != 0 and math.isfinite(value.imag):
+                culprit = part  # the traversal goes inwards: the last one found is the innermost
+    raise ActvizError(f"the formula is not real for every x: {culprit} is complex at x = {at:g} "
+                      f"(and at {bad.sum() - 1} other sample points); actviz draws real functions")
+
+
+def from_expr(text: str, name: str | None = None, **params: Any) -> Activation:
+    """The activation f(x) = `text`, a formula in x, parameters and functions.
+
+        >>> import actviz
+        >>> act = actviz.from_expr("x*sigmoid(beta*x)", name="swish2", beta=1.5)
+        >>> float(act.df(0.0))
+        0.5
+
+    Parameters are the formula's names other than x, each given a value
+    here.  The registry's functions are available by name (``sigmoid``,
+    ``softplus``, ``gelu(x, approximate='tanh')``), with numpy's and sympy's
+    usual ones (exp, log, log1p, tanh, erf, sqrt, abs, max, min, …) and the
+    constants pi and e.  f′ and f″ are derived symbolically.  Raises
+    :class:`ActvizError` for anything that is not such a formula, for a
+    name without a value, for a value without a name, and for a formula
+    that is complex or infinite.  Needs sympy (``pip install 'actviz[expr]'``).
+    """
+    return formula_family(text, {k: [v] for k, v in params.items()}, name)[0]
+
+
+def formula_family(text: str, values: Mapping[str, Any], name: str | None = None) -> list[Activation]:
+    """One Activation of the formula `text` for each value of the one
+    parameter given as a list (all given as lists; one-element for fixed)."""
+    sp = _sympy()
+    text, name = _split_name(text, name)
+    expression, builder = _parse(text, sp)
+    x = builder.x
+    used = sorted(s.name for s in expression.free_symbols if s != x)
+    missing = [s for s in used if s not in values]
+    if missing:
+        raise ActvizError(f"the formula uses {', '.join(map(repr, missing))}, which "
+                          f"{'is' if len(missing) == 1 else 'are'} neither x nor a parameter given a value "
+                          f"(e.g. -p {missing[0]}=1.5)")
+    extra = [k for k in values if k not in used]
+    if extra:
+        raise ActvizError(f"the formula has no parameter {extra[0]!r}"
+                          + (f" (its parameters: {', '.join(used)})" if used else " (it has none)"))
+    parameters = {}
+    for key in used:
+        parse = Parameter(key, 0.0, "a formula's parameter").parse
+        parameters[key] = [parse(v) for v in (values[key] if isinstance(values[key], (list, tuple)) else [values[key]])]
+    varying = [k for k, v in parameters.items() if len(v) > 1]
+    if len(varying) > 1:
+        raise ActvizError("only one parameter can take a list of values")
+    symbols = [builder.symbols[k] for k in used]
+    _check_real(expression, x, symbols, [v[0] for v in parameters.values()], sp)
+    first = sp.diff(expression, x)
+    second = sp.diff(first, x)
+    compiled = _compile([expression, first, second], [x, *symbols])
+    shown = " ".join(text.split())
+    spec = Spec(
+        name=name or shown,
+        summary=f"a formula of your own: {shown}",
+        f=_kernel(compiled, 0, used), df=_kernel(compiled, 1, used), d2f=_kernel(compiled, 2, used),
+        latex=f"${sp.latex(expression)}$", dlatex=f"${sp.latex(first)}$",
+        text=f"f(x) = {shown}", dtext=f"f'(x) = {first}",
+        # No default (NaN): a formula's parameters are always shown with the values given.
+        params=tuple(Parameter(k, math.nan, "a formula's parameter") for k in parameters),
+        output_range=Interval(-math.inf, math.inf), limits=(math.nan, math.nan), dlimits=(math.nan, math.nan),
+        continuity="not determined", xlim=(-5.0, 5.0),
+    )
+    combinations = [{k: v[0] for k, v in parameters.items()}]
+    if varying:
+        combinations = [{**combinations[0], varying[0]: value} for value in parameters[varying[0]]]
+    acts = [_with_facts(spec, values_, f"user formula: {UNVERIFIED}",
+                        "a formula of your own, f′ and f″ derived by sympy, evaluated by numpy")
+            for values_ in combinations]
+    for act in acts:
+        y = act.f(PROBE)
+        if not np.isfinite(y).any():
+            raise ActvizError(f"the formula {shown!r} is not finite at any x (a division by zero everywhere?)")
+    return acts
+
+
+def _split_name(text: str, name: str | None = None) -> tuple[str, str | None]:
+    """'mish2 = x*tanh(softplus(x))' as ('x*tanh(softplus(x))', 'mish2')."""
+    named = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*=(?!=)(.*)", text, re.DOTALL)
+    return (named.group(2), named.group(1)) if named and name is None else (text, name)
+
+
+def formula_activations(formulas, pairs, every: bool) -> tuple[list[Activation], list[str]]:
+    """The Activations of the command line's --expr `formulas`, and the -p
+    key=value `pairs` left for the named functions: those whose key is none
+    of the formulas' parameters (`every`: none are left, there being no
+    named function)."""
+    sp = _sympy()
+    keys = {pair: pair.partition("=")[0].strip() for pair in pairs}
+    symbols = set()
+    for text in formulas:
+        expression, builder = _parse(_split_name(text)[0], sp)
+        symbols |= {s.name for s in expression.free_symbols if s != builder.x}
+    mine = [pair for pair in pairs if every or keys[pair] in symbols]
+    stray = [keys[pair] for pair in mine if keys[pair] not in symbols]
+    if stray and len(formulas) > 1:
+        raise ActvizError(f"no formula has a parameter {stray[0]!r}"
+                          + (f" (their parameters: {', '.join(sorted(symbols))})" if symbols else ""))
+    acts = []
+    for text in formulas:
+        values = {}
+        for pair in mine:
+            key, sep, value = pair.partition("=")
+            if not sep or not key.strip() or not value:
+                raise ActvizError(f"parameter {pair!r} must look like key=value (e.g. -p beta=1.5)")
+            values[key.strip()] = value.split(",")
+        expression, builder = _parse(_split_name(text)[0], sp)
+        own = {s.name for s in expression.free_symbols if s != builder.x}
+        acts += formula_family(text, {k: v for k, v in values.items() if k in own or len(formulas) == 1})
+    return acts, [pair for pair in pairs if pair not in mine]
+
+
+# ---------------------------------------------------------------------------
+# Callables and entry points
+# ---------------------------------------------------------------------------
+
+def is_reference(name: str) -> bool:
+    """'mypkg.acts:my_act': a module and a callable in it."""
+    return bool(re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*", name.strip()))
+
+
+def load(name: str) -> Spec | None:
+    """The Spec of `name` from outside the registry: a callable
+    'module:attribute', or a name a package registers under the entry-point
+    group actviz.functions; None when it is neither."""
+    name = name.strip()
+    if name in EXTERNAL:
+        return EXTERNAL[name]
+    if is_reference(name):
+        module, _, attribute = name.partition(":")
+        try:
+            target = importlib.import_module(module)
+            for part in attribute.split("."):
+                target = getattr(target, part)
+        except ImportError as error:
+            raise ActvizError(f"cannot import {module!r} for {name!r}: {error}") from None
+        except AttributeError:
+            raise ActvizError(f"module {module!r} has no {attribute!r}") from None
+        except Exception as error:
+            raise ActvizError(f"importing {module!r} failed: {type(error).__name__}: {error}") from None
+        spec = _as_spec(target, name, f"the callable {name}")
+    else:
+        from importlib.metadata import entry_points
+        found = [e for e in entry_points(group=ENTRY_POINTS) if e.name == name]
+        if not found:
+            return None
+        try:
+            target = found[0].load()
+        except Exception as error:
+            raise ActvizError(f"loading {name!r} from {found[0].value} failed: {type(error).__name__}: {error}") \
+                from None
+        spec = _as_spec(target, name, f"{name}, from {found[0].value} (entry point {ENTRY_POINTS})")
+    EXTERNAL[name] = spec
+    return spec
+
+
+def _as_spec(target, name: str, origin: str) -> Spec:
+    from dataclasses import replace
+    if isinstance(target, Spec):
+        spec = replace(target, name=name)
+        act = Activation(spec, {p.name: p.default for p in spec.params})
+        return replace(spec, caveats=(f"third-party function: {UNVERIFIED}", f"{origin}, not part of actviz",
+                                      *spec.caveats, _check_line(act)))
+    if not callable(target):
+        raise ActvizError(f"{name} is a {type(target).__name__}, neither a function nor an actviz Spec")
+    return from_callable(target, name, origin).spec
+
+
+def _calling(function, name):
+    def f(x):
+        try:
+            out = function(x)
+        except Exception as error:
+            raise ActvizError(f"{name} failed: {type(error).__name__}: {error}") from None
+        return np.asarray(out)
+    return f
+
+
+def from_callable(function: Callable, name: str | None = None, origin: str | None = None) -> Activation:
+    """The activation of a Python function of a numpy array, f′ and f″
+    numerical: f′ by the complex step Im f(x + ih)/h (exact to rounding)
+    when `function` takes complex input and agrees with central differences
+    there, by central differences otherwise; f″ by central differences of f′."""
+    name = name or getattr(function, "__name__", "f")
+    call = _calling(function, name)
+
+    def f(x):
+        with np.errstate(all="ignore"):
+            out = call(x)
+        if np.iscomplexobj(out):
+            raise ActvizError(f"{name} returned complex values for real x")
+        return np.array(np.broadcast_to(np.asarray(out, dtype=np.float64), np.shape(x)))
+
+    def central(g, x):
+        h = np.cbrt(np.finfo(float).eps) * np.maximum(1.0, np.abs(x))
+        return (g(x + h) - g(x - h)) / (2 * h)
+
+    def complex_step(x):
+        h = 1e-20 * np.maximum(1.0, np.abs(x))
+        with np.errstate(all="ignore"):
+            return np.array(np.broadcast_to(np.asarray(call(np.asarray(x) + 1j * h)).imag / h, np.shape(x)))
+
+    def df_central(x):
+        with np.errstate(all="ignore"):
+            return central(f, np.asarray(x, dtype=float))
+
+    method, df = "central differences", df_central
+    try:
+        with np.errstate(all="ignore"):
+            trial = complex_step(CHECK_POINTS)
+        if np.allclose(trial, df_central(CHECK_POINTS), rtol=1e-5, atol=1e-8):
+            method, df = "the complex step", complex_step
+    except (ActvizError, TypeError, ValueError):
+        pass
+
+    def d2f(x):
+        with np.errstate(all="ignore"):
+            return central(df, np.asarray(x, dtype=float))
+
+    spec = Spec(
+        name=name, summary=f"{origin or 'a Python function of your own'}; f′ numerical ({method})",
+        f=f, df=df, d2f=d2f,
+        latex=f"$\\mathrm{{{name}}}(x)$".replace("_", r"\_"), dlatex=f"$\\mathrm{{{name}}}'(x)$".replace("_", r"\_"),
+        text=f"f(x) = {name}(x)", dtext=f"f'(x) = numerical ({method})",
+        output_range=Interval(-math.inf, math.inf), limits=(math.nan, math.nan), dlimits=(math.nan, math.nan),
+        continuity="not determined",
+    )
+    return _with_facts(spec, {}, f"user function, f′ numerical: {UNVERIFIED}",
+                       f"{origin or 'a Python function of your own'}; f′ and f″ numerical (f′ by {method})",
+                       check=method != "central differences")

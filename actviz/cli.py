@@ -226,7 +226,7 @@ def eval_cmd(name, xs, expr, params, preset, derivative, fmt, grid, num):
       actviz eval gelu --range -3 3 --num 7 --format csv
       actviz eval --expr "x*tanh(softplus(x))" -1 0 1 -d
     """
-    if expr and isinstance(name, float):  # with --expr, the first X took NAME's place
+    if expr is not None and isinstance(name, float):  # with --expr, the first X took NAME's place
         name, xs = None, (name, *xs)
     act = bind(name, params, preset, expr)
     if grid and xs:

@@ -243,11 +243,11 @@ def activations(names, params, preset, formulas=()):
 
 def bind(name, params, preset, formula=None):
     """The one function `name`, or `formula` (--expr), bound to `params`."""
-    if name and formula:
+    if name and formula is not None:
         fail("give the name of a function or --expr FORMULA, not both")
     if any("," in pair.partition("=")[2] for pair in params):
         fail("a comma list of values is only for `actviz plot`")
-    return activations([name] if name else [], params, preset, [formula] if formula else [])[0]
+    return activations([name] if name else [], params, preset, [] if formula is None else [formula])[0]
 
 
 def expr_option(multiple: bool):

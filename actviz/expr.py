@@ -226,6 +226,9 @@ def _parse(text: str, sp):
         raise ActvizError(f"the formula {text.strip()!r} is not valid{where}: {error.msg}") from None
     except (RecursionError, MemoryError, ValueError):
         raise ActvizError("the formula is nested too deeply to read") from None
+    hidden = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id.startswith("_")]
+    if hidden:
+        raise ActvizError(f"{hidden[0]!r} is not allowed in a formula")
     builder = _Builder(sp)
     try:
         expression = builder.build(tree)
@@ -306,17 +309,37 @@ def _limit(g, sign: float) -> float:
     return math.nan
 
 
+def _extreme(f, params, x, y, sign: float) -> float:
+    """The least (sign 1) or greatest (sign −1) of f's samples y at x,
+    sampled again more finely between its neighbours, twice, so that an
+    interior minimum (mish's) is found to about ten digits, not three."""
+    for _ in range(3):
+        i = int(np.argmin(sign * y))
+        fine_x = np.linspace(x[max(i - 1, 0)], x[min(i + 1, len(x) - 1)], 2001)
+        with np.errstate(all="ignore"):
+            fine_y = f(fine_x, **params)
+        keep = np.isfinite(fine_y)
+        x, y = np.append(fine_x[keep], x[i]), np.append(fine_y[keep], y[i])
+        order = np.argsort(x)
+        x, y = x[order], y[order]
+    return float(sign * np.min(sign * y)) + 0.0
+
+
 def _estimated_facts(f, df, params) -> dict:
     """Range, limits, monotonicity and symmetry of f(x, **params) from samples."""
     y = f(PROBE, **params)
     limits = (_limit(lambda t: f(t, **params), -1.0), _limit(lambda t: f(t, **params), 1.0))
-    finite = y[np.isfinite(y)]
-    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (math.nan, math.nan)
+    finite = np.isfinite(y)
+    lo, hi = (_extreme(f, params, PROBE[finite], y[finite], sign) for sign in (1.0, -1.0)) if finite.any() \
+        else (math.nan, math.nan)
+    # An end that is also a limit at ±∞ is only approached (tanh's ±1, though
+    # tanh(20) rounds to 1), unless f takes it near 0 already (ReLU's 0).
+    central = y[np.abs(PROBE) <= 1]
     lo_closed, hi_closed = True, True
     for limit in limits:
-        if limit < lo or limit == -math.inf:
+        if limit < lo or limit == -math.inf or (limit == lo and not np.any(central == lo)):
             lo, lo_closed = limit, False
-        if limit > hi or limit == math.inf:
+        if limit > hi or limit == math.inf or (limit == hi and not np.any(central == hi)):
             hi, hi_closed = limit, False
     slope = df(PROBE, **params)
     near = np.linspace(0.05, 20, 400)

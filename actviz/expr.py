@@ -234,6 +234,8 @@ def _parse(text: str, sp):
         expression = builder.build(tree)
     except RecursionError:
         raise ActvizError("the formula is nested too deeply to read") from None
+    if any(abs(number) > np.finfo(float).max for number in expression.atoms(sp.Number) if number.is_finite):
+        raise ActvizError("a number in the formula is beyond the double range")
     if expression.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise ActvizError(f"the formula {text.strip()!r} divides by zero (or is infinite) for every x")
     return expression, builder
@@ -267,7 +269,7 @@ def _compile(expressions, arguments, complex_values=False):
     sp = _sympy()
     from sympy.codegen.rewriting import expm1_opt, log1p_opt, optimize
     rewritten = [optimize(e, (log1p_opt, expm1_opt)) for e in expressions]
-    return sp.lambdify(arguments, rewritten, modules=[_namespace(expressions, complex_values), "numpy"])
+    return sp.lambdify(arguments, rewritten, modules=[_namespace(expressions, complex_values), "scipy", "numpy"])
 
 
 def _kernel(compiled, index, names):
@@ -377,14 +379,24 @@ def _check_line(act: Activation) -> str:
             f"points: max relative difference {derivative_check(act):.2g}")
 
 
-def _with_facts(spec: Spec, params: Mapping[str, Any], note: str, how: str, check: bool = True) -> Activation:
-    """`spec` with its estimated facts and its caveats (`note` first, for
-    figures; then `how` it is computed), bound to `params`."""
+def _estimating(spec: Spec, note: str, how: str, params: Mapping[str, Any], check: bool = True) -> Spec:
+    """`spec` with its facts estimated from samples, for whichever parameter
+    values it is bound to (each set of values once), and its caveats: `note`
+    first (for figures), then `how` it is computed, then f′ checked at `params`."""
     from dataclasses import replace
-    facts = _estimated_facts(spec.f, spec.df, params)
-    bare = Activation(replace(spec, **facts), dict(params))
-    caveats = (note, how, ESTIMATED, *([_check_line(bare)] if check else []))
-    return Activation(replace(bare.spec, caveats=caveats), dict(params))
+    estimates: dict[tuple, dict] = {}
+
+    def fact(key):
+        def value(bound):
+            values = tuple(sorted(bound.items()))
+            if values not in estimates:
+                estimates[values] = _estimated_facts(spec.f, spec.df, bound)
+            return estimates[values][key]
+        return value
+    estimated = replace(spec, **{key: fact(key) for key in ("output_range", "limits", "dlimits", "monotonic",
+                                                             "symmetry")})
+    check_line = [_check_line(Activation(estimated, dict(params)))] if check else []
+    return replace(estimated, caveats=(note, how, ESTIMATED, *check_line))
 
 
 # ---------------------------------------------------------------------------
@@ -460,31 +472,36 @@ def formula_family(text: str, values: Mapping[str, Any], name: str | None = None
         raise ActvizError("only one parameter can take a list of values")
     symbols = [builder.symbols[k] for k in used]
     _check_real(expression, x, symbols, [v[0] for v in parameters.values()], sp)
-    first = sp.diff(expression, x)
-    second = sp.diff(first, x)
+    # A jump of f′ (sign, abs, max) has a Dirac mass in f″; as for the registry's
+    # functions, f″ takes the one-sided value beside it (here: 0 at the jump).
+    first = sp.diff(expression, x).replace(sp.DiracDelta, lambda *args: sp.S.Zero)
+    second = sp.diff(first, x).replace(sp.DiracDelta, lambda *args: sp.S.Zero)
+    if first.has(sp.Derivative, sp.Subs) or second.has(sp.Derivative, sp.Subs):
+        raise ActvizError(f"sympy cannot differentiate {text.strip()!r} in closed form")
     compiled = _compile([expression, first, second], [x, *symbols])
     shown = " ".join(text.split())
-    spec = Spec(
-        name=name or shown,
+    name = name or shown
+    if name in REGISTRY or name in ALIASES:
+        raise ActvizError(f"{name!r} is the name of a registered function; give the formula another name")
+    combinations = [{k: v[0] for k, v in parameters.items()}]
+    if varying:
+        combinations = [{**combinations[0], varying[0]: value} for value in parameters[varying[0]]]
+    spec = _estimating(Spec(
+        name=name,
         summary=f"a formula of your own: {shown}",
         f=_kernel(compiled, 0, used), df=_kernel(compiled, 1, used), d2f=_kernel(compiled, 2, used),
         latex=f"${sp.latex(expression)}$", dlatex=f"${sp.latex(first)}$",
         text=f"f(x) = {shown}", dtext=f"f'(x) = {first}",
         # No default (NaN): a formula's parameters are always shown with the values given.
         params=tuple(Parameter(k, math.nan, "a formula's parameter") for k in parameters),
-        output_range=Interval(-math.inf, math.inf), limits=(math.nan, math.nan), dlimits=(math.nan, math.nan),
-        continuity="not determined", xlim=(-5.0, 5.0),
-    )
-    combinations = [{k: v[0] for k, v in parameters.items()}]
-    if varying:
-        combinations = [{**combinations[0], varying[0]: value} for value in parameters[varying[0]]]
-    acts = [_with_facts(spec, values_, f"user formula: {UNVERIFIED}",
-                        "a formula of your own, f′ and f″ derived by sympy, evaluated by numpy")
-            for values_ in combinations]
+        output_range=None, limits=None, dlimits=None, continuity="not determined", xlim=(-5.0, 5.0),
+    ), f"user formula: {UNVERIFIED}", "a formula of your own, f′ and f″ derived by sympy, evaluated by numpy",
+        combinations[0])
+    acts = [Activation(spec, values_) for values_ in combinations]
     for act in acts:
-        y = act.f(PROBE)
-        if not np.isfinite(y).any():
+        if not np.isfinite(act.f(PROBE)).any():
             raise ActvizError(f"the formula {shown!r} is not finite at any x (a division by zero everywhere?)")
+    EXTERNAL[name] = spec  # so that get(name, beta=2) binds it to other values (the interactive page's sliders)
     return acts
 
 
@@ -636,9 +653,8 @@ def from_callable(function: Callable, name: str | None = None, origin: str | Non
         f=f, df=df, d2f=d2f,
         latex=f"$\\mathrm{{{name}}}(x)$".replace("_", r"\_"), dlatex=f"$\\mathrm{{{name}}}'(x)$".replace("_", r"\_"),
         text=f"f(x) = {name}(x)", dtext=f"f'(x) = numerical ({method})",
-        output_range=Interval(-math.inf, math.inf), limits=(math.nan, math.nan), dlimits=(math.nan, math.nan),
-        continuity="not determined",
+        output_range=None, limits=None, dlimits=None, continuity="not determined",
     )
-    return _with_facts(spec, {}, f"user function, f′ numerical: {UNVERIFIED}",
-                       f"{origin or 'a Python function of your own'}; f′ and f″ numerical (f′ by {method})",
-                       check=method != "central differences")
+    return Activation(_estimating(spec, f"user function, f′ numerical: {UNVERIFIED}",
+                                  f"{origin or 'a Python function of your own'}; f′ and f″ numerical "
+                                  f"(f′ by {method})", {}, check=method != "central differences"))

@@ -65,6 +65,25 @@ def test_a_formula_is_an_ordinary_activation_with_estimated_facts():
     assert checked < 1e-9
 
 
+def test_a_kink_gives_f2_zero_beside_it_not_a_dirac_mass():
+    act = actviz.from_expr("abs(x) + max(0, x)")
+    assert act.df([-2.0, 3.0]).tolist() == [-1.0, 2.0]
+    assert act.d2f([-2.0, 0.0, 3.0]).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_other_parameter_values_get_their_own_estimates():
+    act = actviz.from_expr("a*tanh(x)", a=2)
+    other = actviz.get(act.name, a=3)
+    assert (act.limits, other.limits) == ((-2.0, 2.0), (-3.0, 3.0))
+
+
+def test_a_formula_is_an_interactive_page_with_sliders(tmp_path):
+    target = tmp_path / "f.html"
+    result = run("plot", "--expr", "x*sigmoid(beta*x)", "-p", "beta=1.5", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert '"beta"' in target.read_text() and "accuracy not verified" in target.read_text()
+
+
 def test_a_formula_keeps_the_shape_of_its_input():
     act = actviz.from_expr("2")
     assert act.f(np.zeros((2, 3))).shape == (2, 3) and float(act.f(5.0)) == 2.0 and float(act.df(5.0)) == 0.0
@@ -147,6 +166,8 @@ BAD = [
     ("9^9^9^9", "9^387420489 is not a finite real number"),
     ("1j*x", "1j is not a real number"),
     ("sigmoid", "sigmoid is a function: write sigmoid(x)"),
+    ("1" * 400 + "*x", "a number in the formula is beyond the double range"),
+    ("relu = max(0, x)", "'relu' is the name of a registered function; give the formula another name"),
 ]
 
 

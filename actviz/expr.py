@@ -85,6 +85,7 @@ def _registry_function(act: Activation):
         classes.append(type(f"{internal}_d{order}", (sp.Function,), {
             "nargs": 1,
             "actviz_kernel": staticmethod(kernel),
+            "actviz_breaks": tuple(sorted({*act.kinks, *act.jumps, *act.smooth_breaks})) if order == 0 else (),
             "_sympystr": lambda self, printer, p=prime: f"{shown}{p}({printer._print(self.args[0])})",
             "_latex": lambda self, printer, p=prime: rf"{tex}{p}\left({printer._print(self.args[0])}\right)",
         }))
@@ -327,8 +328,10 @@ def _extreme(f, params, x, y, sign: float) -> float:
     return float(sign * np.min(sign * y)) + 0.0
 
 
-def _estimated_facts(f, df, params) -> dict:
-    """Range, limits, monotonicity and symmetry of f(x, **params) from samples."""
+def _estimated_facts(f, df, params, locate=None) -> dict:
+    """Range, limits, monotonicity and symmetry of f(x, **params) from
+    samples; with `locate` (params → the x where f′ or f may jump), its
+    kinks and jumps."""
     y = f(PROBE, **params)
     limits = (_limit(lambda t: f(t, **params), -1.0), _limit(lambda t: f(t, **params), 1.0))
     finite = np.isfinite(y)
@@ -349,7 +352,9 @@ def _estimated_facts(f, df, params) -> dict:
     both = np.isfinite(up) & np.isfinite(down)
     symmetry = ("odd" if both.any() and np.allclose(down[both], -up[both], rtol=1e-12, atol=1e-300) else
                 "even" if both.any() and np.allclose(down[both], up[both], rtol=1e-12, atol=1e-300) else "none")
+    breaks = _classify(f, df, params, locate(params)) if locate else {}
     return {
+        **breaks,
         "output_range": Interval(lo, hi, lo_closed, hi_closed),
         "limits": limits,
         "dlimits": (_limit(lambda t: df(t, **params), -1.0), _limit(lambda t: df(t, **params), 1.0)),
@@ -371,7 +376,47 @@ def derivative_check(act: Activation, points=CHECK_POINTS) -> float:
     return float(np.nanmax(difference)) if np.isfinite(difference).any() else math.nan
 
 
-ESTIMATED = "range, limits at ±∞, monotonicity and symmetry estimated from samples; kinks not located"
+ESTIMATED = "range, limits at ±∞, monotonicity and symmetry estimated from samples"
+
+
+def _classify(f, df, params, candidates) -> dict:
+    """The `candidates` at which f jumps (a jump), f′ does (a kink) or
+    neither (a smooth break, where f″ may), told apart by the one-sided
+    values 10⁻⁹·max(1, |x|) either side."""
+    kinks, jumps, smooth = [], [], []
+    for x in sorted(set(candidates)):
+        h = 1e-9 * max(1.0, abs(x))
+        (f_left, f_right), (d_left, d_right) = f(np.array([x - h, x + h]), **params), df(np.array([x - h, x + h]), **params)
+        if abs(f_right - f_left) > 1e-6 * (1 + abs(f_left)):
+            jumps.append(x)
+        elif abs(d_right - d_left) > 1e-4 * (1 + abs(d_left)):
+            kinks.append(x)
+        else:
+            smooth.append(x)
+    at = np.array([*kinks, *jumps], dtype=float)
+    return {"kinks": tuple(kinks), "jumps": tuple(jumps), "smooth_breaks": tuple(smooth),
+            "df_at_kinks": dict(zip(at.tolist(), df(at, **params).tolist()))}
+
+
+def _roots(g, x) -> list[float]:
+    """Where g, sampled at the sorted x, is 0 or changes sign, each root
+    bisected to neighbouring doubles."""
+    with np.errstate(all="ignore"):
+        y = np.broadcast_to(np.asarray(g(x), dtype=float), x.shape)
+    found = x[y == 0].tolist()
+    for i in np.flatnonzero(np.sign(y[:-1]) * np.sign(y[1:]) < 0):
+        a, b = float(x[i]), float(x[i + 1])
+        below = y[i] < 0
+        while math.nextafter(a, b) != b:
+            middle = a + (b - a) / 2 if math.isfinite(b - a) else a / 2 + b / 2
+            if middle in (a, b):
+                break
+            with np.errstate(all="ignore"):
+                value = float(np.asarray(g(np.array([middle]))).reshape(-1)[0])
+            a, b = (middle, b) if (value < 0) == below and value != 0 else (a, middle)
+        found.append(b if abs(float(np.asarray(g(np.array([b]))).reshape(-1)[0])) <=
+                     abs(float(np.asarray(g(np.array([a]))).reshape(-1)[0])) else a)
+    return found
 
 
 def _check_line(act: Activation) -> str:
@@ -379,7 +424,8 @@ def _check_line(act: Activation) -> str:
             f"points: max relative difference {derivative_check(act):.2g}")
 
 
-def _estimating(spec: Spec, note: str, how: str, params: Mapping[str, Any], check: bool = True) -> Spec:
+def _estimating(spec: Spec, note: str, how: str, params: Mapping[str, Any], check: bool = True,
+                locate=None) -> Spec:
     """`spec` with its facts estimated from samples, for whichever parameter
     values it is bound to (each set of values once), and its caveats: `note`
     first (for figures), then `how` it is computed, then f′ checked at `params`."""
@@ -390,13 +436,15 @@ def _estimating(spec: Spec, note: str, how: str, params: Mapping[str, Any], chec
         def value(bound):
             values = tuple(sorted(bound.items()))
             if values not in estimates:
-                estimates[values] = _estimated_facts(spec.f, spec.df, bound)
+                estimates[values] = _estimated_facts(spec.f, spec.df, bound, locate)
             return estimates[values][key]
         return value
-    estimated = replace(spec, **{key: fact(key) for key in ("output_range", "limits", "dlimits", "monotonic",
-                                                             "symmetry")})
+    keys = ("output_range", "limits", "dlimits", "monotonic", "symmetry") + (("kinks", "jumps", "smooth_breaks", "df_at_kinks")
+                                                                              if locate else ())
+    estimated = replace(spec, **{key: fact(key) for key in keys})
+    where = "; kinks and jumps located numerically" if locate else "; kinks not located"
     check_line = [_check_line(Activation(estimated, dict(params)))] if check else []
-    return replace(estimated, caveats=(note, how, ESTIMATED, *check_line))
+    return replace(estimated, caveats=(note, how, ESTIMATED + where, *check_line))
 
 
 # ---------------------------------------------------------------------------
@@ -496,13 +544,37 @@ def formula_family(text: str, values: Mapping[str, Any], name: str | None = None
         params=tuple(Parameter(k, math.nan, "a formula's parameter") for k in parameters),
         output_range=None, limits=None, dlimits=None, continuity="not determined", xlim=(-5.0, 5.0),
     ), f"user formula: {UNVERIFIED}", "a formula of your own, f′ and f″ derived by sympy, evaluated by numpy",
-        combinations[0])
+        combinations[0], locate=_locator(expression, x, symbols, used, sp))
     acts = [Activation(spec, values_) for values_ in combinations]
     for act in acts:
         if not np.isfinite(act.f(PROBE)).any():
             raise ActvizError(f"the formula {shown!r} is not finite at any x (a division by zero everywhere?)")
     EXTERNAL[name] = spec  # so that get(name, beta=2) binds it to other values (the interactive page's sliders)
     return acts
+
+
+def _locator(expression, x, symbols, names, sp):
+    """params → the x where a part of `expression` that is not smooth
+    changes its piece: abs, sign and heaviside at their argument's roots,
+    max and min where two of their arguments cross, a registry function at
+    its own kinks and jumps; None for an expression without such parts."""
+    pieces = []
+    for part in sp.preorder_traversal(expression):
+        if isinstance(part, (sp.Abs, sp.sign, sp.Heaviside)):
+            pieces.append(part.args[0])
+        elif isinstance(part, (sp.Max, sp.Min)):
+            pieces += [a - b for i, a in enumerate(part.args) for b in part.args[i + 1:]]
+        else:
+            pieces += [part.args[0] - b for b in getattr(type(part), "actviz_breaks", ())]
+    pieces = [p for p in pieces if p.has(x)]
+    if not pieces:
+        return None
+    compiled = [_compile([p], [x, *symbols]) for p in pieces]
+
+    def locate(params):
+        values = [params[n] for n in names]
+        return [r for g in compiled for r in _roots(lambda t, g=g: g(t, *values)[0], PROBE)]
+    return locate
 
 
 def _split_name(text: str, name: str | None = None) -> tuple[str, str | None]:

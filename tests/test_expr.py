@@ -71,6 +71,15 @@ def test_a_kink_gives_f2_zero_beside_it_not_a_dirac_mass():
     assert act.d2f([-2.0, 0.0, 3.0]).tolist() == [0.0, 0.0, 0.0]
 
 
+def test_kinks_and_jumps_are_located_and_dead_regions_follow():
+    act = actviz.from_expr("abs(x) + sign(x - 1) + relu(x + 2)")
+    assert (act.kinks, act.jumps) == ((-2.0, 0.0), (1.0,))
+    assert act.df_at_kinks == {-2.0: -1.0, 0.0: 1.0, 1.0: 2.0}
+    assert "kinks and jumps located numerically" in act.spec.caveats[2]
+    result = run("info", "--expr", "max(0, x)^2")
+    assert "  dead         (-∞, 0)  (f' = 0)" in result.output.splitlines()
+
+
 def test_other_parameter_values_get_their_own_estimates():
     act = actviz.from_expr("a*tanh(x)", a=2)
     other = actviz.get(act.name, a=3)

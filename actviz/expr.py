@@ -140,7 +140,9 @@ class _Builder:
         if isinstance(node, ast.Call):
             return self.call(node)
         what = {ast.Attribute: "attribute access ('.')", ast.Lambda: "lambda", ast.Subscript: "indexing ('[]')",
-                ast.Compare: "a comparison", ast.BoolOp: "and/or", ast.IfExp: "if/else",
+                ast.Compare: "a comparison", ast.BoolOp: "and/or", ast.IfExp: "if/else", ast.List: "a list",
+                ast.Tuple: "a tuple", ast.Set: "a set", ast.Dict: "a dict", ast.JoinedStr: "an f-string",
+                ast.UnaryOp: f"the operator {getattr(node, 'op', None).__class__.__name__}",
                 ast.BinOp: f"the operator {getattr(node, 'op', None).__class__.__name__}"}.get(type(node))
         raise ActvizError(f"{what or type(node).__name__} is not allowed in a formula; "
                           f"use numbers, x, parameters, + - * / ^ and functions such as exp, tanh, sigmoid")
@@ -436,14 +438,16 @@ def _estimating(spec: Spec, note: str, how: str, params: Mapping[str, Any], chec
         def value(bound):
             values = tuple(sorted(bound.items()))
             if values not in estimates:
-                estimates[values] = _estimated_facts(spec.f, spec.df, bound, locate)
+                with np.errstate(all="ignore"):  # samples that overflow are part of what is estimated
+                    estimates[values] = _estimated_facts(spec.f, spec.df, bound, locate)
             return estimates[values][key]
         return value
     keys = ("output_range", "limits", "dlimits", "monotonic", "symmetry") + (("kinks", "jumps", "smooth_breaks", "df_at_kinks")
                                                                               if locate else ())
     estimated = replace(spec, **{key: fact(key) for key in keys})
     where = "; kinks and jumps located numerically" if locate else "; kinks not located"
-    check_line = [_check_line(Activation(estimated, dict(params)))] if check else []
+    with np.errstate(all="ignore"):
+        check_line = [_check_line(Activation(estimated, dict(params)))] if check else []
     return replace(estimated, caveats=(note, how, ESTIMATED + where, *check_line))
 
 
@@ -548,7 +552,7 @@ def formula_family(text: str, values: Mapping[str, Any], name: str | None = None
     acts = [Activation(spec, values_) for values_ in combinations]
     for act in acts:
         if not np.isfinite(act.f(PROBE)).any():
-            raise ActvizError(f"the formula {shown!r} is not finite at any x (a division by zero everywhere?)")
+            raise ActvizError(f"the formula {shown!r} is not finite at any x (an overflow or a division by zero everywhere)")
     EXTERNAL[name] = spec  # so that get(name, beta=2) binds it to other values (the interactive page's sliders)
     return acts
 

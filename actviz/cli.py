@@ -382,7 +382,8 @@ def plot(names, exprs, params, preset, derivative, derivative_only, layout, tile
     if standalone or beamer_overlays:
         fail(f"{'--standalone' if standalone else '--beamer-overlays'} is for a .tex figure (-o FILE.tex)")
     from . import plotting
-    path, fmt = files.target(output["output"] or f"{default_stem([a.name for a in acts])}.png", (*files.FORMATS, "html"))
+    stem = default_stem([a.name for a in acts])
+    path, fmt = files.target(output["output"] or f"{stem}.png", (*files.FORMATS, "html"))
     if fmt == "html":
         from . import explorer
         with plotting.theme(output["theme"]):
@@ -398,7 +399,7 @@ def plot(names, exprs, params, preset, derivative, derivative_only, layout, tile
             derivative=derivative, derivative_only=derivative_only, layout="grid" if tile else layout,
             shade=not no_shade, threshold=threshold, formula=formula, xlim=xlim or None,
             ylim=ylim or None, own_xlim=own_xlim, size=size, title=title), look)
-    draw(build, default_stem([a.name for a in acts]), **output)
+    draw(build, stem, **output)
 
 
 # What a .tex figure cannot honour: its text is the document's, and it has no pixels.
@@ -433,7 +434,8 @@ def _draw_in_terminal(acts, derivative, derivative_only, tile, layout, threshold
     depth = terminal.colour_depth(colour, sys.stdout.isatty())
     click.echo(terminal.draw(acts, function=not derivative_only, derivative=derivative or derivative_only,
                              shade=not no_shade, threshold=threshold, xlim=xlim or None, ylim=ylim or None,
-                             title=output["title"] and output["title"].replace("\n", "  "), width=size.columns, height=size.lines, depth=depth),
+                             title=output["title"] and output["title"].replace("\n", "  "),  # one line of text
+                             width=size.columns, height=size.lines, depth=depth),
                nl=False, color=bool(depth))
 
 

@@ -14,7 +14,7 @@ import unicodedata
 import click
 
 from . import output as files
-from .functions import ALIASES, EXTERNAL, PRESETS, REGISTRY, ActvizError, family, get, parse_number, resolve_name, spec_of
+from .functions import ALIASES, PRESETS, REGISTRY, ActvizError, family, parse_number, resolve_name, spec_of
 from .look import LANGUAGES, THEMES, Look, parse_size
 
 # `eval --num` and `sparsity --samples`.  eval's memory stays flat at any

@@ -196,8 +196,8 @@ class _Builder:
             try:
                 return function(*args)
             except TypeError:
-                raise ActvizError(f"{name} takes {'two or more arguments' if name in ('max', 'min') else 'one argument'}"
-                                  f"; got {len(args)}") from None
+                wanted = "two or more arguments" if name in ("max", "min") else "one argument"
+                raise ActvizError(f"{name} takes {wanted}; got {len(args)}") from None
         if name in REGISTRY or name in ALIASES:
             if len(args) != 1:
                 raise ActvizError(f"{name} takes one argument (its parameters by name: {name}(x, key=value)); "
@@ -371,7 +371,8 @@ def derivative_check(act: Activation, points=CHECK_POINTS) -> float:
     truncation error of order h⁴ and a rounding error of order ε/h, both
     near 1e-12)."""
     h = 1e-3 * np.maximum(1.0, np.abs(points))
-    numerical = (act.f(points - 2 * h) - 8 * act.f(points - h) + 8 * act.f(points + h) - act.f(points + 2 * h)) / (12 * h)
+    f = act.f
+    numerical = (f(points - 2 * h) - 8 * f(points - h) + 8 * f(points + h) - f(points + 2 * h)) / (12 * h)
     exact = act.df(points)
     with np.errstate(all="ignore"):
         difference = np.abs(exact - numerical) / np.maximum(np.maximum(np.abs(exact), np.abs(numerical)), 1e-12)
@@ -388,7 +389,8 @@ def _classify(f, df, params, candidates) -> dict:
     kinks, jumps, smooth = [], [], []
     for x in sorted(set(candidates)):
         h = 1e-9 * max(1.0, abs(x))
-        (f_left, f_right), (d_left, d_right) = f(np.array([x - h, x + h]), **params), df(np.array([x - h, x + h]), **params)
+        sides = np.array([x - h, x + h])
+        (f_left, f_right), (d_left, d_right) = f(sides, **params), df(sides, **params)
         if abs(f_right - f_left) > 1e-6 * (1 + abs(f_left)):
             jumps.append(x)
         elif abs(d_right - d_left) > 1e-4 * (1 + abs(d_left)):
@@ -442,8 +444,8 @@ def _estimating(spec: Spec, note: str, how: str, params: Mapping[str, Any], chec
                     estimates[values] = _estimated_facts(spec.f, spec.df, bound, locate)
             return estimates[values][key]
         return value
-    keys = ("output_range", "limits", "dlimits", "monotonic", "symmetry") + (("kinks", "jumps", "smooth_breaks", "df_at_kinks")
-                                                                              if locate else ())
+    keys = ("output_range", "limits", "dlimits", "monotonic", "symmetry")
+    keys += ("kinks", "jumps", "smooth_breaks", "df_at_kinks") if locate else ()
     estimated = replace(spec, **{key: fact(key) for key in keys})
     where = "; kinks and jumps located numerically" if locate else "; kinks not located"
     with np.errstate(all="ignore"):
@@ -552,7 +554,8 @@ def formula_family(text: str, values: Mapping[str, Any], name: str | None = None
     acts = [Activation(spec, values_) for values_ in combinations]
     for act in acts:
         if not np.isfinite(act.f(PROBE)).any():
-            raise ActvizError(f"the formula {shown!r} is not finite at any x (an overflow or a division by zero everywhere)")
+            raise ActvizError(f"the formula {shown!r} is not finite at any x "
+                              f"(an overflow or a division by zero everywhere)")
     EXTERNAL[name] = spec  # so that get(name, beta=2) binds it to other values (the interactive page's sliders)
     return acts
 

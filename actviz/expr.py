@@ -28,6 +28,7 @@ import difflib
 import importlib
 import math
 import re
+import warnings
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -332,8 +333,8 @@ def _extreme(f, params, x, y, sign: float) -> float:
 
 def _estimated_facts(f, df, params, locate=None) -> dict:
     """Range, limits, monotonicity and symmetry of f(x, **params) from
-    samples; with `locate` (params → the x where f′ or f may jump), its
-    kinks and jumps."""
+    samples; with `locate` (params → the x where f′ or f may jump, and how
+    far either side to look), its kinks and jumps."""
     y = f(PROBE, **params)
     limits = (_limit(lambda t: f(t, **params), -1.0), _limit(lambda t: f(t, **params), 1.0))
     finite = np.isfinite(y)
@@ -354,7 +355,7 @@ def _estimated_facts(f, df, params, locate=None) -> dict:
     both = np.isfinite(up) & np.isfinite(down)
     symmetry = ("odd" if both.any() and np.allclose(down[both], -up[both], rtol=1e-12, atol=1e-300) else
                 "even" if both.any() and np.allclose(down[both], up[both], rtol=1e-12, atol=1e-300) else "none")
-    breaks = _classify(f, df, params, locate(params)) if locate else {}
+    breaks = _classify(f, df, params, *locate(params)) if locate else {}
     return {
         **breaks,
         "output_range": Interval(lo, hi, lo_closed, hi_closed),
@@ -382,16 +383,16 @@ def derivative_check(act: Activation, points=CHECK_POINTS) -> float:
 ESTIMATED = "range, limits at ±∞, monotonicity and symmetry estimated from samples"
 
 
-def _classify(f, df, params, candidates) -> dict:
+def _classify(f, df, params, candidates, side) -> dict:
     """The `candidates` at which f jumps (a jump), f′ does (a kink) or
     neither (a smooth break, where f″ may), told apart by the one-sided
-    values 10⁻⁹·max(1, |x|) either side."""
+    values side·max(1, |x|) either side."""
     kinks, jumps, smooth = [], [], []
     for x in sorted(set(candidates)):
-        h = 1e-9 * max(1.0, abs(x))
+        h = side * max(1.0, abs(x))
         sides = np.array([x - h, x + h])
         (f_left, f_right), (d_left, d_right) = f(sides, **params), df(sides, **params)
-        if abs(f_right - f_left) > 1e-6 * (1 + abs(f_left)):
+        if abs(f_right - f_left) > 1e-6 * (1 + abs(f_left)) + 20 * h * max(abs(d_left), abs(d_right)):
             jumps.append(x)
         elif abs(d_right - d_left) > 1e-4 * (1 + abs(d_left)):
             kinks.append(x)
@@ -426,6 +427,30 @@ def _roots(g, x) -> list[float]:
 def _check_line(act: Activation) -> str:
     return (f"f′ checked against a numerical derivative (5-point central differences) at {len(CHECK_POINTS)} "
             f"points: max relative difference {derivative_check(act):.2g}")
+
+
+def _steps(g, x, precision: float) -> list[float]:
+    """Where g, sampled at the sorted x, steps: a change between neighbours
+    ten times those on either side, bisected towards the side it is on,
+    and rounded to a multiple of `precision`·max(1, |x|) (g's own resolution)."""
+    y = g(x)
+    change = np.abs(np.diff(y))
+    beside = np.maximum(change[:-2], change[2:])
+    found = []
+    for i in np.flatnonzero(change[1:-1] > 10 * beside + 1e-6 * (1 + np.abs(y[1:-2]))) + 1:
+        a, b, ya, yb = float(x[i]), float(x[i + 1]), y[i], y[i + 1]
+        for _ in range(80):
+            middle = a + (b - a) / 2
+            if middle in (a, b):
+                break
+            ym = float(g(np.array([middle]))[0])
+            if abs(ym - ya) < abs(ym - yb):
+                a, ya = middle, ym
+            else:
+                b, yb = middle, ym
+        unit = precision * max(1.0, abs(b))
+        found.append(round(b / unit) * unit + 0.0)
+    return found
 
 
 def _estimating(spec: Spec, note: str, how: str, params: Mapping[str, Any], check: bool = True,
@@ -580,7 +605,7 @@ def _locator(expression, x, symbols, names, sp):
 
     def locate(params):
         values = [params[n] for n in names]
-        return [r for g in compiled for r in _roots(lambda t, g=g: g(t, *values)[0], PROBE)]
+        return [r for g in compiled for r in _roots(lambda t, g=g: g(t, *values)[0], PROBE)], 1e-9
     return locate
 
 
@@ -702,25 +727,35 @@ def from_callable(function: Callable, name: str | None = None, origin: str | Non
         return np.array(np.broadcast_to(np.asarray(out, dtype=np.float64), np.shape(x)))
 
     def central(g, x):
+        """(g(x + h) − g(x − h))/2h, one-sided where x ± h is beyond the doubles."""
         h = np.cbrt(np.finfo(float).eps) * np.maximum(1.0, np.abs(x))
-        return (g(x + h) - g(x - h)) / (2 * h)
-
-    def complex_step(x):
-        h = 1e-20 * np.maximum(1.0, np.abs(x))
-        with np.errstate(all="ignore"):
-            return np.array(np.broadcast_to(np.asarray(call(np.asarray(x) + 1j * h)).imag / h, np.shape(x)))
+        above, below = x + h, x - h
+        above, below = np.where(np.isfinite(above), above, x), np.where(np.isfinite(below), below, x)
+        return (g(above) - g(below)) / (above - below)
 
     def df_central(x):
         with np.errstate(all="ignore"):
             return central(f, np.asarray(x, dtype=float))
 
+    def complex_step(x):
+        """Central differences where the complex step is not finite (a branch
+        np.where throws away that overflows in complex arithmetic)."""
+        h = 1e-30  # no cancellation to fear: tiny, so that the step itself never overflows f
+        with np.errstate(all="ignore"):
+            out = np.array(np.broadcast_to(np.asarray(call(np.asarray(x) + 1j * h)).imag / h, np.shape(x)))
+        broken = ~np.isfinite(out)
+        if broken.any():
+            out[broken] = df_central(np.broadcast_to(x, out.shape)[broken])
+        return out
+
     method, df = "central differences", df_central
     try:
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("error")  # numpy's ComplexWarning: the function drops the imaginary part
             trial = complex_step(CHECK_POINTS)
         if np.allclose(trial, df_central(CHECK_POINTS), rtol=1e-5, atol=1e-8):
             method, df = "the complex step", complex_step
-    except (ActvizError, TypeError, ValueError):
+    except (ActvizError, TypeError, ValueError, Warning):
         pass
 
     def d2f(x):
@@ -734,6 +769,13 @@ def from_callable(function: Callable, name: str | None = None, origin: str | Non
         text=f"f(x) = {name}(x)", dtext=f"f'(x) = numerical ({method})",
         output_range=None, limits=None, dlimits=None, continuity="not determined",
     )
+    # An even grid, shifted so that a kink at a round number falls between two samples.
+    near = np.linspace(-50, 50, 4001) + 0.007316
+
+    def locate(params):
+        """The steps of f and f′, told apart beyond the reach of central differences' smear."""
+        precision = 1e-12 if df is complex_step else 1e-5  # central differences smear a step over 6·10⁻⁶
+        return [*_steps(f, near, 1e-12), *_steps(df, near, precision)], 1e-4
     return Activation(_estimating(spec, f"user function, f′ numerical: {UNVERIFIED}",
                                   f"{origin or 'a Python function of your own'}; f′ and f″ numerical "
-                                  f"(f′ by {method})", {}, check=method != "central differences"))
+                                  f"(f′ by {method})", {}, check=method != "central differences", locate=locate))

@@ -274,6 +274,7 @@ def test_a_callable_without_complex_input_gets_central_differences(package):
     act = actviz.get(run("info", "myacts:clipped") and "myacts:clipped")
     assert "f′ by central differences" in act.spec.caveats[1]
     assert abs(float(act.df(0.3)) - 1.0) < 1e-8 and float(act.df(3.0)) == 0.0
+    assert act.kinks == (-1.0, 1.0)                                # located from f′'s steps
 
 
 def test_entry_points_give_a_callable_or_a_spec(package):

@@ -13,7 +13,8 @@ that inspecting functions never pays for matplotlib.
 from .functions import PRESETS, REGISTRY, Activation, ActvizError, get, names
 
 __version__ = "0.1.0"
-__all__ = ["Activation", "ActvizError", "PRESETS", "REGISTRY", "explore", "get", "names", "plot", "__version__"]
+__all__ = ["Activation", "ActvizError", "PRESETS", "REGISTRY", "explore", "from_callable", "from_expr", "get", "names",
+           "plot", "__version__"]
 
 
 def plot(ax, *functions, **options):
@@ -26,3 +27,15 @@ def explore(*functions, **options):
     """The interactive page of functions, shown by Jupyter; see :func:`actviz.explorer.explore`."""
     from .explorer import explore as _explore
     return _explore(*functions, **options)
+
+
+def from_expr(text, name=None, **params):
+    """An activation of your own, f(x) = `text`; see :func:`actviz.expr.from_expr`."""
+    from .expr import from_expr as _from_expr
+    return _from_expr(text, name, **params)
+
+
+def from_callable(function, name=None):
+    """An activation from a Python function of an array; see :func:`actviz.expr.from_callable`."""
+    from .expr import from_callable as _from_callable
+    return _from_callable(function, name)

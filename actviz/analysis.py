@@ -492,6 +492,7 @@ def summary(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> dict:
         "zero_centred": act.zero_centred,
         "torch": act.torch,
         "reference": spec.reference or None,
+        "caveats": list(spec.caveats),
     }
 
 

@@ -20,11 +20,11 @@ from . import __version__
 from . import gated_commands
 from . import output as files
 from . import vector_commands as vectors
-from .analysis import DEFAULT_THRESHOLD
+from .analysis import DEFAULT_THRESHOLD, title_for
 from .functions import GATED, REGISTRY, VECTOR, ActvizError, Gated, Vector, describe_params, parse_number
 from .command import (MAX_POINTS, SEED, ActivationName, Integer, Number, activations, bind, default_stem, draw,
-                      fail, finite_json, json_number, not_blank, output_options, param_option, parse_params,
-                      preset_option)
+                      expr_option, fail, finite_json, json_number, not_blank, output_options, param_option,
+                      parse_params, preset_option, titled)
 from .look import LANGUAGES, THEMES, parse_size
 from .teaching import LESSONS
 
@@ -142,13 +142,14 @@ def list_cmd(as_json):
 
 
 @cli.command()
-@click.argument("name", type=ActivationName(every_kind=True))
+@click.argument("name", type=ActivationName(every_kind=True), required=False)
+@expr_option(multiple=False)
 @param_option
 @preset_option
 @click.option("--threshold", type=Number(finite=True), default=DEFAULT_THRESHOLD, show_default=True,
               help="Saturation means |f'(x)| below this.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def info(name, params, preset, threshold, as_json):
+def info(name, expr, params, preset, threshold, as_json):
     """Formula, range, derivative facts and saturation of one function.
 
     \b
@@ -157,6 +158,7 @@ def info(name, params, preset, threshold, as_json):
       actviz info elu -p alpha=0.5 --threshold 0.1 --json
       actviz info swiglu                # a gated function f(a, b) = a·g(b)
       actviz info softmax
+      actviz info --expr "x*sigmoid(beta*x)" -p beta=1.5
     """
     if name in GATED:
         click.echo(gated_commands.info(name, as_json))
@@ -166,7 +168,7 @@ def info(name, params, preset, threshold, as_json):
     from .analysis import summary
     if threshold <= 0:
         fail("--threshold must be > 0")
-    facts = summary(bind(name, params, preset), threshold)
+    facts = summary(bind(name, params, preset, expr), threshold)
     if as_json:
         click.echo(json.dumps(finite_json(facts), indent=2, ensure_ascii=False))
         return
@@ -188,6 +190,7 @@ def _format_info(facts):
     params = ", ".join(f"{k}={v}" for k, v in facts["parameters"].items())
     lines = [
         f"{facts['name']}: {facts['summary']}",
+        *[f"  note         {caveat}" for caveat in facts["caveats"]],
         *([f"  parameters   {params}"] if params else []),
         *([f"  aliases      {', '.join(facts['aliases'])}"] if facts["aliases"] else []),
         f"  f(x)         {right_hand_side(facts['formula'])}",
@@ -214,8 +217,9 @@ def _format_info(facts):
 
 
 @cli.command("eval", context_settings={"ignore_unknown_options": True})
-@click.argument("name", type=ActivationName(every_kind=True))
+@click.argument("name", type=ActivationName(every_kind=True, or_number=True), required=False)
 @click.argument("xs", nargs=-1, type=gated_commands.NumberOrInput(), metavar="X...")
+@expr_option(multiple=False)
 @param_option
 @preset_option
 @click.option("-d", "--derivative", is_flag=True, help="Add the derivative f'(x).")
@@ -223,7 +227,7 @@ def _format_info(facts):
 @click.option("--range", "grid", nargs=2, type=Number(finite=True), metavar="LO HI",
               help="Evaluate on an even grid from LO to HI instead of the given X.")
 @click.option("--num", type=Integer(2, MAX_POINTS), help="Points on the --range grid [default: 11].")
-def eval_cmd(name, xs, params, preset, derivative, fmt, grid, num):
+def eval_cmd(name, xs, expr, params, preset, derivative, fmt, grid, num):
     """Evaluate a function (and its derivative) at X... or on a grid.
 
     Negative numbers work as typed; values print so they read back exactly.
@@ -237,13 +241,16 @@ def eval_cmd(name, xs, params, preset, derivative, fmt, grid, num):
       actviz eval gelu --range -3 3 --num 7 --format csv
       actviz eval softmax 1 2 3 -d      # a vector function: one vector, its Jacobian
       actviz eval swiglu --a 1 2 --b 0.5 -d
+      actviz eval --expr "x*tanh(softplus(x))" -1 0 1 -d
     """
+    if expr is not None and isinstance(name, float):  # with --expr, the first X took NAME's place
+        name, xs = None, (name, *xs)
     if name in GATED:
         for text in _FORMATS[fmt](*gated_commands.eval_columns(name, xs, derivative)):
             click.echo(text, nl=False)
         return
     gated_commands.refuse_inputs(name, xs)
-    act = bind(name, params, preset)
+    act = bind(name, params, preset, expr)
     if name in VECTOR:
         return vectors.evaluate(act, xs, derivative, fmt, bool(grid) or num is not None)
     if grid and xs:
@@ -338,7 +345,8 @@ _FORMATS = {"table": _table, "csv": _csv, "json": _json}
 
 
 @cli.command()
-@click.argument("names", nargs=-1, required=True, type=ActivationName(every_kind=True))
+@click.argument("names", nargs=-1, type=ActivationName(every_kind=True))
+@expr_option(multiple=True)
 @param_option
 @preset_option
 @click.option("-d", "--derivative", is_flag=True, help="Draw f' too, dashed, in the same colour.")
@@ -366,7 +374,7 @@ _FORMATS = {"table": _table, "csv": _csv, "json": _json}
 @click.option("--gate", is_flag=True, help="With a gated function: draw its gate g(b) beside the map.")
 @output_options(output_help="File to write: .png, .svg, .pdf, .tex (pgfplots) or .html (an interactive page with "
                             "a slider per parameter) [default: NAME.png here].")
-def plot(names, params, preset, derivative, derivative_only, layout, tile, threshold, no_shade, formula,
+def plot(names, exprs, params, preset, derivative, derivative_only, layout, tile, threshold, no_shade, formula,
          xlim, own_xlim, ylim, standalone, beamer_overlays, term, colour, classes, gate, **output):
     """Draw functions and their derivatives, with saturation shaded.
 
@@ -382,6 +390,8 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
       actviz plot softmax -p temperature=0.5,1,2 -d  # two classes: the sigmoid of (z₁ − z₂)/T
       actviz plot sparsemax --classes 3 -d -o s.png  # three classes, on the simplex
       actviz plot swiglu -d --gate -o swiglu.png    # f(a, b) = a·silu(b): --xlim is a's range, --ylim b's
+      actviz plot --expr "x*sigmoid(beta*x)" -p beta=0.5,1,2 -d
+      actviz plot mypkg.acts:my_act -d             # a Python function of your own
     """
     for name, limits in (("--xlim", xlim), ("--ylim", ylim)):
         if limits and not limits[0] < limits[1]:
@@ -396,11 +406,12 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
         fail("--grid draws one panel per function; it cannot be combined with --layout side")
     if layout == "side" and not (derivative and not derivative_only):
         fail("--layout side puts f and f′ side by side: add -d (and drop --derivative-only)")
-    acts = activations(names, params, preset)
+    acts = activations(names, params, preset, exprs)
     if classes is not None or any(isinstance(a, Vector) for a in acts):
         if vectors.classes_of(acts, classes) == 3:
             return vectors.simplex(acts, derivative, output)
         acts, output = vectors.two_classes(acts, output)
+    output["title"] = titled(output["title"], acts, title_for(acts, derivative_only))
     if xlim:
         _check_finite_somewhere(acts, xlim, function=not derivative_only, derivative=derivative or derivative_only)
     if term:
@@ -415,7 +426,8 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
     if standalone or beamer_overlays:
         fail(f"{'--standalone' if standalone else '--beamer-overlays'} is for a .tex figure (-o FILE.tex)")
     from . import plotting
-    path, fmt = files.target(output["output"] or f"{default_stem(names)}.png", (*files.FORMATS, "html"))
+    stem = default_stem([a.name for a in acts])
+    path, fmt = files.target(output["output"] or f"{stem}.png", (*files.FORMATS, "html"))
     if fmt == "html":
         from . import explorer
         with plotting.theme(output["theme"]):
@@ -431,7 +443,7 @@ def plot(names, params, preset, derivative, derivative_only, layout, tile, thres
             derivative=derivative, derivative_only=derivative_only, layout="grid" if tile else layout,
             shade=not no_shade, threshold=threshold, formula=formula, xlim=xlim or None,
             ylim=ylim or None, own_xlim=own_xlim, size=size, title=title), look)
-    draw(build, default_stem(names), **output)
+    draw(build, stem, **output)
 
 
 # What a .tex figure cannot honour: its text is the document's, and it has no pixels.
@@ -466,7 +478,8 @@ def _draw_in_terminal(acts, derivative, derivative_only, tile, layout, threshold
     depth = terminal.colour_depth(colour, sys.stdout.isatty())
     click.echo(terminal.draw(acts, function=not derivative_only, derivative=derivative or derivative_only,
                              shade=not no_shade, threshold=threshold, xlim=xlim or None, ylim=ylim or None,
-                             title=output["title"], width=size.columns, height=size.lines, depth=depth),
+                             title=output["title"] and output["title"].replace("\n", "  "),  # one line of text
+                             width=size.columns, height=size.lines, depth=depth),
                nl=False, color=bool(depth))
 
 

@@ -14,8 +14,8 @@ import unicodedata
 import click
 
 from . import output as files
-from .functions import (ALIASES, GATED, PRESETS, REGISTRY, VECTOR, ActvizError, family, get, parse_number,
-                        resolve_name)
+from .functions import (ALIASES, GATED, PRESETS, REGISTRY, VECTOR, ActvizError, family, parse_number,
+                        resolve_name, spec_of)
 from .look import LANGUAGES, THEMES, Look, parse_size
 
 # `eval --num` and `sparsity --samples`.  eval's memory stays flat at any
@@ -25,17 +25,27 @@ MAX_POINTS = 10_000_000
 
 
 class ActivationName(click.ParamType):
-    """A registered name or alias, completed from the registry; with
-    `every_kind`, a gated or a vector function's name too (the commands
-    that take them: plot, info, eval)."""
+    """A registered name or alias, completed from the registry; or a
+    function from outside it (see :func:`actviz.expr.load`).  `every_kind`:
+    a gated or a vector function's name too (the commands that take them:
+    plot, info, eval); `or_number`: a number when --expr stands in for the
+    name (`eval --expr F X...`)."""
 
     name = "NAME"
 
-    def __init__(self, every_kind: bool = False):
-        self.every_kind = every_kind
+    def __init__(self, every_kind: bool = False, or_number: bool = False):
+        self.every_kind, self.or_number = every_kind, or_number
 
     def convert(self, value, param, ctx):
-        name = resolve_name(value)
+        if self.or_number and ctx is not None and isinstance(ctx.params.get("expr"), str):
+            return Number().convert(value, param, ctx)
+        try:
+            name = resolve_name(value)
+        except ActvizError:
+            from .expr import load  # a callable 'module:name', or a third party's entry point
+            if load(value) is None:
+                raise
+            return value.strip()
         if name in GATED and not self.every_kind:
             self.fail(f"{name} is a gated function of two inputs, f(a, b) = a·g(b), which `actviz plot`, `info` "
                       "and `eval` take; this command takes functions of one input", param, ctx)
@@ -128,8 +138,7 @@ def parse_params(pairs, names):
                 fail(f"parameter {pair!r} names {target!r}, which is not being drawn")
             targets = [target]
         else:
-            targets = [n for n in names if any(p.name == key for p in (VECTOR.get(n) or REGISTRY[n]).params)] \
-                or names[:1]
+            targets = [n for n in names if any(p.name == key for p in spec_of(n).params)] or names[:1]
         parts = value.split(",")
         for target in targets:
             out[target][key] = parts if len(parts) > 1 else value
@@ -224,18 +233,49 @@ def draw(build, default_stem, output, dpi, size, theme, transparent, title, font
 
 def default_stem(names) -> str:
     """'sigmoid-tanh'; past four names 'sigmoid-tanh-relu-and-63-more', a
-    file name any file system takes."""
-    names = list(dict.fromkeys(names))
+    file name any file system takes ('my_act' for 'mypkg.acts:my_act', 'expr'
+    for a formula)."""
+    names = list(dict.fromkeys(name.rpartition(":")[2] if re.fullmatch(r"[\w.:-]+", name) else "expr"
+                               for name in names))
     return "-".join(names) if len(names) <= 4 else "-".join(names[:3]) + f"-and-{len(names) - 3}-more"
 
 
-def activations(names, params, preset):
+def activations(names, params, preset, formulas=()):
+    """The functions `names` and the `formulas` (--expr), each a family when
+    one of its parameters takes a list of values."""
+    if not names and not formulas:
+        fail("give the name of a function (or a formula of your own with --expr FORMULA)")
+    found = []
+    if formulas:
+        from .expr import formula_activations
+        found, params = formula_activations(formulas, params, every=not names)
     per_name = parse_params(params, list(dict.fromkeys(names)))
-    return [a for name in per_name for a in family(name, per_name[name], preset)]
+    return [a for name in per_name for a in family(name, per_name[name], preset)] + found
 
 
-def bind(name, params, preset):
-    values = parse_params(params, [name])[name]
-    if any(isinstance(v, list) for v in values.values()):
+def bind(name, params, preset, formula=None):
+    """The one function `name`, or `formula` (--expr), bound to `params`."""
+    if name and formula is not None:
+        fail("give the name of a function or --expr FORMULA, not both")
+    if any("," in pair.partition("=")[2] for pair in params):
         fail("a comma list of values is only for `actviz plot`")
-    return get(name, preset, **values)
+    return activations([name] if name else [], params, preset, [] if formula is None else [formula])[0]
+
+
+def expr_option(multiple: bool):
+    """--expr FORMULA: a function of your own, f(x) written as a formula."""
+    return click.option("--expr", "exprs" if multiple else "expr", multiple=multiple, is_eager=True,
+                        metavar="FORMULA", help="A function of your own, e.g. --expr 'x*tanh(softplus(x))' "
+                        "(NAME=FORMULA names it; parameters by -p; needs actviz[expr])"
+                        + (" (repeatable)." if multiple else " (instead of NAME)."))
+
+
+def note(acts) -> str:
+    """The note a figure of functions actviz did not write carries."""
+    return "; ".join(dict.fromkeys(a.spec.caveats[0] for a in acts if a.spec.caveats))
+
+
+def titled(title, acts, default: str) -> str | None:
+    """`title` (or the figure's `default`) with the note on its functions, if any."""
+    said = note(acts)
+    return f"{default if title is None else title}\n({said})" if said else title

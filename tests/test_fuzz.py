@@ -57,6 +57,11 @@ STRING_EXAMPLES = {
     "weights": ["1", "0.5,-1,2", "1e308,1e308", "0,0,0,0,0,0,0,0", "1,2,3,4,5,6,7,8,9", "nan", "-inf,1", ",", "1,,2"],
     "biases": ["0", "0.1,-0.2,0.3", "1e300", "-1e308,1e308", "inf", "1;2"],
 }
+# Formulas (--expr): good ones, with and without parameters, and each kind of bad one.
+FORMULAS = ["x*tanh(softplus(x))", "x*sigmoid(beta*x)", "mish2=x*tanh(log(1+exp(x)))", "alpha*x", "exp(x)", "x^2",
+            "", " ", "x*", "__import__('os')", "x.real", "lambda: 1", "sqrt(x)", "log(x)", "1/0", "x/(x-x)",
+            "sigmod(x)", "y", "9^9^9^9", "1e400*x", "elu(x, alpha=0.5)", "gelu(x, approximate='tanh')"]
+STRING_EXAMPLES["expr"] = STRING_EXAMPLES["exprs"] = FORMULAS
 # Parameters every registered function takes, and some it does not.
 PARAM_KEYS = sorted({p.name for spec in REGISTRY.values() for p in spec.params} | {"nope", ""})
 

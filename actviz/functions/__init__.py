@@ -81,6 +81,21 @@ def names() -> list[str]:
     return list(REGISTRY)
 
 
+# Functions from outside the registry, by the name a command was given them
+# ('mypkg.acts:my_act', a third party's entry point), once loaded
+# (:func:`actviz.expr.load`).
+EXTERNAL: dict[str, Spec] = {}
+
+
+def spec_of(name: str) -> Spec:
+    """The entry of a canonical name, a vector function's and a loaded
+    external function's included."""
+    if name in EXTERNAL:
+        return EXTERNAL[name]
+    key = resolve_name(name)
+    return VECTOR.get(key) or REGISTRY[key]
+
+
 def resolve_name(name: str) -> str:
     """The canonical name for `name` or one of its aliases (case and '-'
     forgiven): an elementwise function's, a gated function's (GATED) or a
@@ -110,7 +125,7 @@ def get(name: str, preset: str | None = None, **params: Any) -> Activation | Gat
     preset or parameter, a value outside its domain, or values that break
     one of the entry's constraints (rrelu's lower <= upper).
     """
-    canonical = resolve_name(name)
+    canonical = name if name in EXTERNAL else resolve_name(name)
     preset = preset or "torch"
     if preset not in PRESETS:
         raise ActvizError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
@@ -119,7 +134,7 @@ def get(name: str, preset: str | None = None, **params: Any) -> Activation | Gat
             raise ActvizError(f"{canonical} takes no parameters and no preset "
                               f"(its gate is PyTorch's {GATED[canonical].gate})")
         return Gated(GATED[canonical], get(GATED[canonical].gate))
-    spec = VECTOR.get(canonical) or REGISTRY[canonical]
+    spec = EXTERNAL.get(canonical) or VECTOR.get(canonical) or REGISTRY[canonical]
     known = {p.name: p for p in spec.params}
     for key in params:
         if key not in known:

@@ -139,6 +139,10 @@ class Spec:
     xlim: Fact = (-5.0, 5.0)     # a default plotting range
     torch: Fact = None           # the PyTorch module, a template over the parameters (None: none exists)
     reference: str = ""
+    # What a reader must know of a function actviz did not write (a formula or
+    # callable of the user's, a third party's entry): the first is the short
+    # note every figure of it carries, and `info` prints them all.
+    caveats: tuple[str, ...] = ()
 
 
 def _resolve(value: Fact, params: Mapping[str, Any]) -> Any:

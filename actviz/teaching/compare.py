@@ -12,7 +12,8 @@ import click
 import numpy as np
 
 from .. import analysis
-from ..command import ActivationName, activations, draw, finite_json, output_options, param_option, preset_option
+from ..command import (ActivationName, activations, draw, expr_option, finite_json, output_options, param_option,
+                       preset_option, titled)
 from ..functions import Interval, get
 from ..look import SIZES, Look
 from .lesson import Lesson
@@ -238,7 +239,8 @@ def _word(text: str, look: Look) -> str:
 # ---------------------------------------------------------------------------
 
 @click.command("compare")
-@click.argument("names", nargs=-1, required=True, type=ActivationName())
+@click.argument("names", nargs=-1, type=ActivationName())
+@expr_option(multiple=True)
 @param_option
 @preset_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
@@ -246,7 +248,7 @@ def _word(text: str, look: Look) -> str:
               help="Add f's time per element, relative to the cheapest listed, measured on this machine "
                    "(it differs from run to run).")
 @output_options
-def compare(names, params, preset, as_json, cost, **output):
+def compare(names, exprs, params, preset, as_json, cost, **output):
     """A matrix of properties; with -o, drawn as a table figure.
 
     Without --cost nothing is timed, so the same command gives the same
@@ -257,9 +259,12 @@ def compare(names, params, preset, as_json, cost, **output):
       actviz compare sigmoid tanh relu gelu
       actviz compare sigmoid tanh relu gelu -o properties.svg
       actviz compare relu leaky_relu -p negative_slope=0.01,0.2 --cost
+      actviz compare mish --expr "x*tanh(softplus(x))"
     """
-    rows = properties(activations(names, params, preset), measure_cost=cost)
+    acts = activations(names, params, preset, exprs)
+    rows = properties(acts, measure_cost=cost)
     if output["output"]:
+        output["title"] = titled(output["title"], acts, "Properties of activation functions")
         draw(lambda size, title, look: figure(rows, size, title, look), "compare", **output)
     elif as_json:
         click.echo(json.dumps(finite_json(rows), indent=2, ensure_ascii=False))

@@ -315,6 +315,7 @@ def max_abs_derivative(act: Activation, lo: float | None = None, hi: float | Non
         lo, hi = act.xlim  # f' oscillates for ever (sine, snake): one period or so tells all
     x = _line_grid(act) if lo is None or hi is None else _grid(act, lo, hi, num)
     g = np.abs(act.df(x))
+    g[np.isnan(g)] = -np.inf  # a formula of one's own can give ∞·0 far out: no value of |f'|
     i = int(np.argmax(g))
     if periodic and whole_line:
         # ... unless its swings grow without bound (x·cos x): then far out they dwarf those near 0.

@@ -297,3 +297,10 @@ def test_bad_references(package, name, message):
     result = run("plot", name)
     assert (result.exit_code, result.output) == (2, f"Error: {message}\n")
     assert sorted(p.name for p in package.iterdir()) == ["myacts-1.0.dist-info", "myacts.py"]
+
+
+def test_the_peak_of_f_prime_ignores_nan_far_out():
+    """β·x·σ'(βx) is ∞·0 = NaN at x = ±1.8e308; the peak is swish's own."""
+    result = run("info", "--expr", "x*sigmoid(beta*x)", "-p", "beta=1.5")
+    assert result.exit_code == 0
+    assert "  max |f'|     1.09983932 at x = 1.59957152\n" in result.output

@@ -7,6 +7,7 @@ and ours must not do worse than a few ulps beyond it.
 """
 import math
 import re
+import sys
 from pathlib import Path
 
 import mpmath as mp
@@ -102,10 +103,12 @@ OVERFLOW = mp.mpf(2) ** 1024 - mp.mpf(2) ** 970
 
 def ulp_error(computed, true):
     """|computed − true| in units of the spacing of doubles at `true`
-    (subnormal spacing below the normal range)."""
-    if abs(true) >= OVERFLOW:
+    (subnormal spacing below the normal range, the largest double's above
+    it: a true value a hair past the overflow threshold, which rounds to
+    ±inf, is also well approximated by ±1.7976931348623157e308)."""
+    if abs(true) >= OVERFLOW and math.isinf(computed):
         return 0.0 if computed == mp.sign(true) * math.inf else math.inf
-    spacing = math.ulp(max(abs(float(true)), TINY))
+    spacing = math.ulp(min(max(abs(float(true)), TINY), sys.float_info.max))
     return float(abs(mp.mpf(float(computed)) - true) / spacing)
 
 

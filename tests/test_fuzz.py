@@ -28,12 +28,14 @@ from hypothesis import strategies as st
 import actviz
 from actviz.cli import cli
 from actviz.command import ActivationName, FigureText, Number
-from actviz.functions import ALIASES, REGISTRY
+from actviz.functions import ALIASES, GATED, REGISTRY, VECTOR
+from actviz.gated_commands import NumberOrInput
 
 # One function per call that names and parameters agree on, so that calls such
 # as `plot softshrink -p lambd=1e308` are likely, not one in ten thousand.
 FUNCTION = st.shared(st.sampled_from(actviz.names()), key="function")
 SPELLINGS = st.one_of(FUNCTION, st.sampled_from(actviz.names()), st.sampled_from(sorted(ALIASES)),
+                      st.sampled_from(sorted(GATED)), st.sampled_from(sorted(VECTOR)),
                       st.sampled_from(["rleu", "sigmod", "RELU", "leaky-relu", "", "-", "nope", "gelu.", "relu6x"]))
 EXTREME_NUMBERS = st.sampled_from([
     "1e308", "-1e308", "1.7976931348623157e308", "-1.7976931348623157e308", "1e400", "5e-324", "-5e-324", "1e-320",
@@ -117,6 +119,8 @@ def values(param):
     kind = param.type
     if isinstance(kind, ActivationName):
         return SPELLINGS
+    if isinstance(kind, NumberOrInput):  # eval's X..., where --a and --b start a gated function's inputs
+        return st.one_of(numbers(kind), st.sampled_from(["--a", "--b", "--a=1", "--b=-1e308", "--a="]))
     if isinstance(kind, Number):
         return numbers(kind)
     if isinstance(kind, click.IntRange):

@@ -324,10 +324,9 @@ class PlacedLabel(Annotation):
 
     def draw(self, renderer):
         if self.get_visible() and self.axes is not None:
-            labels = sorted((t for t in self.axes.texts if isinstance(t, PlacedLabel) and t.get_visible()),
-                            key=lambda label: -label.priority)
-            if labels[0] is self:
-                _settle(labels, renderer)
+            labels = [t for t in self.axes.texts if isinstance(t, PlacedLabel) and t.get_visible()]
+            if labels[0] is self:  # the first of them drawn places them all
+                _settle(sorted(labels, key=lambda label: -label.priority), renderer)
             if not self.shown:
                 return
         super().draw(renderer)

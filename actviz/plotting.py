@@ -655,8 +655,13 @@ GRID_FRAME = 5.0
 def _grid_size(size, rows, cols):
     """`size`, grown so that `rows` × `cols` panels each get GRID_PANEL."""
     em = mpl.rcParams["font.size"] / 72
-    return (max(size[0], cols * GRID_PANEL[0] * em),
-            max(size[1], rows * GRID_PANEL[1] * em + GRID_FRAME * em))
+    return grown(size, (cols * GRID_PANEL[0] * em, rows * GRID_PANEL[1] * em + GRID_FRAME * em))
+
+
+def grown(size, needed):
+    """`size`, grown where it is below `needed` to the next quarter inch, a
+    whole number of pixels at every usual dpi (40, 72, 100, 200, 300)."""
+    return tuple(have if have >= need else math.ceil(need * 4) / 4 for have, need in zip(size, needed))
 
 
 def _figure_legend(fig, axes, say, generic=False, side=False):

@@ -23,7 +23,7 @@ from . import analysis
 from .functions import ActvizError, Gated
 from .functions.gated import CONVENTION
 from .look import SIZES, Look
-from .plotting import _short, cycle, gid, legend_below, styled, suptitle
+from .plotting import _short, cycle, gid, grown, legend_below, styled, suptitle
 
 # A diverging map, white at 0, so that f's sign reads at a glance; the print
 # theme's grey ramp (darker is higher) keeps the order on a photocopy, and
@@ -178,7 +178,7 @@ def _figure(gated, o, look):
     quantities = QUANTITIES if o.derivative else QUANTITIES[:1]
     ratios = [0.55] * o.gate + [1.0] * len(quantities)
     em = mpl.rcParams["font.size"] / 72
-    size = (max(o.size[0], sum(ratios) * 17 * em), max(o.size[1], 17 * em))
+    size = grown(o.size, (sum(ratios) * 17 * em, 17 * em))
     fig = Figure(figsize=size, layout="constrained")
     axes = list(fig.subplots(1, len(ratios), sharey=True, width_ratios=ratios, squeeze=False)[0])
     titles = {"f": r"$f(a,b)=a\,g(b)$", "df_da": r"$\partial f/\partial a=g(b)$",

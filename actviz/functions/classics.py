@@ -271,7 +271,7 @@ SINUSOID = Spec(
 )
 
 
-def _snake_sin_cos(x: Array, a: float) -> Array:
+def _snake_sin_cos(x: Array, a: float) -> tuple[Array, Array]:
     """sin(ax), cos(ax); where ax overflows, the phase is unknowable in double
     precision and 0 is used (f = x is then still right to the last ulp)."""
     ax = a * x
@@ -320,7 +320,7 @@ SNAKE = Spec(
 )
 
 
-def _scaled_hypot(x: Array, a: float) -> Array:
+def _scaled_hypot(x: Array, a: float) -> tuple[Array, Array]:
     """m = max(|x|, a) and r = hypot(x/m, a/m) ∈ [1, √2], so that
     hypot(x, a) = m·r is never formed where it would overflow."""
     m = np.maximum(np.abs(x), a)

@@ -7,6 +7,7 @@ The stable normal CDF and density they share are GELU's, in
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import numpy as np
 
@@ -103,7 +104,7 @@ _SMU_MONOTONIC_ALPHA = 0.11418519963359054
 _SMU_ALPHA0_MINIMUM = -0.1201877934155055
 
 
-def _smu_parts(x: Array, alpha: float, mu: float) -> Array:
+def _smu_parts(x: Array, alpha: float, mu: float) -> tuple[Array, Array, Callable[[Array], Array], Callable[[Array], Array]]:
     r"""kx (k = μ(1 − α)), t = −kx capped to [0, 50] for the left side, and
     scipy's erf, erfcx (imported here, on first use: see _normal_cdf)."""
     from scipy.special import erf, erfcx

@@ -82,7 +82,7 @@ GCU = Spec(
 _SIGMOID_NEGLIGIBLE = -1500.0
 
 
-def _sinlu_parts(x: Array) -> Array:
+def _sinlu_parts(x: Array) -> tuple[Array, Array, Array]:
     """g = x + sin(x), g' = 1 + cos(x), g'' = −sin(x), each set to 0 where
     σ(x) makes every product with it 0."""
     s, c = np.sin(x), np.cos(x)

@@ -6,6 +6,7 @@ CELU) and ISRLU, and the capped and squared ReLUs.
 from __future__ import annotations
 
 import math
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -47,23 +48,25 @@ def _piecewise_slope(x: Array, negative_slope: float) -> Array:
     return np.where(x > 0, x, negative_slope * x)
 
 
-def _leaky_range(slope):
+def _leaky_range(slope: float) -> Interval:
     if slope > 0:
         return Interval(-math.inf, math.inf)
     return Interval(0.0, math.inf, lo_closed=True)
 
 
-def _line_limit(slope):
+def _line_limit(slope: float) -> float:
     """The limit of slope·x as x → +∞."""
     return math.copysign(math.inf, slope) if slope else 0.0
 
 
-def _kink_if(cond, point):
+def _kink_if(cond: bool, point: float) -> tuple[float, ...]:
     return (point,) if cond else ()
 
 
-def _slope_spec(*, name, summary, f, df, slope, slope_name, params, torch, aliases=(), constraints=(),
-                presets=None, reference=""):
+def _slope_spec(*, name: str, summary: str, f: Callable[..., Array], df: Callable[..., Array],
+                slope: Callable[[Mapping[str, Any]], float], slope_name: str, params: tuple[Parameter, ...],
+                torch: str, aliases: tuple[str, ...] = (), constraints: tuple[Constraint, ...] = (),
+                presets: Mapping[str, Mapping[str, Any]] | None = None, reference: str = "") -> Spec:
     """A ReLU whose negative part is a straight line of slope `slope(p)`."""
     return Spec(
         name=name, summary=summary, f=f, df=df, d2f=zero_grad,
@@ -125,7 +128,7 @@ PRELU = _slope_spec(
 )
 
 
-def rrelu_slope(lower, upper):
+def rrelu_slope(lower: float, upper: float) -> float:
     """The mean slope (lower + upper)/2; lower/2 + upper/2 where the sum
     overflows (both near 1.8e308)."""
     mean = (lower + upper) / 2
@@ -557,11 +560,11 @@ def _srelu_grad2(x: Array, t_left: float, a_left: float, t_right: float, a_right
     return zero_grad(x)
 
 
-def _srelu_kinks(p):
+def _srelu_kinks(p: Mapping[str, Any]) -> tuple[float, ...]:
     return (*_kink_if(p["a_left"] != 1, p["t_left"]), *_kink_if(p["a_right"] != 1, p["t_right"]))
 
 
-_SLOPE = dict(valid=lambda v: 0 <= v < math.inf, domain="a finite number >= 0")
+_SLOPE: dict[str, Any] = dict(valid=lambda v: 0 <= v < math.inf, domain="a finite number >= 0")
 
 SRELU = Spec(
     name="srelu",

@@ -6,6 +6,7 @@ swish, mish, tanhexp, ELiSH) and the algebraic and piecewise-quadratic ones.
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import numpy as np
 
@@ -136,7 +137,7 @@ def _erfc_cdf(x: Array) -> Array:
     """erfc(−x/√2)/2, as scipy's ndtr forms it (x·√½, then erfc)."""
     if x.size >= SCIPY_MIN_SIZE:
         from scipy.special import ndtr
-        return ndtr(x)
+        return cast(Array, ndtr(x))
     z = (x * -_SQRT_HALF).ravel().tolist()
     return 0.5 * np.fromiter(map(math.erfc, z), np.float64, len(z)).reshape(x.shape)
 
@@ -154,7 +155,7 @@ def _mills_series(x: Array) -> Array:
     return series
 
 
-def _normal_tail(x: Array) -> Array:
+def _normal_tail(x: Array) -> tuple[Array, Array]:
     """x clipped to [−40, −37], where the far-left forms of GELU apply (every
     product with φ(x) underflows left of −40), and S(x) there."""
     xf = np.clip(x, -40.0, _NORMAL_FAR)

@@ -206,24 +206,24 @@ class Activation:
     @property
     def output_range(self) -> Interval:
         """The Interval of f's values."""
-        return cast(Interval, self._meta("output_range"))
+        return self._meta("output_range")
 
     @property
     def limits(self) -> tuple[float, float]:
         """(f(−∞), f(+∞)); NaN where none exists."""
-        return cast("tuple[float, float]", self._meta("limits"))
+        return self._meta("limits")
 
     @property
     def dlimits(self) -> tuple[float, float]:
         """(f'(−∞), f'(+∞))."""
-        return cast("tuple[float, float]", self._meta("dlimits"))
+        return self._meta("dlimits")
 
     @property
     def d2limits(self) -> tuple[float, float]:
         """(f''(−∞), f''(+∞)): as declared where f' is unbounded (eˣ, max(0, x)²);
         otherwise 0 where f' has a finite limit and NaN where it has none."""
         if self.spec.d2limits is not None:
-            return cast("tuple[float, float]", self._meta("d2limits"))
+            return self._meta("d2limits")
         return cast("tuple[float, float]", tuple(0.0 if math.isfinite(v) else math.nan for v in self.dlimits))
 
     kinks = property(lambda self: tuple(self._meta("kinks")), doc="Where f is continuous but f' jumps.")
@@ -237,12 +237,12 @@ class Activation:
     @property
     def continuity(self) -> str:
         """'C0', 'C1', 'C2', 'C∞' or 'discontinuous'."""
-        return cast(str, self._meta("continuity"))
+        return self._meta("continuity")
 
     @property
     def symmetry(self) -> str:
         """'odd', 'even' or 'none'."""
-        return cast(str, self._meta("symmetry"))
+        return self._meta("symmetry")
 
     xlim = property(lambda self: tuple(self._meta("xlim")), doc="A default plotting range.")
 

@@ -6,7 +6,6 @@ algebraic and piecewise imitations).
 from __future__ import annotations
 
 import math
-from typing import cast
 
 import numpy as np
 
@@ -471,7 +470,7 @@ def cloglog(x: Array) -> Array:
 
 def cloglog_grad(x: Array) -> Array:
     """eˣ·exp(−eˣ) = exp(x − eˣ) (x capped at 40, where this is 0)."""
-    xc: Array = np.minimum(x, 40.0)
+    xc = np.minimum(x, 40.0)
     return np.exp(xc - np.exp(xc))
 
 
@@ -539,7 +538,7 @@ def soft_clipping_grad(x: Array, alpha: float) -> Array:
     The difference of two sigmoids cancels wherever both are near 0 or 1;
     the product (from σ(a) − σ(b) = σ(a)σ(−b)(1 − e^{b−a})) does not.
     """
-    return cast(Array, (-np.expm1(-alpha) * logistic(alpha * x)) * logistic(alpha * (1.0 - x)))
+    return (-np.expm1(-alpha) * logistic(alpha * x)) * logistic(alpha * (1.0 - x))
 
 
 def soft_clipping_grad2(x: Array, alpha: float) -> Array:
@@ -553,8 +552,8 @@ def soft_clipping_grad2(x: Array, alpha: float) -> Array:
     def left(t: Array) -> Array:
         z = alpha * t
         tail = logistic(alpha * (1.0 - t))
-        return cast(Array, (-np.expm1(-alpha) * alpha) * (logistic(z) * logistic(-z)) * tail * tail * -np.expm1(
-            alpha * (2.0 * t - 1.0)))
+        return (-np.expm1(-alpha) * alpha) * (logistic(z) * logistic(-z)) * tail * tail * -np.expm1(
+            alpha * (2.0 * t - 1.0))
     right = x > 0.5
     return np.where(right, -left(np.where(right, 1.0 - x, 0.0)), left(np.where(right, 0.0, x)))
 

@@ -6,7 +6,6 @@ swish, mish, tanhexp, ELiSH) and the algebraic and piecewise-quadratic ones.
 from __future__ import annotations
 
 import math
-from typing import cast
 
 import numpy as np
 
@@ -137,7 +136,7 @@ def _erfc_cdf(x: Array) -> Array:
     """erfc(−x/√2)/2, as scipy's ndtr forms it (x·√½, then erfc)."""
     if x.size >= SCIPY_MIN_SIZE:
         from scipy.special import ndtr
-        return cast(Array, ndtr(x))
+        return ndtr(x)
     z = (x * -_SQRT_HALF).ravel().tolist()
     return 0.5 * np.fromiter(map(math.erfc, z), np.float64, len(z)).reshape(x.shape)
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 import numpy as np
+import numpy.typing as npt
 
 from .core import Activation, ActvizError, Array, Interval, Parameter, Spec, format_value, positive
 from .sigmoid_like import LOGSIGMOID, SIGMOID, SPARSE_SIGMOID
@@ -46,21 +47,21 @@ def _scaled(z: Array, temperature: float) -> Array:
     return (z - z.max(axis=-1, keepdims=True)) / temperature
 
 
-def _others(values):
+def _others(values: Array) -> Array:
     """Σ_{j≠i} values_j for each i, each a sum of the other terms, never
     the total minus values_i (which cancels where values_i dominates)."""
     n = values.shape[-1]
     return (values[..., None, :] * (1.0 - np.eye(n))).sum(axis=-1)
 
 
-def _with_diagonal(off_diagonal, diagonal):
+def _with_diagonal(off_diagonal: Array, diagonal: Array) -> Array:
     out = off_diagonal.copy()
     n = diagonal.shape[-1]
     out[..., np.arange(n), np.arange(n)] = diagonal
     return out
 
 
-def _exponentials(d):
+def _exponentials(d: Array) -> tuple[Array, Array]:
     """(e, rest): e = exp(d) with the first largest entry (d = 0) exactly 1,
     and rest = Σ of the other terms, so the normaliser is 1 + rest and its
     log is log1p(rest), exact where rest is tiny."""
@@ -204,10 +205,10 @@ def _two_class(base: Spec, *, name: str, summary: str, sign: float, latex: str, 
     d = z₁ − z₂: its kernels are base's, its facts base's scaled by T."""
     g = Activation(base)
 
-    def t(p):
+    def t(p: Mapping[str, Any]) -> float:
         return p["temperature"]
 
-    def ordered(pair):
+    def ordered(pair: tuple[float, ...]) -> tuple[float, ...]:
         return tuple(pair) if sign > 0 else tuple(reversed(pair))
 
     return Spec(
@@ -288,15 +289,15 @@ class VectorSpec:
 
     name: str
     summary: str
-    f: Callable[..., Any]
-    jacobian: Callable[..., Any]
+    f: Callable[..., Array]
+    jacobian: Callable[..., Array]
     two_class: Spec
     identity: str
     text: str
     jacobian_text: str
     output_range: str
     params: tuple[Parameter, ...] = (TEMPERATURE,)
-    margin: Callable[..., Any] | None = None
+    margin: Callable[..., Array] | None = None
     torch: str | None = None
     reference: str = ""
 
@@ -389,19 +390,20 @@ class Vector:
     def name(self) -> str:
         return self.spec.name
 
-    def f(self, z):
+    def f(self, z: npt.ArrayLike) -> Array:
         """The outputs for each vector of logits along the last axis."""
         return self._evaluate(self.spec.f, z, lambda shape: shape)
 
-    def jacobian(self, z):
+    def jacobian(self, z: npt.ArrayLike) -> Array:
         """∂f_i/∂z_j for each vector along the last axis: shape (..., n, n)."""
         return self._evaluate(self.spec.jacobian, z, lambda shape: (*shape, shape[-1]))
 
-    def margin(self, z):
+    def margin(self, z: npt.ArrayLike) -> Array | None:
         """x_i − τ for the sparse maps, positive exactly where f_i is; None for the others."""
         return None if self.spec.margin is None else self._evaluate(self.spec.margin, z, lambda shape: shape)
 
-    def _evaluate(self, kernel, z, out_shape):
+    def _evaluate(self, kernel: Callable[..., Array], z: npt.ArrayLike,
+                  out_shape: Callable[[tuple[int, ...]], tuple[int, ...]]) -> Array:
         z = np.asarray(z, dtype=np.float64)
         if z.ndim == 0 or z.shape[-1] == 0:
             raise ActvizError(f"{self.name} takes a vector of logits (at least one)")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Container, Mapping, cast
+from typing import Any, Callable, Container, Mapping, Sequence, cast, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -166,13 +166,34 @@ class Activation:
     def name(self) -> str:
         return self.spec.name
 
+    @overload
+    def f(self, x: float) -> np.float64: ...
+    @overload
+    def f(self, x: npt.NDArray[Any] | Sequence[float]) -> Array: ...
+    @overload
+    def f(self, x: npt.ArrayLike) -> Any: ...
+
     def f(self, x: npt.ArrayLike) -> Any:
         """The function's values at x."""
         return self._evaluate(self.spec.f, x, self.limits)
 
+    @overload
+    def df(self, x: float) -> np.float64: ...
+    @overload
+    def df(self, x: npt.NDArray[Any] | Sequence[float]) -> Array: ...
+    @overload
+    def df(self, x: npt.ArrayLike) -> Any: ...
+
     def df(self, x: npt.ArrayLike) -> Any:
         """The derivative's values at x (PyTorch's one-sided value at a kink)."""
         return self._evaluate(self.spec.df, x, self.dlimits)
+
+    @overload
+    def d2f(self, x: float) -> np.float64: ...
+    @overload
+    def d2f(self, x: npt.NDArray[Any] | Sequence[float]) -> Array: ...
+    @overload
+    def d2f(self, x: npt.ArrayLike) -> Any: ...
 
     def d2f(self, x: npt.ArrayLike) -> Any:
         """The second derivative's values at x.

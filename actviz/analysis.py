@@ -21,10 +21,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Any, Callable
 
 import numpy as np
+import numpy.typing as npt
 
 from .functions import Activation, ActvizError, Gated, format_value
+from .functions.core import Array
 from .functions.gated import CONVENTION
 
 DEFAULT_THRESHOLD = 0.05
@@ -108,17 +111,18 @@ def right_hand_side(formula: str) -> str:
 _SIGN = np.int64(-2 ** 63)
 
 
-def _ordered(x):
+def _ordered(x: npt.ArrayLike) -> npt.NDArray[np.int64]:
     """Doubles as int64 keys in the same order, neighbours one apart (±0 both 0)."""
     bits = np.asarray(x, dtype=np.float64).view(np.int64)
     return np.where(bits < 0, -(bits & ~_SIGN), bits)
 
 
-def _from_ordered(k):
+def _from_ordered(k: npt.NDArray[np.int64]) -> np.ndarray:
     return np.where(k < 0, (-k) | _SIGN, k).view(np.float64)
 
 
-def _bisect(inside, left, right):
+def _bisect(inside: Callable[[np.ndarray], Any], left: npt.ArrayLike,
+            right: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Shrink each bracket [left, right], whose ends `inside` classifies
     differently, to two neighbouring doubles.
 
@@ -135,11 +139,11 @@ def _bisect(inside, left, right):
     return _from_ordered(a), _from_ordered(b)
 
 
-def _root(g, target, a, b):
+def _root(g: Callable[[npt.ArrayLike], Any], target: float, a: float, b: float) -> float:
     """The correctly rounded root of g(x) = target in [a, b], where g - target
     changes sign: bisect to neighbouring doubles, keep the nearer one."""
-    lo, hi = _bisect(lambda t: g(t) < target, [a], [b])
-    lo, hi = float(lo[0]), float(hi[0])
+    left, right = _bisect(lambda t: g(t) < target, [a], [b])
+    lo, hi = float(left[0]), float(right[0])
     return lo if abs(g(lo) - target) <= abs(g(hi) - target) else hi
 
 
@@ -172,7 +176,7 @@ def _probe(a: float, b: float) -> np.ndarray:
     with np.errstate(over="ignore", invalid="ignore"):  # near ±1.8e308
         reach = _reach(1e-300, 400)
         if math.isinf(a) and math.isinf(b):
-            x = np.concatenate([-reach, [0.0], reach])
+            x: Array = np.concatenate([-reach, [0.0], reach])
         elif math.isinf(a) or math.isinf(b):
             end, direction = (b, -1.0) if math.isinf(a) else (a, 1.0)
             x = np.concatenate([[np.nextafter(end, direction * math.inf)], end + direction * reach])
@@ -230,7 +234,7 @@ def saturated_regions(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> 
     x = _line_grid(act)
     steep = np.flatnonzero(np.abs(act.df(x)) >= threshold)
 
-    def slope(t):
+    def slope(t: npt.ArrayLike) -> Any:
         return np.abs(act.df(t))
     tails = []
     if not steep.size:
@@ -245,7 +249,7 @@ def saturated_regions(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> 
             if math.isinf(lo) or math.isinf(hi)]
 
 
-def _subtract(intervals, regions):
+def _subtract(intervals: list[tuple[float, float]], regions: list[Region]) -> list[tuple[float, float]]:
     """The (lo, hi) `intervals` less every region."""
     for region in regions:
         pieces = []
@@ -375,7 +379,8 @@ def curve(act: Activation, lo: float, hi: float, *, derivative: bool = False,
             jumps.append(Discontinuity(c, float(left), float(right), float(value)))
     if not jumps:
         pieces_x = [_sorted_distinct(np.concatenate(pieces_x))]
-    xs, ys = [], []
+    xs: list[npt.ArrayLike] = []
+    ys: list[npt.ArrayLike] = []
     for px in pieces_x:
         xs += [px, [np.nan]]
         ys += [g(px), [np.nan]]
@@ -403,7 +408,7 @@ def common_xlim(acts: list[Activation]) -> tuple[float, float]:
 DRAWABLE = 1e306
 
 
-def _finite_range(values) -> tuple[float, float]:
+def _finite_range(values: npt.ArrayLike) -> tuple[float, float]:
     ys = np.asarray(values, dtype=float)
     ys = ys[np.isfinite(ys)]
     return (float(ys.min()), float(ys.max())) if ys.size else (0.0, 1.0)
@@ -456,7 +461,7 @@ def title_for(acts: list[Activation], derivative_only: bool = False) -> str:
 # actviz info
 # ---------------------------------------------------------------------------
 
-def summary(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> dict:
+def summary(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> dict[str, Any]:
     """The facts `actviz info` prints, as plain Python values (JSON-ready).
 
     Stationary points are listed within the function's own plotting range
@@ -497,7 +502,7 @@ def summary(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> dict:
     }
 
 
-def gated_summary(gated: Gated) -> dict:
+def gated_summary(gated: Gated) -> dict[str, Any]:
     """The facts `actviz info` prints for a gated function f(a, b) = a·g(b),
     as plain Python values (JSON-ready); those about g′ come from the gate's
     own analysis.

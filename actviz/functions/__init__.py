@@ -28,14 +28,14 @@ the side f' takes (``elu''(0) = α``).
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, cast
 
 from . import classics, gaussian_based, periodic, rectifiers, shrinkage, sigmoid_like, smooth_rectifiers
 from .core import (Activation, ActvizError, Constraint, Interval, Parameter, Spec, describe_params, format_value,
                    parse_number)
 from .gated import GATED, Gated, GatedSpec
 from .rectifiers import SELU_ALPHA, SELU_SCALE
-from .vector import VECTOR, Vector
+from .vector import VECTOR, Vector, VectorSpec
 
 __all__ = [
     "Activation", "Parameter", "Spec", "Interval", "REGISTRY", "PRESETS", "GATED", "Gated", "GatedSpec",
@@ -87,7 +87,7 @@ def names() -> list[str]:
 EXTERNAL: dict[str, Spec] = {}
 
 
-def spec_of(name: str) -> Spec:
+def spec_of(name: str) -> Spec | VectorSpec:
     """The entry of a canonical name, a vector function's and a loaded
     external function's included."""
     if name in EXTERNAL:
@@ -133,8 +133,8 @@ def get(name: str, preset: str | None = None, **params: Any) -> Activation | Gat
         if params or preset != "torch":
             raise ActvizError(f"{canonical} takes no parameters and no preset "
                               f"(its gate is PyTorch's {GATED[canonical].gate})")
-        return Gated(GATED[canonical], get(GATED[canonical].gate))
-    spec = EXTERNAL.get(canonical) or VECTOR.get(canonical) or REGISTRY[canonical]
+        return Gated(GATED[canonical], cast(Activation, get(GATED[canonical].gate)))  # a gate is elementwise
+    spec: Spec | VectorSpec = EXTERNAL.get(canonical) or VECTOR.get(canonical) or REGISTRY[canonical]
     known = {p.name: p for p in spec.params}
     for key in params:
         if key not in known:
@@ -143,7 +143,7 @@ def get(name: str, preset: str | None = None, **params: Any) -> Activation | Gat
     values = {p.name: p.default for p in spec.params}
     values.update(PRESETS[preset].get(spec.name, {}))
     values.update({key: known[key].parse(value) for key, value in params.items()})
-    if canonical in VECTOR:
+    if isinstance(spec, VectorSpec):
         return Vector(spec, values)
     for constraint in spec.constraints:
         if not constraint.holds(values):
@@ -151,7 +151,7 @@ def get(name: str, preset: str | None = None, **params: Any) -> Activation | Gat
     return Activation(spec, values)
 
 
-def family(name: str, values: Mapping[str, Any], preset: str | None = None) -> list[Activation]:
+def family(name: str, values: Mapping[str, Any], preset: str | None = None) -> list[Activation | Gated | Vector]:
     """One Activation per value of the (single) parameter given as a list:
     ``family("leaky_relu", {"negative_slope": [0.01, 0.1]})``."""
     listed = {k: v for k, v in values.items() if isinstance(v, (list, tuple))}

@@ -7,17 +7,17 @@ import math
 
 import numpy as np
 
-from .core import Interval, Spec, positive
+from .core import Array, Interval, Spec, positive
 from .kernels import EXP_SUBNORMAL, heaviside, times_exp, two_minus_square, zero_grad
 from .smooth_rectifiers import squareplus_grad2
 
 
-def identity(x):
+def identity(x: Array) -> Array:
     """x."""
     return x.copy()
 
 
-def identity_grad(x):
+def identity_grad(x: Array) -> Array:
     return np.ones_like(x)
 
 
@@ -37,7 +37,7 @@ IDENTITY = Spec(
 )
 
 
-def step(x):
+def step(x: Array) -> Array:
     """Heaviside step: 1 for x ≥ 0, 0 for x < 0 (the perceptron's rule)."""
     return heaviside(x, right=True)
 
@@ -58,7 +58,7 @@ STEP = Spec(
 )
 
 
-def sign(x):
+def sign(x: Array) -> Array:
     """−1, 0 or 1."""
     return np.sign(x)
 
@@ -79,7 +79,7 @@ SIGN = Spec(
 )
 
 
-def exponential(x):
+def exponential(x: Array) -> Array:
     """eˣ (overflows to inf for x > 709.78, where the true value does)."""
     return np.exp(x)
 
@@ -100,7 +100,7 @@ EXPONENTIAL = Spec(
 )
 
 
-def bent_identity(x):
+def bent_identity(x: Array) -> Array:
     r"""x + (√(x² + 1) − 1)/2 = x + x·(x/(h + 1))/2, h = hypot(x, 1).
 
     √(x² + 1) − 1 cancels for small x; the rationalised x²/(h + 1) does not,
@@ -110,12 +110,12 @@ def bent_identity(x):
     return x + 0.5 * x * (x / (h + 1.0))
 
 
-def bent_identity_grad(x):
+def bent_identity_grad(x: Array) -> Array:
     """1 + x/(2√(x² + 1))."""
     return 1.0 + 0.5 * (x / np.hypot(x, 1.0))
 
 
-def bent_identity_grad2(x):
+def bent_identity_grad2(x: Array) -> Array:
     """1/(2(x² + 1)^{3/2}): bent_identity(x) = x/2 + squareplus(x, b=1) − 1/2,
     so this is squareplus'' with b = 1."""
     return squareplus_grad2(x, 1.0)
@@ -135,13 +135,13 @@ BENT_IDENTITY = Spec(
 )
 
 
-def gaussian(x):
+def gaussian(x: Array) -> Array:
     """e^{−x²}; x is clipped to ±40 (e^{−1600} underflows) so x² cannot overflow."""
     xc = np.clip(x, -40.0, 40.0)
     return np.exp(-xc * xc)
 
 
-def gaussian_grad(x):
+def gaussian_grad(x: Array) -> Array:
     """−2x·e^{−x²}; by :func:`times_exp` where e^{−x²} is subnormal, since
     the product is not (it underflows at |x| = 27.37, e^{−x²} at 27.30)."""
     xc = np.clip(x, -40.0, 40.0)
@@ -149,7 +149,7 @@ def gaussian_grad(x):
     return np.where(z < EXP_SUBNORMAL, times_exp(-2.0 * xc, z), -2.0 * xc * gaussian(x))
 
 
-def gaussian_grad2(x):
+def gaussian_grad2(x: Array) -> Array:
     r"""(4x² − 2)·e^{−x²} = −(2 − (2x)²)·e^{−x²}.
 
     2 − (2x)² is formed by :func:`two_minus_square`, so the roots ±1/√2
@@ -178,14 +178,14 @@ GAUSSIAN = Spec(
 _SINC_SERIES = [(-1) ** n * 2 * n / math.factorial(2 * n + 1) for n in range(1, 12)]
 
 
-def sinc(x):
+def sinc(x: Array) -> Array:
     """sin(x)/x, with sinc(0) = 1 (the unnormalised sinc)."""
     nonzero = x != 0
     safe = np.where(nonzero, x, 1.0)
     return np.where(nonzero, np.sin(safe) / safe, 1.0)
 
 
-def sinc_grad(x):
+def sinc_grad(x: Array) -> Array:
     r"""(x·cos x − sin x)/x² = cos(x)/x − sin(x)/x².
 
     The two terms cancel as x → 0 (the difference is ≈ −x/3), so for |x| < 1
@@ -206,7 +206,7 @@ def sinc_grad(x):
 _SINC_GRAD2_SERIES = [(-1) ** n * 2 * n * (2 * n - 1) / math.factorial(2 * n + 1) for n in range(1, 12)]
 
 
-def sinc_grad2(x):
+def sinc_grad2(x: Array) -> Array:
     r"""−sinc(x) − 2·sinc'(x)/x, from (x·sinc x)'' = (sin x)'' = −x·sinc x.
 
     Near 0 the two terms (≈ −1 and 2/3) cancel by a factor of 3, so for
@@ -240,17 +240,17 @@ SINC = Spec(
 )
 
 
-def sinusoid(x):
+def sinusoid(x: Array) -> Array:
     """sin(x)."""
     return np.sin(x)
 
 
-def sinusoid_grad(x):
+def sinusoid_grad(x: Array) -> Array:
     """cos(x)."""
     return np.cos(x)
 
 
-def sinusoid_grad2(x):
+def sinusoid_grad2(x: Array) -> Array:
     """−sin(x)."""
     return -np.sin(x)
 
@@ -271,7 +271,7 @@ SINUSOID = Spec(
 )
 
 
-def _snake_sin_cos(x, a):
+def _snake_sin_cos(x: Array, a: float) -> tuple[Array, Array]:
     """sin(ax), cos(ax); where ax overflows, the phase is unknowable in double
     precision and 0 is used (f = x is then still right to the last ulp)."""
     ax = a * x
@@ -279,14 +279,14 @@ def _snake_sin_cos(x, a):
     return np.sin(ax), np.cos(ax)
 
 
-def snake(x, a):
+def snake(x: Array, a: float) -> Array:
     r"""x + sin²(ax)/a, formed as x + sin(ax)·(sin(ax)/a) so a tiny `a`
     gives ≈ x + a·x² instead of underflowing sin² to 0."""
     s, _ = _snake_sin_cos(x, a)
     return x + s * (s / a)
 
 
-def snake_grad(x, a):
+def snake_grad(x: Array, a: float) -> Array:
     r"""1 + sin(2ax) = (sin(ax) + cos(ax))².
 
     Near its zeros 1 + sin(2ax) cancels against the rounding of sin ≈ −1;
@@ -296,7 +296,7 @@ def snake_grad(x, a):
     return (s + c) ** 2
 
 
-def snake_grad2(x, a):
+def snake_grad2(x: Array, a: float) -> Array:
     r"""2a·cos(2ax) = 2a·(cos ax − sin ax)(cos ax + sin ax), from the same
     sin(ax), cos(ax) as f' (2ax itself may overflow)."""
     s, c = _snake_sin_cos(x, a)
@@ -320,26 +320,26 @@ SNAKE = Spec(
 )
 
 
-def _scaled_hypot(x, a):
+def _scaled_hypot(x: Array, a: float) -> tuple[Array, Array]:
     """m = max(|x|, a) and r = hypot(x/m, a/m) ∈ [1, √2], so that
     hypot(x, a) = m·r is never formed where it would overflow."""
     m = np.maximum(np.abs(x), a)
     return m, np.hypot(x / m, a / m)
 
 
-def multiquadratic(x, a):
+def multiquadratic(x: Array, a: float) -> Array:
     """√(x² + a²) = hypot(x, a), the multiquadric radial basis function
     (hypot overflows only where the value does)."""
     return np.hypot(x, a)
 
 
-def multiquadratic_grad(x, a):
+def multiquadratic_grad(x: Array, a: float) -> Array:
     """x/√(x² + a²), as (x/m)/r with m, r from :func:`_scaled_hypot`."""
     m, r = _scaled_hypot(x, a)
     return (x / m) / r
 
 
-def multiquadratic_grad2(x, a):
+def multiquadratic_grad2(x: Array, a: float) -> Array:
     """a²/(x² + a²)^{3/2} = ((a/m)/r)²/r/m: the division by m last, so the
     result rounds into the subnormal range only at its last step."""
     m, r = _scaled_hypot(x, a)
@@ -364,7 +364,7 @@ MULTIQUADRATIC = Spec(
 )
 
 
-def inverse_multiquadratic(x, a):
+def inverse_multiquadratic(x: Array, a: float) -> Array:
     r"""1/√(x² + a²): ISRU without its x (ISRU(x) = x·f(x) for a = 1/√α, up
     to the factor a).  Formed as (1/m)/r, m and r from :func:`_scaled_hypot`
     (hypot(x, a) overflows for x, a near 1.8e308, where 1/hypot is a
@@ -374,7 +374,7 @@ def inverse_multiquadratic(x, a):
     return np.where(m >= 1.0, (1.0 / np.maximum(m, 1.0)) / r, 1.0 / (np.minimum(m, 1.0) * r))
 
 
-def inverse_multiquadratic_grad(x, a):
+def inverse_multiquadratic_grad(x: Array, a: float) -> Array:
     """−x/(x² + a²)^{3/2} = −(x/h)·f·f, h = √(x² + a²), x/h from the scaled
     hypot (|x/h| ≤ 1, so nothing overflows)."""
     m, r = _scaled_hypot(x, a)
@@ -383,7 +383,7 @@ def inverse_multiquadratic_grad(x, a):
     return -((x / m) / r) * f * f
 
 
-def inverse_multiquadratic_grad2(x, a):
+def inverse_multiquadratic_grad2(x: Array, a: float) -> Array:
     r"""(2x² − a²)/(x² + a²)^{5/2} = (2(x/h)² − (a/h)²)·f³, h = √(x² + a²),
     with x/h and a/h from the scaled hypot (≤ 1, no overflow)."""
     m, r = _scaled_hypot(x, a)

@@ -12,9 +12,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Container, Mapping, Sequence, cast, overload
 
 import numpy as np
+import numpy.typing as npt
+
+
+# What a kernel takes (finite values only) and returns.
+Array = npt.NDArray[np.float64]
 
 
 class ActvizError(ValueError):
@@ -115,9 +120,9 @@ class Spec:
     name: str
     aliases: tuple[str, ...] = ()
     summary: str
-    f: Callable[..., Any]
-    df: Callable[..., Any]
-    d2f: Callable[..., Any]
+    f: Callable[..., Array]
+    df: Callable[..., Array]
+    d2f: Callable[..., Array]
     latex: str
     dlatex: str
     text: str
@@ -165,15 +170,36 @@ class Activation:
     def name(self) -> str:
         return self.spec.name
 
-    def f(self, x):
+    @overload
+    def f(self, x: float) -> np.float64: ...
+    @overload
+    def f(self, x: npt.NDArray[Any] | Sequence[float]) -> Array: ...
+    @overload
+    def f(self, x: npt.ArrayLike) -> Any: ...
+
+    def f(self, x: npt.ArrayLike) -> Any:
         """The function's values at x."""
         return self._evaluate(self.spec.f, x, self.limits)
 
-    def df(self, x):
+    @overload
+    def df(self, x: float) -> np.float64: ...
+    @overload
+    def df(self, x: npt.NDArray[Any] | Sequence[float]) -> Array: ...
+    @overload
+    def df(self, x: npt.ArrayLike) -> Any: ...
+
+    def df(self, x: npt.ArrayLike) -> Any:
         """The derivative's values at x (PyTorch's one-sided value at a kink)."""
         return self._evaluate(self.spec.df, x, self.dlimits)
 
-    def d2f(self, x):
+    @overload
+    def d2f(self, x: float) -> np.float64: ...
+    @overload
+    def d2f(self, x: npt.NDArray[Any] | Sequence[float]) -> Array: ...
+    @overload
+    def d2f(self, x: npt.ArrayLike) -> Any: ...
+
+    def d2f(self, x: npt.ArrayLike) -> Any:
         """The second derivative's values at x.
 
         Where f' jumps, f'' takes the one-sided value on the side f' takes
@@ -183,7 +209,7 @@ class Activation:
         """
         return self._evaluate(self.spec.d2f, x, self.d2limits)
 
-    def _evaluate(self, kernel, x, limits):
+    def _evaluate(self, kernel: Callable[..., Array], x: npt.ArrayLike, limits: tuple[float, float]) -> Any:
         x = np.asarray(x, dtype=np.float64)
         finite = np.isfinite(x)
         # Overflow is left silent because it is only reached where the true
@@ -199,12 +225,23 @@ class Activation:
                 out = np.where(np.isnan(x), np.nan, out)
         return out[()] if out.ndim == 0 else out
 
-    def _meta(self, attribute):
+    def _meta(self, attribute: str) -> Any:
         return _resolve(getattr(self.spec, attribute), self.params)
 
-    output_range = property(lambda self: self._meta("output_range"), doc="The Interval of f's values.")
-    limits = property(lambda self: self._meta("limits"), doc="(f(−∞), f(+∞)); NaN where none exists.")
-    dlimits = property(lambda self: self._meta("dlimits"), doc="(f'(−∞), f'(+∞)).")
+    @property
+    def output_range(self) -> Interval:
+        """The Interval of f's values."""
+        return self._meta("output_range")
+
+    @property
+    def limits(self) -> tuple[float, float]:
+        """(f(−∞), f(+∞)); NaN where none exists."""
+        return self._meta("limits")
+
+    @property
+    def dlimits(self) -> tuple[float, float]:
+        """(f'(−∞), f'(+∞))."""
+        return self._meta("dlimits")
 
     @property
     def d2limits(self) -> tuple[float, float]:
@@ -212,7 +249,7 @@ class Activation:
         otherwise 0 where f' has a finite limit and NaN where it has none."""
         if self.spec.d2limits is not None:
             return self._meta("d2limits")
-        return tuple(0.0 if math.isfinite(v) else math.nan for v in self.dlimits)
+        return cast("tuple[float, float]", tuple(0.0 if math.isfinite(v) else math.nan for v in self.dlimits))
 
     kinks = property(lambda self: tuple(self._meta("kinks")), doc="Where f is continuous but f' jumps.")
     jumps = property(lambda self: tuple(self._meta("jumps")), doc="Where f itself jumps.")
@@ -221,8 +258,17 @@ class Activation:
     df_at_kinks = property(lambda self: dict(self._meta("df_at_kinks")),
                            doc="f' at every kink and jump, the one-sided value PyTorch takes.")
     monotonic = property(lambda self: bool(self._meta("monotonic")), doc="f never decreases.")
-    continuity = property(lambda self: self._meta("continuity"), doc="'C0', 'C1', 'C2', 'C∞' or 'discontinuous'.")
-    symmetry = property(lambda self: self._meta("symmetry"), doc="'odd', 'even' or 'none'.")
+
+    @property
+    def continuity(self) -> str:
+        """'C0', 'C1', 'C2', 'C∞' or 'discontinuous'."""
+        return self._meta("continuity")
+
+    @property
+    def symmetry(self) -> str:
+        """'odd', 'even' or 'none'."""
+        return self._meta("symmetry")
+
     xlim = property(lambda self: tuple(self._meta("xlim")), doc="A default plotting range.")
 
     @property
@@ -247,7 +293,7 @@ class Activation:
     @property
     def torch(self) -> str | None:
         """The PyTorch module that computes the same function, as code."""
-        template = self._meta("torch")
+        template: str | None = self._meta("torch")
         if not template:
             return None
         return template.format(**{k: _python_literal(v) for k, v in self.params.items()})
@@ -263,7 +309,8 @@ class Activation:
         changed = ", ".join(f"{k}={format_value(v)}" for k, v in self.changed_params.items())
         return f"{self.name}({changed})" if changed else self.name
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+    def _repr_mimebundle_(self, include: Container[str] | None = None,
+                          exclude: Container[str] | None = None) -> dict[str, str | bytes]:
         """What Jupyter shows for ``actviz.get("gelu")``: the figure ``actviz
         plot gelu -d`` draws, as SVG (its text as outlines, so that it looks
         the same whatever fonts the reader has), or as PNG where the caller
@@ -287,7 +334,7 @@ class Activation:
         return {"image/svg+xml": render(fig, "svg", svg_text="path", look=look).decode("utf-8")}
 
 
-def _python_literal(value):
+def _python_literal(value: Any) -> Any:
     """Parameters as Python source: 0.25, inf as float('inf'), strings bare
     (the templates quote them where PyTorch wants a string)."""
     if isinstance(value, float) and math.isinf(value):
@@ -295,7 +342,7 @@ def _python_literal(value):
     return value
 
 
-def format_value(value) -> str:
+def format_value(value: Any) -> str:
     """0.2 as '0.2', 'tanh' as 'tanh': how a parameter value is shown."""
     return f"{value:g}" if isinstance(value, float) else str(value)
 

@@ -33,10 +33,12 @@ and PyTorch), and NaN in either input gives NaN.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
-from .core import Activation, ActvizError
+from .core import Activation, ActvizError, Array
 
 CONVENTION = "a is the first half of the input, b the second (PyTorch's F.glu)"
 SHAZEER = "Shazeer 2020, GLU Variants Improve Transformer"
@@ -125,7 +127,7 @@ BILINEAR = GatedSpec(
 GATED: dict[str, GatedSpec] = {spec.name: spec for spec in (GLU, REGLU, GEGLU, SWIGLU, BILINEAR)}
 
 
-def _pair(a, b) -> tuple[np.ndarray, np.ndarray]:
+def _pair(a: npt.ArrayLike, b: npt.ArrayLike) -> Sequence[Array]:
     """a and b as float64 arrays of one broadcast shape."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     try:
@@ -134,7 +136,7 @@ def _pair(a, b) -> tuple[np.ndarray, np.ndarray]:
         raise ActvizError(f"a and b must have shapes that broadcast together; got {a.shape} and {b.shape}") from None
 
 
-def _times(a, v):
+def _times(a: Array, v: Array) -> Any:
     """The IEEE product a·v: overflow is only reached where the true product
     is beyond the double range, and ±∞·0 is NaN by design (see the module)."""
     with np.errstate(over="ignore", invalid="ignore"):
@@ -162,21 +164,21 @@ class Gated:
     label = name
 
     @property
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         """A gated function has no parameters of its own."""
         return {}
 
-    def f(self, a, b):
+    def f(self, a: npt.ArrayLike, b: npt.ArrayLike) -> Any:
         """f(a, b) = a·g(b)."""
         a, b = _pair(a, b)
         return _times(a, self.gate.f(b))
 
-    def df_da(self, a, b):
+    def df_da(self, a: npt.ArrayLike, b: npt.ArrayLike) -> Any:
         """∂f/∂a = g(b) (NaN where a is NaN)."""
         a, b = _pair(a, b)
         return _times(np.where(np.isnan(a), np.nan, 1.0), self.gate.f(b))
 
-    def df_db(self, a, b):
+    def df_db(self, a: npt.ArrayLike, b: npt.ArrayLike) -> Any:
         """∂f/∂b = a·g′(b), with the gate's one-sided g′ at its kinks (ReLU′(0) = 0)."""
         a, b = _pair(a, b)
         return _times(a, self.gate.df(b))

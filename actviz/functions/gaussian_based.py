@@ -7,22 +7,23 @@ The stable normal CDF and density they share are GELU's, in
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import numpy as np
 
-from .core import Interval, Parameter, Spec, positive
+from .core import Array, Interval, Parameter, Spec, positive
 from .kernels import EXP_SUBNORMAL, times_exp
 from .smooth_rectifiers import (_GELU_MINIMUM, _INV_SQRT_2PI, _normal_cdf, _normal_pdf, gelu, gelu_grad,
                                 gelu_grad2)
 
 
-def probit(x):
+def probit(x: Array) -> Array:
     r"""Φ(x), the standard normal CDF (the inverse of the probit link), with
     the left tail kept to the least subnormal (see :func:`_normal_cdf`)."""
     return _normal_cdf(x)
 
 
-def probit_grad(x):
+def probit_grad(x: Array) -> Array:
     r"""φ(x) = e^{−x²/2}/√(2π); the factor 1/√(2π) is applied by
     :func:`times_exp` where e^{−x²/2} is subnormal, before the rounding."""
     xc = np.clip(x, -40.0, 40.0)
@@ -30,7 +31,7 @@ def probit_grad(x):
     return np.where(z < EXP_SUBNORMAL, times_exp(_INV_SQRT_2PI, z), _normal_pdf(x))
 
 
-def probit_grad2(x):
+def probit_grad2(x: Array) -> Array:
     r"""−x·φ(x), formed by :func:`times_exp` (x·φ(x) is representable where
     φ(x) alone is subnormal); x is capped at ±40, where φ underflows."""
     xc = np.clip(x, -40.0, 40.0)
@@ -61,19 +62,19 @@ _GELU_CAP = 10.0
 _GELU_10_DF_AT_KINK = 1.0
 
 
-def gelu_10(x):
+def gelu_10(x: Array) -> Array:
     r"""min(GELU(x), 10) (transformers' ClippedGELUActivation(−10, 10)); the
     lower clip never acts, GELU's least value being −0.17."""
     return np.minimum(gelu(x, "none"), _GELU_CAP)
 
 
-def gelu_10_grad(x):
+def gelu_10_grad(x: Array) -> Array:
     """GELU'(x) for x ≤ 10, 0 beyond (torch.clamp's gradient is 0 only
     where the clamp acts)."""
     return np.where(x > _GELU_CAP, 0.0, gelu_grad(x, "none"))
 
 
-def gelu_10_grad2(x):
+def gelu_10_grad2(x: Array) -> Array:
     """GELU''(x) for x ≤ 10, 0 beyond."""
     return np.where(x > _GELU_CAP, 0.0, gelu_grad2(x, "none"))
 
@@ -103,7 +104,7 @@ _SMU_MONOTONIC_ALPHA = 0.11418519963359054
 _SMU_ALPHA0_MINIMUM = -0.1201877934155055
 
 
-def _smu_parts(x, alpha, mu):
+def _smu_parts(x: Array, alpha: float, mu: float) -> tuple[Array, Array, Callable[[Array], Array], Callable[[Array], Array]]:
     r"""kx (k = μ(1 − α)), t = −kx capped to [0, 50] for the left side, and
     scipy's erf, erfcx (imported here, on first use: see _normal_cdf)."""
     from scipy.special import erf, erfcx
@@ -113,7 +114,7 @@ def _smu_parts(x, alpha, mu):
     return kx, t, erf, erfcx
 
 
-def smu(x, alpha, mu):
+def smu(x: Array, alpha: float, mu: float) -> Array:
     r"""((1 + α)x + (1 − α)x·erf(kx))/2, k = μ(1 − α): a smooth max(x, αx).
 
     For kx > −1/2 it is x·(g/2), g = (1 + α) + (1 − α)·erf(kx), halved
@@ -128,7 +129,7 @@ def smu(x, alpha, mu):
     return np.where(kx > -0.5, right, left)
 
 
-def smu_grad(x, alpha, mu):
+def smu_grad(x: Array, alpha: float, mu: float) -> Array:
     r"""g/2 + (1 − α)·kx·e^{−(kx)²}/√π; for kx ≤ −1/2, with erfc as in f,
     α + (1 − α)/2·e^{−t²}·(erfcx(t) + 2kx/√π).  Both use kx, capped, rather
     than x·k·(…), which overflows."""
@@ -139,7 +140,7 @@ def smu_grad(x, alpha, mu):
     return np.where(kx > -0.5, right, left)
 
 
-def smu_grad2(x, alpha, mu):
+def smu_grad2(x: Array, alpha: float, mu: float) -> Array:
     """g'·(1 − (kx)²), g' = (1 − α)·k·(2/√π)·e^{−(kx)²}, from g'' = −2k²x·g'."""
     kx, _, _, _ = _smu_parts(x, alpha, mu)
     kc = np.clip(kx, -40.0, 40.0)

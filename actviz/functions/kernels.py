@@ -10,8 +10,10 @@ import math
 
 import numpy as np
 
+from .core import Array
 
-def logistic(x):
+
+def logistic(x: Array) -> Array:
     r"""σ(x) = 1/(1 + e^{−x}) for x ≥ 0 and eˣ/(1 + eˣ) for x < 0.
 
     e^{−|x|} never overflows, and the left tail keeps its subnormal values
@@ -21,7 +23,7 @@ def logistic(x):
     return np.where(x >= 0, 1.0, e) / (1.0 + e)
 
 
-def sech2(x):
+def sech2(x: Array) -> Array:
     r"""sech²(x) = 4·σ(2x)·σ(−2x).
 
     The textbook 1 − tanh²(x) is 0 once tanh(x) rounds to ±1 (|x| > 19.1)
@@ -38,7 +40,7 @@ _SQRT2_HI = math.sqrt(2.0)
 _SQRT2_LO = -9.667293313452913e-17  # √2 − _SQRT2_HI, so √2 = _SQRT2_HI + _SQRT2_LO to 32 digits
 
 
-def two_minus_square(y):
+def two_minus_square(y: Array) -> Array:
     r"""2 − y², correct to a few ulps even next to its roots y = ±√2.
 
     Computed as (√2 − |y|)(√2 + |y|) with √2 carried as a double plus its
@@ -52,7 +54,7 @@ def two_minus_square(y):
     return ((_SQRT2_HI - a) + _SQRT2_LO) * (_SQRT2_HI + a)
 
 
-def log1p_exp(x):
+def log1p_exp(x: Array) -> Array:
     r"""log(1 + eˣ) = max(x, 0) + log1p(e^{−|x|}).
 
     The naive form overflows for x > 709 and returns 0 for x < −37 where
@@ -65,7 +67,7 @@ def log1p_exp(x):
 EXP_SUBNORMAL = -708.0
 
 
-def times_exp(a, z):
+def times_exp(a: Array | float, z: Array) -> Array:
     r"""a·eᶻ for z ≤ 0, formed as a·q·q·q·q with q = e^{z/4}.
 
     Below z ≈ −708 eᶻ is subnormal and below −745.1 it rounds to 0, so
@@ -79,18 +81,18 @@ def times_exp(a, z):
     return a * q * q * q * q
 
 
-def times_sigmoid(a, z):
+def times_sigmoid(a: Array | float, z: Array) -> Array:
     """a·σ(z); where eᶻ is subnormal, 1 + eᶻ rounds to 1 and a·σ(z) = a·eᶻ is
     formed by :func:`times_exp`."""
     return np.where(z < EXP_SUBNORMAL, times_exp(a, z), a * logistic(z))
 
 
-def heaviside(x, right: bool):
+def heaviside(x: Array, right: bool) -> Array:
     """1.0 where x lies right of 0 (x > 0, or x ≥ 0 when `right`), else 0.0."""
     return (x >= 0 if right else x > 0).astype(np.float64)
 
 
-def zero_grad(x, **_):
+def zero_grad(x: Array, **_: float | str) -> Array:
     """0 everywhere it exists: f' of a step, f'' of a piecewise-linear function.
 
     At a jump of the function differentiated there is no derivative; 0 is

@@ -9,21 +9,21 @@ import math
 
 import numpy as np
 
-from .core import Interval, Spec
+from .core import Array, Interval, Spec
 from .kernels import logistic, times_sigmoid
 
 
-def cos(x):
+def cos(x: Array) -> Array:
     """cos(x)."""
     return np.cos(x)
 
 
-def cos_grad(x):
+def cos_grad(x: Array) -> Array:
     """−sin(x)."""
     return -np.sin(x)
 
 
-def cos_grad2(x):
+def cos_grad2(x: Array) -> Array:
     """−cos(x)."""
     return -np.cos(x)
 
@@ -45,17 +45,17 @@ COS = Spec(
 )
 
 
-def gcu(x):
+def gcu(x: Array) -> Array:
     """x·cos(x): |cos x| ≤ 1, so the product cannot overflow."""
     return x * np.cos(x)
 
 
-def gcu_grad(x):
+def gcu_grad(x: Array) -> Array:
     """cos(x) − x·sin(x)."""
     return np.cos(x) - x * np.sin(x)
 
 
-def gcu_grad2(x):
+def gcu_grad2(x: Array) -> Array:
     """−2·sin(x) − x·cos(x); neither term can overflow."""
     return -2.0 * np.sin(x) - x * np.cos(x)
 
@@ -82,7 +82,7 @@ GCU = Spec(
 _SIGMOID_NEGLIGIBLE = -1500.0
 
 
-def _sinlu_parts(x):
+def _sinlu_parts(x: Array) -> tuple[Array, Array, Array]:
     """g = x + sin(x), g' = 1 + cos(x), g'' = −sin(x), each set to 0 where
     σ(x) makes every product with it 0."""
     s, c = np.sin(x), np.cos(x)
@@ -91,21 +91,21 @@ def _sinlu_parts(x):
             np.where(negligible, 0.0, -s))
 
 
-def sinlu(x):
+def sinlu(x: Array) -> Array:
     r"""(x + sin x)·σ(x), the product formed by :func:`times_sigmoid`, which
     keeps it where σ(x) is subnormal."""
     g, _, _ = _sinlu_parts(x)
     return times_sigmoid(g, x)
 
 
-def sinlu_grad(x):
+def sinlu_grad(x: Array) -> Array:
     r"""g'σ + gσ' = σ(x)·(g' + g·σ(−x)), g = x + sin x; σ(−x) rather than
     1 − σ(x) keeps the right tail, as in silu'."""
     g, dg, _ = _sinlu_parts(x)
     return times_sigmoid(dg + g * logistic(-x), x)
 
 
-def sinlu_grad2(x):
+def sinlu_grad2(x: Array) -> Array:
     r"""g''σ + 2g'σ' + gσ'' = σ(x)·(g'' + σ(−x)·(2g' − g·tanh(x/2))).
 
     From σ' = σ(x)σ(−x) and σ'' = −σ'·tanh(x/2) (see sigmoid_grad2).

@@ -6,20 +6,21 @@ CELU) and ISRLU, and the capped and squared ReLUs.
 from __future__ import annotations
 
 import math
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from .core import Constraint, Interval, Parameter, Spec, positive
+from .core import Array, Constraint, Interval, Parameter, Spec, positive
 from .kernels import EXP_SUBNORMAL, heaviside, times_exp, zero_grad
 from .sigmoid_like import hardtanh, hardtanh_grad, isru, isru_grad, isru_grad2
 
 
-def relu(x):
+def relu(x: Array) -> Array:
     """max(0, x)."""
     return np.maximum(x, 0.0)
 
 
-def relu_grad(x):
+def relu_grad(x: Array) -> Array:
     """1 for x > 0, else 0 (PyTorch: relu'(0) = 0)."""
     return heaviside(x, right=False)
 
@@ -42,28 +43,30 @@ RELU = Spec(
 )
 
 
-def _piecewise_slope(x, negative_slope):
+def _piecewise_slope(x: Array, negative_slope: float) -> Array:
     """x for x > 0, negative_slope·x for x ≤ 0."""
     return np.where(x > 0, x, negative_slope * x)
 
 
-def _leaky_range(slope):
+def _leaky_range(slope: float) -> Interval:
     if slope > 0:
         return Interval(-math.inf, math.inf)
     return Interval(0.0, math.inf, lo_closed=True)
 
 
-def _line_limit(slope):
+def _line_limit(slope: float) -> float:
     """The limit of slope·x as x → +∞."""
     return math.copysign(math.inf, slope) if slope else 0.0
 
 
-def _kink_if(cond, point):
+def _kink_if(cond: bool, point: float) -> tuple[float, ...]:
     return (point,) if cond else ()
 
 
-def _slope_spec(*, name, summary, f, df, slope, slope_name, params, torch, aliases=(), constraints=(),
-                presets=None, reference=""):
+def _slope_spec(*, name: str, summary: str, f: Callable[..., Array], df: Callable[..., Array],
+                slope: Callable[[Mapping[str, Any]], float], slope_name: str, params: tuple[Parameter, ...],
+                torch: str, aliases: tuple[str, ...] = (), constraints: tuple[Constraint, ...] = (),
+                presets: Mapping[str, Mapping[str, Any]] | None = None, reference: str = "") -> Spec:
     """A ReLU whose negative part is a straight line of slope `slope(p)`."""
     return Spec(
         name=name, summary=summary, f=f, df=df, d2f=zero_grad,
@@ -84,12 +87,12 @@ def _slope_spec(*, name, summary, f, df, slope, slope_name, params, torch, alias
     )
 
 
-def leaky_relu(x, negative_slope):
+def leaky_relu(x: Array, negative_slope: float) -> Array:
     """x for x > 0, negative_slope·x otherwise."""
     return _piecewise_slope(x, negative_slope)
 
 
-def leaky_relu_grad(x, negative_slope):
+def leaky_relu_grad(x: Array, negative_slope: float) -> Array:
     """1 for x > 0, negative_slope for x ≤ 0 (PyTorch's value at 0)."""
     return np.where(x > 0, 1.0, negative_slope)
 
@@ -105,12 +108,12 @@ LEAKY_RELU = _slope_spec(
 )
 
 
-def prelu(x, weight):
+def prelu(x: Array, weight: float) -> Array:
     """x for x > 0, weight·x otherwise (one shared learnable weight)."""
     return _piecewise_slope(x, weight)
 
 
-def prelu_grad(x, weight):
+def prelu_grad(x: Array, weight: float) -> Array:
     """1 for x > 0, weight for x ≤ 0."""
     return np.where(x > 0, 1.0, weight)
 
@@ -125,19 +128,19 @@ PRELU = _slope_spec(
 )
 
 
-def rrelu_slope(lower, upper):
+def rrelu_slope(lower: float, upper: float) -> float:
     """The mean slope (lower + upper)/2; lower/2 + upper/2 where the sum
     overflows (both near 1.8e308)."""
     mean = (lower + upper) / 2
     return mean if math.isfinite(mean) else lower / 2 + upper / 2
 
 
-def rrelu(x, lower, upper):
+def rrelu(x: Array, lower: float, upper: float) -> Array:
     """Evaluation-mode RReLU: leaky ReLU with the mean slope (lower + upper)/2."""
     return _piecewise_slope(x, rrelu_slope(lower, upper))
 
 
-def rrelu_grad(x, lower, upper):
+def rrelu_grad(x: Array, lower: float, upper: float) -> Array:
     return np.where(x > 0, 1.0, rrelu_slope(lower, upper))
 
 
@@ -157,7 +160,7 @@ RRELU = _slope_spec(
 _ALPHA = positive("alpha", 1.0, "scale of the negative saturation")
 
 
-def elu(x, alpha):
+def elu(x: Array, alpha: float) -> Array:
     r"""x for x > 0, α·(eˣ − 1) otherwise.
 
     expm1 keeps eˣ − 1 exact for small |x|; evaluating it on min(x, 0) means
@@ -166,7 +169,7 @@ def elu(x, alpha):
     return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
 
 
-def elu_grad(x, alpha):
+def elu_grad(x: Array, alpha: float) -> Array:
     """1 for x > 0, α·eˣ for x ≤ 0 (PyTorch: elu'(0) = α); α·eˣ by
     :func:`times_exp` where eˣ is subnormal, since a large α lifts it back."""
     xn = np.minimum(x, 0.0)
@@ -174,7 +177,7 @@ def elu_grad(x, alpha):
     return np.where(x > 0, 1.0, left)
 
 
-def elu_grad2(x, alpha):
+def elu_grad2(x: Array, alpha: float) -> Array:
     """0 for x > 0, α·eˣ for x ≤ 0: at the kink elu'' takes the side elu'
     takes (elu''(0) = α)."""
     return np.where(x > 0, 0.0, elu_grad(x, alpha))
@@ -204,18 +207,18 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def selu(x):
+def selu(x: Array) -> Array:
     """λ·elu(x, α) with the self-normalising constants of Klambauer et al.
     (α ≈ 1.6733, λ ≈ 1.0507)."""
     return SELU_SCALE * elu(x, SELU_ALPHA)
 
 
-def selu_grad(x):
+def selu_grad(x: Array) -> Array:
     """λ for x > 0, λ·α·eˣ for x ≤ 0 (PyTorch: selu'(0) = λα ≈ 1.7581)."""
     return SELU_SCALE * elu_grad(x, SELU_ALPHA)
 
 
-def selu_grad2(x):
+def selu_grad2(x: Array) -> Array:
     """0 for x > 0, λ·α·eˣ for x ≤ 0 (selu''(0) = λα, the side of selu')."""
     return SELU_SCALE * elu_grad2(x, SELU_ALPHA)
 
@@ -238,7 +241,7 @@ SELU = Spec(
 )
 
 
-def celu(x, alpha):
+def celu(x: Array, alpha: float) -> Array:
     r"""max(0, x) + min(0, α·(e^{x/α} − 1)).
 
     x/α is clipped at −800 before the division so that a tiny α cannot
@@ -252,13 +255,13 @@ def celu(x, alpha):
     return np.where(linear, x, alpha * np.expm1(t))
 
 
-def celu_grad(x, alpha):
+def celu_grad(x: Array, alpha: float) -> Array:
     """1 for x > 0, e^{x/α} for x ≤ 0 (so celu'(0) = 1)."""
     t = np.maximum(np.minimum(x, 0.0), -800.0 * alpha) / alpha
     return np.where(x > 0, 1.0, np.exp(t))
 
 
-def celu_grad2(x, alpha):
+def celu_grad2(x: Array, alpha: float) -> Array:
     r"""0 for x > 0, e^{x/α}/α for x ≤ 0 (celu''(0) = 1/α, the side celu'
     takes; celu' is continuous at 0, celu'' jumps).
 
@@ -287,16 +290,16 @@ CELU = Spec(
 )
 
 
-def isrlu(x, alpha):
+def isrlu(x: Array, alpha: float) -> Array:
     """x for x ≥ 0, ISRU for x < 0."""
     return np.where(x >= 0, x, isru(x, alpha))
 
 
-def isrlu_grad(x, alpha):
+def isrlu_grad(x: Array, alpha: float) -> Array:
     return np.where(x >= 0, 1.0, isru_grad(x, alpha))
 
 
-def isrlu_grad2(x, alpha):
+def isrlu_grad2(x: Array, alpha: float) -> Array:
     """0 for x ≥ 0, isru'' for x < 0 (both are 0 at 0: isrlu is C²)."""
     return np.where(x >= 0, 0.0, isru_grad2(x, alpha))
 
@@ -319,12 +322,12 @@ ISRLU = Spec(
 )
 
 
-def relu6(x):
+def relu6(x: Array) -> Array:
     """min(max(0, x), 6)."""
     return hardtanh(x, 0.0, 6.0)
 
 
-def relu6_grad(x):
+def relu6_grad(x: Array) -> Array:
     """1 on (0, 6), 0 elsewhere (PyTorch: 0 at both kinks)."""
     return hardtanh_grad(x, 0.0, 6.0)
 
@@ -347,13 +350,13 @@ RELU6 = Spec(
 )
 
 
-def hardswish(x):
+def hardswish(x: Array) -> Array:
     """x·relu6(x + 3)/6, and x itself for x > 3 (where x·6 would overflow
     for x > 3e307)."""
     return np.where(x > 3.0, x, x * relu6(x + 3.0) / 6.0)
 
 
-def hardswish_grad(x):
+def hardswish_grad(x: Array) -> Array:
     r"""0 for x < −3, (2x + 3)/6 for −3 ≤ x ≤ 3, 1 for x > 3.
 
     These are PyTorch's sides (−1/2 at −3, 3/2 at 3).  (2x + 3)/6 is exact
@@ -363,7 +366,7 @@ def hardswish_grad(x):
     return np.where(x < -3.0, 0.0, np.where(x <= 3.0, inner, 1.0))
 
 
-def hardswish_grad2(x):
+def hardswish_grad2(x: Array) -> Array:
     """1/3 on [−3, 3], 0 outside: at ±3 the side hardswish' takes (the
     middle piece).  f'' of the outer linear pieces is 0."""
     return np.where((x >= -3.0) & (x <= 3.0), 1.0 / 3.0, 0.0)
@@ -388,17 +391,17 @@ HARDSWISH = Spec(
 )
 
 
-def squared_relu(x):
+def squared_relu(x: Array) -> Array:
     """max(0, x)² (Primer)."""
     return relu(x) ** 2
 
 
-def squared_relu_grad(x):
+def squared_relu_grad(x: Array) -> Array:
     """2·max(0, x)."""
     return 2.0 * relu(x)
 
 
-def squared_relu_grad2(x):
+def squared_relu_grad2(x: Array) -> Array:
     """2 for x > 0, 0 for x ≤ 0 (squared_relu''(0) = 0, like relu'(0); f' is
     continuous there, f'' jumps)."""
     return 2.0 * relu_grad(x)
@@ -423,12 +426,12 @@ SQUARED_RELU = Spec(
 )
 
 
-def abs_(x):
+def abs_(x: Array) -> Array:
     """|x| (absolute-value rectification)."""
     return np.abs(x)
 
 
-def abs_grad(x):
+def abs_grad(x: Array) -> Array:
     """sign(x): −1, 1, and 0 at the kink (PyTorch's abs backward, sgn(0) = 0)."""
     return np.sign(x)
 
@@ -450,7 +453,7 @@ ABS = Spec(
 )
 
 
-def brelu(x, unit):
+def brelu(x: Array, unit: str) -> Array:
     r"""Bipolar ReLU: max(0, x) on even units, −max(0, −x) = min(0, x) on odd.
 
     Eidnes & Nøkland apply ReLU to every other unit of a layer and its
@@ -460,12 +463,12 @@ def brelu(x, unit):
     return np.maximum(x, 0.0) if unit == "even" else np.minimum(x, 0.0)
 
 
-def brelu_grad(x, unit):
+def brelu_grad(x: Array, unit: str) -> Array:
     """1 on the open side, 0 elsewhere: relu'(0) = 0 on both kinds of unit."""
     return heaviside(x, right=False) if unit == "even" else heaviside(-x, right=False)
 
 
-def _brelu_grad2(x, unit):
+def _brelu_grad2(x: Array, unit: str) -> Array:
     return zero_grad(x)
 
 
@@ -489,7 +492,7 @@ BRELU = Spec(
 )
 
 
-def star_relu(x, scale, bias):
+def star_relu(x: Array, scale: float, bias: float) -> Array:
     r"""s·max(0, x)² + b (MetaFormer's StarReLU).
 
     s·x² is formed as (x·x)·s, and as (s·x)·x where x² overflows
@@ -502,13 +505,13 @@ def star_relu(x, scale, bias):
     return square + bias
 
 
-def star_relu_grad(x, scale, bias):
+def star_relu_grad(x: Array, scale: float, bias: float) -> Array:
     """2s·max(0, x), formed as 2·(max(0, x)·s): 2s or 2x alone may overflow
     where the product does not, and doubling is exact."""
     return 2.0 * (np.maximum(x, 0.0) * scale)
 
 
-def star_relu_grad2(x, scale, bias):
+def star_relu_grad2(x: Array, scale: float, bias: float) -> Array:
     """2s for x > 0, 0 for x ≤ 0 (f' is continuous at 0, f'' jumps; f''(0) =
     0, like squared_relu''(0))."""
     return np.where(x > 0, 2.0 * scale, 0.0)
@@ -535,7 +538,7 @@ STAR_RELU = Spec(
 )
 
 
-def srelu(x, t_left, a_left, t_right, a_right):
+def srelu(x: Array, t_left: float, a_left: float, t_right: float, a_right: float) -> Array:
     r"""S-shaped ReLU: t_r + a_r(x − t_r) for x ≥ t_r, x between, t_l +
     a_l(x − t_l) for x ≤ t_l.
 
@@ -547,21 +550,21 @@ def srelu(x, t_left, a_left, t_right, a_right):
     return np.where(x >= t_right, right, np.where(x <= t_left, left, x))
 
 
-def srelu_grad(x, t_left, a_left, t_right, a_right):
+def srelu_grad(x: Array, t_left: float, a_left: float, t_right: float, a_right: float) -> Array:
     """a_r for x ≥ t_r, 1 between, a_l for x ≤ t_l: at each kink the outer
     piece's slope, as the paper's ≥ and ≤ assign them."""
     return np.where(x >= t_right, a_right, np.where(x <= t_left, a_left, 1.0))
 
 
-def _srelu_grad2(x, t_left, a_left, t_right, a_right):
+def _srelu_grad2(x: Array, t_left: float, a_left: float, t_right: float, a_right: float) -> Array:
     return zero_grad(x)
 
 
-def _srelu_kinks(p):
+def _srelu_kinks(p: Mapping[str, Any]) -> tuple[float, ...]:
     return (*_kink_if(p["a_left"] != 1, p["t_left"]), *_kink_if(p["a_right"] != 1, p["t_right"]))
 
 
-_SLOPE = dict(valid=lambda v: 0 <= v < math.inf, domain="a finite number >= 0")
+_SLOPE: dict[str, Any] = dict(valid=lambda v: 0 <= v < math.inf, domain="a finite number >= 0")
 
 SRELU = Spec(
     name="srelu",
@@ -598,7 +601,7 @@ _XIELU_ALPHA_P, _XIELU_ALPHA_N, _XIELU_BETA = 0.8, 0.8, 0.5
 _EXPM1_MINUS_X_SERIES = [1.0 / math.factorial(k) for k in range(2, 22)]
 
 
-def _expm1_minus_x(x):
+def _expm1_minus_x(x: Array) -> Array:
     r"""eˣ − 1 − x for x ≤ 0: its Taylor series on [−1, 0], where expm1(x) − x
     cancels (to x²/2 as x → 0); expm1(x) − x beyond, where −x dominates."""
     near = np.maximum(x, -1.0)
@@ -608,7 +611,7 @@ def _expm1_minus_x(x):
     return np.where(x >= -1.0, acc * near * near, np.expm1(np.minimum(x, 0.0)) - x)
 
 
-def xielu(x):
+def xielu(x: Array) -> Array:
     r"""α_p·x² + β·x for x > 0, α_n·(eˣ − 1 − x) + β·x for x ≤ 0 (xIELU).
 
     The right side is x·(α_p·x + β), which overflows only where the value
@@ -622,14 +625,14 @@ def xielu(x):
     return np.where(x > 0, right, left)
 
 
-def xielu_grad(x):
+def xielu_grad(x: Array) -> Array:
     """2α_p·x + β for x > 0, α_n·(eˣ − 1) + β for x ≤ 0: both β at 0, so
     xIELU is C¹."""
     return np.where(x > 0, 2.0 * _XIELU_ALPHA_P * np.maximum(x, 0.0) + _XIELU_BETA,
                     _XIELU_ALPHA_N * np.expm1(np.minimum(x, 0.0)) + _XIELU_BETA)
 
 
-def xielu_grad2(x):
+def xielu_grad2(x: Array) -> Array:
     """2α_p for x > 0, α_n·eˣ for x ≤ 0: f'' jumps at 0 from α_n to 2α_p and
     takes the left side there (xielu''(0) = α_n)."""
     return np.where(x > 0, 2.0 * _XIELU_ALPHA_P, _XIELU_ALPHA_N * np.exp(np.minimum(x, 0.0)))

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from .core import Interval, Parameter, Spec
+from .core import Array, Interval, Parameter, Spec
 from .kernels import zero_grad
 from .sigmoid_like import tanh_grad2
 
@@ -13,7 +13,7 @@ from .sigmoid_like import tanh_grad2
 _TANHSHRINK_SERIES_LIMIT = 2.0
 
 
-def tanhshrink(x):
+def tanhshrink(x: Array) -> Array:
     r"""x − tanh(x).
 
     For |x| < 2 the difference cancels (every bit is lost as x → 0), so it is
@@ -30,12 +30,12 @@ def tanhshrink(x):
     return np.where(small, xs * x2 / (d + x2), x - np.tanh(x))
 
 
-def tanhshrink_grad(x):
+def tanhshrink_grad(x: Array) -> Array:
     """1 − sech²(x) = tanh²(x): no cancellation."""
     return np.tanh(x) ** 2
 
 
-def tanhshrink_grad2(x):
+def tanhshrink_grad2(x: Array) -> Array:
     """2·tanh(x)·sech²(x) = −tanh''(x)."""
     return -tanh_grad2(x)
 
@@ -59,12 +59,12 @@ TANHSHRINK = Spec(
 _LAMBD = Parameter("lambd", 0.5, "half-width of the dead zone", lambda v: 0 <= v < math.inf, "a finite number >= 0")
 
 
-def softshrink(x, lambd):
+def softshrink(x: Array, lambd: float) -> Array:
     """x − λ for x > λ, x + λ for x < −λ, 0 between."""
     return np.where(x > lambd, x - lambd, np.where(x < -lambd, x + lambd, 0.0))
 
 
-def softshrink_grad(x, lambd):
+def softshrink_grad(x: Array, lambd: float) -> Array:
     """1 for |x| > λ, 0 for |x| ≤ λ (PyTorch: 0 at ±λ)."""
     return (np.abs(x) > lambd).astype(np.float64)
 
@@ -89,12 +89,12 @@ SOFTSHRINK = Spec(
 )
 
 
-def hardshrink(x, lambd):
+def hardshrink(x: Array, lambd: float) -> Array:
     """x for |x| > λ, 0 for |x| ≤ λ (the jumps at ±λ take the value 0)."""
     return np.where(np.abs(x) > lambd, x, 0.0)
 
 
-def hardshrink_grad(x, lambd):
+def hardshrink_grad(x: Array, lambd: float) -> Array:
     """1 for |x| > λ, 0 otherwise (f' does not exist at the jumps; 0 there)."""
     return softshrink_grad(x, lambd)
 
@@ -120,12 +120,12 @@ HARDSHRINK = Spec(
 )
 
 
-def threshold(x, threshold, value):
+def threshold(x: Array, threshold: float, value: float) -> Array:
     """x for x > threshold, `value` otherwise."""
     return np.where(x > threshold, x, value)
 
 
-def threshold_grad(x, threshold, value):
+def threshold_grad(x: Array, threshold: float, value: float) -> Array:
     """1 for x > threshold, 0 otherwise."""
     return (x > threshold).astype(np.float64)
 

@@ -9,16 +9,16 @@ import math
 
 import numpy as np
 
-from .core import Constraint, Interval, Parameter, Spec, positive
+from .core import Array, Constraint, Interval, Parameter, Spec, positive
 from .kernels import EXP_SUBNORMAL, log1p_exp, logistic, sech2, times_exp, zero_grad
 
 
-def sigmoid(x):
+def sigmoid(x: Array) -> Array:
     r"""σ(x) = 1 / (1 + e^{−x})."""
     return logistic(x)
 
 
-def sigmoid_grad(x):
+def sigmoid_grad(x: Array) -> Array:
     r"""σ'(x) = σ(x)·σ(−x).
 
     The textbook σ(x)(1 − σ(x)) is exactly 0 for x > 37 (σ rounds to 1),
@@ -27,7 +27,7 @@ def sigmoid_grad(x):
     return logistic(x) * logistic(-x)
 
 
-def sigmoid_grad2(x):
+def sigmoid_grad2(x: Array) -> Array:
     r"""σ''(x) = σ'(x)·(1 − 2σ(x)) = −σ(x)σ(−x)·tanh(x/2).
 
     1 − 2σ(x) = σ(−x) − σ(x) cancels near 0, where σ'' has its root; the
@@ -52,19 +52,19 @@ SIGMOID = Spec(
 )
 
 
-def logsigmoid(x):
+def logsigmoid(x: Array) -> Array:
     r"""log σ(x) = −softplus(−x), which with the stable softplus is
     x − log1p(eˣ) for x < 0 and −log1p(e^{−x}) for x ≥ 0: exact in both
     tails, where log(σ(x)) would give −inf below x ≈ −745."""
     return -log1p_exp(-x)
 
 
-def logsigmoid_grad(x):
+def logsigmoid_grad(x: Array) -> Array:
     """σ(−x)."""
     return logistic(-x)
 
 
-def logsigmoid_grad2(x):
+def logsigmoid_grad2(x: Array) -> Array:
     """−σ(x)σ(−x)."""
     return -sigmoid_grad(x)
 
@@ -84,17 +84,17 @@ LOGSIGMOID = Spec(
 )
 
 
-def bipolar_sigmoid(x):
+def bipolar_sigmoid(x: Array) -> Array:
     r"""2σ(x) − 1 = tanh(x/2); the tanh form does not cancel near 0."""
     return np.tanh(0.5 * x)
 
 
-def bipolar_sigmoid_grad(x):
+def bipolar_sigmoid_grad(x: Array) -> Array:
     """2σ(x)σ(−x) = sech²(x/2)/2."""
     return 2.0 * sigmoid_grad(x)
 
 
-def bipolar_sigmoid_grad2(x):
+def bipolar_sigmoid_grad2(x: Array) -> Array:
     """2σ''(x) = −2σ(x)σ(−x)·tanh(x/2)."""
     return 2.0 * sigmoid_grad2(x)
 
@@ -115,17 +115,17 @@ BIPOLAR_SIGMOID = Spec(
 )
 
 
-def tanh(x):
+def tanh(x: Array) -> Array:
     """tanh(x)."""
     return np.tanh(x)
 
 
-def tanh_grad(x):
+def tanh_grad(x: Array) -> Array:
     """tanh'(x) = sech²(x); see :func:`sech2` for why not 1 − tanh²."""
     return sech2(x)
 
 
-def tanh_grad2(x):
+def tanh_grad2(x: Array) -> Array:
     """tanh''(x) = −2·tanh(x)·sech²(x), a product with no cancellation."""
     return -2.0 * np.tanh(x) * sech2(x)
 
@@ -150,12 +150,12 @@ _LECUN_A = 1.7159
 _LECUN_B = 2.0 / 3.0
 
 
-def lecun_tanh(x):
+def lecun_tanh(x: Array) -> Array:
     """1.7159·tanh(2x/3), LeCun's scaled tanh (f(±1) ≈ ±1)."""
     return _LECUN_A * np.tanh(_LECUN_B * x)
 
 
-def lecun_tanh_grad(x):
+def lecun_tanh_grad(x: Array) -> Array:
     r"""1.7159·(2/3)·sech²(2x/3); where sech²(y) = 4e^{−2|y|} is subnormal
     the factor 1.14 is applied by :func:`times_exp`, before the rounding."""
     z = -2.0 * np.abs(_LECUN_B * x)
@@ -163,7 +163,7 @@ def lecun_tanh_grad(x):
                     (_LECUN_A * _LECUN_B) * sech2(_LECUN_B * x))
 
 
-def lecun_tanh_grad2(x):
+def lecun_tanh_grad2(x: Array) -> Array:
     """1.7159·(2/3)²·tanh''(2x/3)."""
     return (_LECUN_A * _LECUN_B * _LECUN_B) * tanh_grad2(_LECUN_B * x)
 
@@ -184,17 +184,17 @@ LECUN_TANH = Spec(
 )
 
 
-def softsign(x):
+def softsign(x: Array) -> Array:
     """x / (1 + |x|)."""
     return x / (1.0 + np.abs(x))
 
 
-def softsign_grad(x):
+def softsign_grad(x: Array) -> Array:
     """1/(1 + |x|)², squared after the division so it cannot overflow."""
     return (1.0 / (1.0 + np.abs(x))) ** 2
 
 
-def softsign_grad2(x):
+def softsign_grad2(x: Array) -> Array:
     r"""−2·sign(x)/(1 + |x|)³, formed as −2·sign(x)·r/u²·(1 − 3e·r).
 
     u = 1 + |x| rounded, r = 1/u, and e = 1 + |x| − u its rounding error,
@@ -231,19 +231,19 @@ SOFTSIGN = Spec(
 )
 
 
-def arctan(x):
+def arctan(x: Array) -> Array:
     """arctan(x)."""
     return np.arctan(x)
 
 
-def arctan_grad(x):
+def arctan_grad(x: Array) -> Array:
     r"""1/(1 + x²); for |x| > 1 as r²/(1 + r²), r = 1/x, so x² cannot overflow."""
     big = np.abs(x) > 1.0
     r = 1.0 / np.where(big, x, 1.0)
     return np.where(big, r * r / (1.0 + r * r), 1.0 / (1.0 + x * x))
 
 
-def arctan_grad2(x):
+def arctan_grad2(x: Array) -> Array:
     r"""−2x·f'(x)² with f' = 1/(1 + x²), formed as −2·(x·f')·f'.
 
     f'² underflows for |x| > 1e77 while x·f'² is still representable;
@@ -269,7 +269,7 @@ ARCTAN = Spec(
 )
 
 
-def isru(x, alpha):
+def isru(x: Array, alpha: float) -> Array:
     """x/√(1 + αx²) = x / hypot(1, √α·x); where √α·x overflows (α = 1e300,
     x = 1e200), sign(x)/hypot(1/x, √α) ≈ ±1/√α instead."""
     scaled = math.sqrt(alpha) * x
@@ -278,12 +278,12 @@ def isru(x, alpha):
                     x / np.hypot(1.0, scaled))
 
 
-def isru_grad(x, alpha):
+def isru_grad(x: Array, alpha: float) -> Array:
     """(1 + αx²)^{−3/2}."""
     return (1.0 / np.hypot(1.0, math.sqrt(alpha) * x)) ** 3
 
 
-def isru_grad2(x, alpha):
+def isru_grad2(x: Array, alpha: float) -> Array:
     r"""−3αx·(1 + αx²)^{−5/2} = −3αx/(q²·√q), q = 1 + αx².
 
     αx² is formed as α·x·x: (√α·x)², as in f and f', would add the rounding
@@ -315,12 +315,12 @@ ISRU = Spec(
 )
 
 
-def hardtanh(x, min_val, max_val):
+def hardtanh(x: Array, min_val: float, max_val: float) -> Array:
     """x clipped to [min_val, max_val]."""
     return np.clip(x, min_val, max_val)
 
 
-def hardtanh_grad(x, min_val, max_val):
+def hardtanh_grad(x: Array, min_val: float, max_val: float) -> Array:
     """1 strictly inside (min_val, max_val), 0 elsewhere, kinks included."""
     return ((x > min_val) & (x < max_val)).astype(np.float64)
 
@@ -347,7 +347,7 @@ HARDTANH = Spec(
 )
 
 
-def hardsigmoid(x, half_width):
+def hardsigmoid(x: Array, half_width: float) -> Array:
     r"""clip((x + w)/(2w), 0, 1), w = `half_width`: 0 left of −w, 1 right of w.
 
     PyTorch's (and Keras 3's) relu6(x + 3)/6 is w = 3; Keras 2's
@@ -363,13 +363,13 @@ def hardsigmoid(x, half_width):
     return hardtanh(ratio * 0.5, 0.0, 1.0)
 
 
-def hardsigmoid_grad(x, half_width):
+def hardsigmoid_grad(x: Array, half_width: float) -> Array:
     """1/(2w) on (−w, w), 0 elsewhere (0 at the kinks, as PyTorch); 0.5/w,
     since 2w may overflow."""
     return np.where((x > -half_width) & (x < half_width), 0.5 / half_width, 0.0)
 
 
-def _hardsigmoid_grad2(x, half_width):
+def _hardsigmoid_grad2(x: Array, half_width: float) -> Array:
     return zero_grad(x)
 
 
@@ -395,12 +395,12 @@ HARDSIGMOID = Spec(
 )
 
 
-def sparse_sigmoid(x):
+def sparse_sigmoid(x: Array) -> Array:
     """clip((x + 1)/2, 0, 1)."""
     return np.clip((x + 1.0) / 2.0, 0.0, 1.0)
 
 
-def sparse_sigmoid_grad(x):
+def sparse_sigmoid_grad(x: Array) -> Array:
     """1/2 on (−1, 1), 0 elsewhere (0 at the kinks, as hardtanh)."""
     return np.where((x > -1.0) & (x < 1.0), 0.5, 0.0)
 
@@ -422,18 +422,18 @@ SPARSE_SIGMOID = Spec(
 )
 
 
-def sqnl(x):
+def sqnl(x: Array) -> Array:
     """Square nonlinearity: x − x|x|/4 on [−2, 2], ±1 outside."""
     xc = np.clip(x, -2.0, 2.0)
     return xc - xc * np.abs(xc) / 4.0
 
 
-def sqnl_grad(x):
+def sqnl_grad(x: Array) -> Array:
     """1 − |x|/2 on [−2, 2], 0 outside: continuous, so sqnl is C¹."""
     return 1.0 - np.abs(np.clip(x, -2.0, 2.0)) / 2.0
 
 
-def sqnl_grad2(x):
+def sqnl_grad2(x: Array) -> Array:
     """−sign(x)/2 on (−2, 2), 0 outside.
 
     sqnl' is continuous, but sqnl'' jumps at 0 and ±2; it is 0 at all three:
@@ -461,20 +461,20 @@ SQNL = Spec(
 )
 
 
-def cloglog(x):
+def cloglog(x: Array) -> Array:
     r"""1 − exp(−eˣ) = −expm1(−eˣ), the inverse of the complementary log-log
     link; expm1 keeps it ≈ eˣ for x ≪ 0, where 1 − exp(·) cancels.  eˣ is
     capped at e⁴⁰, where f is already 1."""
     return -np.expm1(-np.exp(np.minimum(x, 40.0)))
 
 
-def cloglog_grad(x):
+def cloglog_grad(x: Array) -> Array:
     """eˣ·exp(−eˣ) = exp(x − eˣ) (x capped at 40, where this is 0)."""
     xc = np.minimum(x, 40.0)
     return np.exp(xc - np.exp(xc))
 
 
-def cloglog_grad2(x):
+def cloglog_grad2(x: Array) -> Array:
     r"""f'·(1 − eˣ) = −expm1(x)·exp(x − eˣ); formed by :func:`times_exp`,
     since exp(x − eˣ) is subnormal for x > 6.57, where the product is not."""
     xc = np.minimum(x, 40.0)
@@ -497,7 +497,7 @@ CLOGLOG = Spec(
 )
 
 
-def _soft_clipping_left(x, alpha):
+def _soft_clipping_left(x: Array, alpha: float) -> Array:
     r"""f(x) for x ≤ 1/2: log1p(w)/α, w = (1 − e^{−α})·e^{αx}/(1 + e^{α(x−1)}).
 
     The quotient inside log((1 + e^{αx})/(1 + e^{α(x−1)})) is 1 + w, and
@@ -521,7 +521,7 @@ def _soft_clipping_left(x, alpha):
     return np.where(z > 700.0, far_right, np.where(w < 2.0 ** -54, linear, np.log1p(w) / alpha))
 
 
-def soft_clipping(x, alpha):
+def soft_clipping(x: Array, alpha: float) -> Array:
     r"""(1/α)·log((1 + e^{αx})/(1 + e^{α(x−1)})): a smooth clip to [0, 1].
 
     f(x) + f(1 − x) = 1, so for x > 1/2 it is 1 − f(1 − x): each side is
@@ -532,7 +532,7 @@ def soft_clipping(x, alpha):
                     _soft_clipping_left(np.where(right, 0.0, x), alpha))
 
 
-def soft_clipping_grad(x, alpha):
+def soft_clipping_grad(x: Array, alpha: float) -> Array:
     r"""σ(αx) − σ(α(x − 1)) = (1 − e^{−α})·σ(αx)·σ(α(1 − x)).
 
     The difference of two sigmoids cancels wherever both are near 0 or 1;
@@ -541,7 +541,7 @@ def soft_clipping_grad(x, alpha):
     return (-np.expm1(-alpha) * logistic(alpha * x)) * logistic(alpha * (1.0 - x))
 
 
-def soft_clipping_grad2(x, alpha):
+def soft_clipping_grad2(x: Array, alpha: float) -> Array:
     r"""α(1 − e^{−α})·σ(αx)σ(−αx)·σ(α(1 − x))²·(1 − e^{α(2x−1)}) for
     x ≤ 1/2, and −f''(1 − x) for x > 1/2 (f is point-symmetric about
     (1/2, 1/2)), so that the last factor is −expm1 of a non-positive number.
@@ -549,7 +549,7 @@ def soft_clipping_grad2(x, alpha):
     From f'' = α(1 − e^{−α})·σ(αx)σ(α(1−x))·(σ(−αx) − σ(α(x − 1))) and the
     same product form of a difference of sigmoids as in f'.
     """
-    def left(t):
+    def left(t: Array) -> Array:
         z = alpha * t
         tail = logistic(alpha * (1.0 - t))
         return (-np.expm1(-alpha) * alpha) * (logistic(z) * logistic(-z)) * tail * tail * -np.expm1(

@@ -9,12 +9,12 @@ import math
 
 import numpy as np
 
-from .core import Constraint, Interval, Parameter, Spec, positive
+from .core import Array, Constraint, Interval, Parameter, Spec, positive
 from .kernels import EXP_SUBNORMAL, log1p_exp, logistic, sech2, times_exp, times_sigmoid, two_minus_square
 from .sigmoid_like import sigmoid, sigmoid_grad, sigmoid_grad2, sparse_sigmoid_grad
 
 
-def softplus(x, beta, threshold):
+def softplus(x: Array, beta: float, threshold: float) -> Array:
     r"""log(1 + e^{βx})/β = max(x, 0) + log1p(e^{−β|x|})/β.
 
     The stable form never overflows and keeps e^{βx}/β for βx ≪ 0, formed
@@ -28,12 +28,12 @@ def softplus(x, beta, threshold):
     return np.where(beta * x > threshold, x, np.maximum(x, 0.0) + tail)
 
 
-def softplus_grad(x, beta, threshold):
+def softplus_grad(x: Array, beta: float, threshold: float) -> Array:
     """σ(βx), or 1 where PyTorch's threshold shortcut applies."""
     return np.where(beta * x > threshold, 1.0, logistic(beta * x))
 
 
-def softplus_grad2(x, beta, threshold):
+def softplus_grad2(x: Array, beta: float, threshold: float) -> Array:
     """β·σ'(βx); 0 where PyTorch's threshold shortcut makes f linear (at
     βx = threshold f' is σ, so f'' is β·σ' there)."""
     return np.where(beta * x > threshold, 0.0, beta * sigmoid_grad(beta * x))
@@ -65,7 +65,7 @@ SOFTPLUS = Spec(
 _LOG2 = math.log(2.0)
 
 
-def shifted_softplus(x):
+def shifted_softplus(x: Array) -> Array:
     r"""softplus(x) − log 2 = log1p((eˣ − 1)/2) for x ≤ 1.
 
     The shift cancels near 0; log((1 + eˣ)/2) = log1p(expm1(x)/2) does not.
@@ -95,7 +95,7 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _GELU_CUBIC = 0.044715
 
 
-def _normal_pdf(x):
+def _normal_pdf(x: Array) -> Array:
     """φ(x) = e^{−x²/2}/√(2π) on x clipped to ±40 (φ(40) underflows), so x²
     cannot overflow."""
     xc = np.clip(x, -40.0, 40.0)
@@ -106,7 +106,7 @@ def _normal_pdf(x):
 _MILLS_SERIES = [(-1) ** k * math.prod(range(1, 2 * k, 2)) for k in range(9)]
 
 
-def _normal_cdf(x):
+def _normal_cdf(x: Array) -> Array:
     r"""Φ(x) = erfc(−x/√2)/2, except for x < −37.
 
     erfc is the standard library's, element by element, for arrays of fewer
@@ -132,7 +132,7 @@ SCIPY_MIN_SIZE = 2 ** 16
 _SQRT_HALF = math.sqrt(0.5)
 
 
-def _erfc_cdf(x):
+def _erfc_cdf(x: Array) -> Array:
     """erfc(−x/√2)/2, as scipy's ndtr forms it (x·√½, then erfc)."""
     if x.size >= SCIPY_MIN_SIZE:
         from scipy.special import ndtr
@@ -144,7 +144,7 @@ def _erfc_cdf(x):
 _NORMAL_FAR = -37.0
 
 
-def _mills_series(x):
+def _mills_series(x: Array) -> Array:
     r"""S(x) = Σₖ (−1)ᵏ(2k − 1)!!/x^{2k}, so that Φ(x) = φ(x)/|x|·S(x) for
     x ≪ 0; nine terms reach full precision for x ≤ −37 (`_NORMAL_FAR`)."""
     inv2 = 1.0 / (x * x)
@@ -154,28 +154,28 @@ def _mills_series(x):
     return series
 
 
-def _normal_tail(x):
+def _normal_tail(x: Array) -> tuple[Array, Array]:
     """x clipped to [−40, −37], where the far-left forms of GELU apply (every
     product with φ(x) underflows left of −40), and S(x) there."""
     xf = np.clip(x, -40.0, _NORMAL_FAR)
     return xf, _mills_series(xf)
 
 
-def _gelu_tanh_arg(x):
+def _gelu_tanh_arg(x: Array) -> Array:
     """2u for the tanh form, u = √(2/π)(x + 0.044715x³); |x| is capped at 1e4
     so x³ cannot overflow (σ(2u) is already 0 or 1 long before that)."""
     xc = np.clip(x, -1e4, 1e4)
     return 2.0 * _SQRT_2_OVER_PI * (xc + _GELU_CUBIC * xc ** 3)
 
 
-def _gelu_tanh_arg_slope(x):
+def _gelu_tanh_arg_slope(x: Array) -> Array:
     """(2u)' = 2√(2/π)(1 + 3·0.044715x²), with |x| capped as in
     :func:`_gelu_tanh_arg`."""
     xc = np.clip(x, -1e4, 1e4)
     return 2.0 * _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_CUBIC * xc * xc)
 
 
-def gelu(x, approximate):
+def gelu(x: Array, approximate: str) -> Array:
     r"""x·Φ(x), Φ the standard normal CDF; or the tanh form.
 
     Exact form: Φ is computed through erfc for x < 0 (see
@@ -195,7 +195,7 @@ def gelu(x, approximate):
     return np.where(x < _NORMAL_FAR, tail, x * _normal_cdf(x))
 
 
-def gelu_grad(x, approximate):
+def gelu_grad(x: Array, approximate: str) -> Array:
     r"""Exact: Φ(x) + x·φ(x) = φ(x)·(x + S(x)/|x|) for x < −37, where −x·φ(x)
     would underflow first (see :func:`gelu`).
 
@@ -214,7 +214,7 @@ def gelu_grad(x, approximate):
     return np.where(x < _NORMAL_FAR, tail, _normal_cdf(x) + x * _normal_pdf(x))
 
 
-def gelu_grad2(x, approximate):
+def gelu_grad2(x: Array, approximate: str) -> Array:
     r"""Exact: φ(x)·(2 − x²).  Tanh form, v = 2u:
     σ'(v)·B, B = 2v' + x·v'' − x·v'²·tanh(v/2).
 
@@ -272,17 +272,17 @@ GELU = Spec(
 _SILU_MINIMUM = -0.2784645427610738
 
 
-def silu(x):
+def silu(x: Array) -> Array:
     """x·σ(x) (SiLU, also called swish)."""
     return times_sigmoid(x, x)
 
 
-def silu_grad(x):
+def silu_grad(x: Array) -> Array:
     r"""σ(x)·(1 + x·σ(−x)); σ(−x) instead of 1 − σ(x) keeps the right tail."""
     return times_sigmoid(1.0 + x * logistic(-x), x)
 
 
-def silu_grad2(x):
+def silu_grad2(x: Array) -> Array:
     r"""2σ'(x) + x·σ''(x) = σ'(x)·(2 − x·tanh(x/2)).
 
     σ'' = −σ'·tanh(x/2) (see :func:`sigmoid_grad2`); σ'(x) = σ(x)σ(−x)
@@ -308,19 +308,19 @@ SILU = Spec(
 )
 
 
-def swish_beta(x, beta):
+def swish_beta(x: Array, beta: float) -> Array:
     """x·σ(βx) (Ramachandran et al.'s Swish-β; β = 1 is SiLU)."""
     return times_sigmoid(x, beta * x)
 
 
-def swish_beta_grad(x, beta):
+def swish_beta_grad(x: Array, beta: float) -> Array:
     """σ(βx)·(1 + βx·σ(−βx)); βx is capped at ±1e4, where the value is
     already exactly 1 or 0, so an overflowed βx cannot form inf·0."""
     bx = np.clip(beta * x, -1e4, 1e4)
     return times_sigmoid(1.0 + bx * logistic(-bx), bx)
 
 
-def swish_beta_grad2(x, beta):
+def swish_beta_grad2(x: Array, beta: float) -> Array:
     """β·silu''(βx), with βx capped at ±1e4 as in f' (silu'' is already 0
     there)."""
     return beta * silu_grad2(np.clip(beta * x, -1e4, 1e4))
@@ -343,16 +343,16 @@ SWISH_BETA = Spec(
 )
 
 
-def quick_gelu(x):
+def quick_gelu(x: Array) -> Array:
     """x·σ(1.702x), the GELU approximation used by CLIP."""
     return swish_beta(x, 1.702)
 
 
-def quick_gelu_grad(x):
+def quick_gelu_grad(x: Array) -> Array:
     return swish_beta_grad(x, 1.702)
 
 
-def quick_gelu_grad2(x):
+def quick_gelu_grad2(x: Array) -> Array:
     return swish_beta_grad2(x, 1.702)
 
 
@@ -372,21 +372,21 @@ QUICK_GELU = Spec(
 )
 
 
-def _x_tanh_softplus(x, y):
+def _x_tanh_softplus(x: Array, y: Array) -> Array:
     """x·tanh(softplus(y)), with the stable softplus; x·e^y (to the last bit)
     by :func:`times_exp` where e^y is subnormal.  Mish is y = x, Mila
     y = x + β."""
     return np.where(y < EXP_SUBNORMAL, times_exp(x, y), x * np.tanh(log1p_exp(y)))
 
 
-def _x_tanh_softplus_grad(x, y):
+def _x_tanh_softplus_grad(x: Array, y: Array) -> Array:
     """tanh(sp) + x·sech²(sp)·σ(y), sp = softplus(y), sech²(sp) by
     :func:`_sech2_softplus`; (1 + x)·e^y where e^y is subnormal."""
     near = np.tanh(log1p_exp(y)) + x * _sech2_softplus(y) * logistic(y)
     return np.where(y < EXP_SUBNORMAL, times_exp(1.0 + x, y), near)
 
 
-def _sech2_softplus(x):
+def _sech2_softplus(x: Array) -> Array:
     r"""sech²(softplus(x)) = (2/(w + 1/w))², w = 1 + eˣ.
 
     sech² of the rounded softplus(x) magnifies its rounding error by
@@ -398,7 +398,7 @@ def _sech2_softplus(x):
     return (2.0 / (w + 1.0 / w)) ** 2
 
 
-def _x_tanh_softplus_grad2(x, y):
+def _x_tanh_softplus_grad2(x: Array, y: Array) -> Array:
     r"""sech²(sp)·σ(y)·(2 + x·(σ(−y) − 2·tanh(sp)·σ(y))), sp = softplus(y).
 
     From sp' = σ(y), tanh(sp)' = sech²(sp)·σ(y), σ' = σ(y)σ(−y); sech²(sp)
@@ -410,16 +410,16 @@ def _x_tanh_softplus_grad2(x, y):
     return _sech2_softplus(y) * s * (2.0 + xc * (logistic(-y) - 2.0 * np.tanh(log1p_exp(y)) * s))
 
 
-def mish(x):
+def mish(x: Array) -> Array:
     """x·tanh(softplus(x))."""
     return _x_tanh_softplus(x, x)
 
 
-def mish_grad(x):
+def mish_grad(x: Array) -> Array:
     return _x_tanh_softplus_grad(x, x)
 
 
-def mish_grad2(x):
+def mish_grad2(x: Array) -> Array:
     return _x_tanh_softplus_grad2(x, x)
 
 
@@ -440,19 +440,19 @@ MISH = Spec(
 )
 
 
-def tanhexp(x):
+def tanhexp(x: Array) -> Array:
     """x·tanh(eˣ); eˣ is capped at e⁴⁰, where tanh is already 1, and x·eˣ is
     formed by :func:`times_exp` where eˣ is subnormal."""
     return np.where(x < EXP_SUBNORMAL, times_exp(x, x), x * np.tanh(np.exp(np.minimum(x, 40.0))))
 
 
-def tanhexp_grad(x):
+def tanhexp_grad(x: Array) -> Array:
     """tanh(eˣ) + x·eˣ·sech²(eˣ), which is (1 + x)·eˣ where eˣ is subnormal."""
     e = np.exp(np.minimum(x, 40.0))
     return np.where(x < EXP_SUBNORMAL, times_exp(1.0 + x, x), np.tanh(e) + x * (e * sech2(e)))
 
 
-def tanhexp_grad2(x):
+def tanhexp_grad2(x: Array) -> Array:
     r"""eˣ·sech²(eˣ)·(2 + x − 2x·eˣ·tanh(eˣ)).
 
     From (sech² e)' = −2·tanh(e)·sech²(e)·e, e = eˣ.  eˣ is capped at e⁴⁰ as
@@ -480,12 +480,12 @@ TANHEXP = Spec(
 )
 
 
-def elish(x):
+def elish(x: Array) -> Array:
     """x·σ(x) for x ≥ 0, (eˣ − 1)·σ(x) for x < 0."""
     return np.where(x >= 0, x, np.expm1(np.minimum(x, 0.0))) * logistic(x)
 
 
-def elish_grad(x):
+def elish_grad(x: Array) -> Array:
     """σ(x)(1 + xσ(−x)) for x ≥ 0; eˣσ(x) + (eˣ − 1)σ(x)σ(−x) for x < 0."""
     xn = np.minimum(x, 0.0)
     s, sm = logistic(x), logistic(-x)
@@ -493,7 +493,7 @@ def elish_grad(x):
     return np.where(x >= 0, s * (1.0 + x * sm), left)
 
 
-def elish_grad2(x):
+def elish_grad2(x: Array) -> Array:
     r"""silu''(x) for x ≥ 0; eˣ − 2σ''(x) = u·(u³ + 3u² + 5u − 1)/(1 + u)³,
     u = eˣ, for x < 0.
 
@@ -529,7 +529,7 @@ ELISH = Spec(
 )
 
 
-def squareplus(x, b):
+def squareplus(x: Array, b: float) -> Array:
     r"""(x + √(x² + b))/2.
 
     With h = hypot(x, √b) (no overflow of x²): for x ≥ 0 this is x/2 + h/2;
@@ -542,7 +542,7 @@ def squareplus(x, b):
     return np.where(x >= 0, 0.5 * x + 0.5 * h, left)
 
 
-def squareplus_grad(x, b):
+def squareplus_grad(x: Array, b: float) -> Array:
     r"""(1 + x/h)/2 = f(x)/h: the same cancellation-free f divided by h.  For
     x < 0 that is r²/2/(1 − x/h) with r = √b/h ≤ 1, formed directly: f itself
     may be a subnormal that has lost its bits (b = 5e−324, x = −1e−5) where
@@ -553,7 +553,7 @@ def squareplus_grad(x, b):
     return np.where(x >= 0, squareplus(x, b) / h, left)
 
 
-def squareplus_grad2(x, b):
+def squareplus_grad2(x: Array, b: float) -> Array:
     r"""b/(2h³), h = √(x² + b), formed as s²/(2h) with s = √b/h ≤ 1.
 
     h³ overflows for |x| > 5.6e102, where b/(2h³) is still representable;
@@ -580,12 +580,12 @@ SQUAREPLUS = Spec(
 )
 
 
-def sparse_plus(x):
+def sparse_plus(x: Array) -> Array:
     """0 for x ≤ −1, (x + 1)²/4 for −1 < x < 1, x for x ≥ 1."""
     return np.where(x <= -1.0, 0.0, np.where(x >= 1.0, x, (x + 1.0) ** 2 / 4.0))
 
 
-def sparse_plus_grad(x):
+def sparse_plus_grad(x: Array) -> Array:
     """0, (x + 1)/2, 1: continuous, so sparse_plus is C¹."""
     return np.clip((x + 1.0) / 2.0, 0.0, 1.0)
 
@@ -607,19 +607,19 @@ SPARSE_PLUS = Spec(
 )
 
 
-def lisht(x):
+def lisht(x: Array) -> Array:
     """x·tanh(x) (linearly scaled hyperbolic tangent): tanh saturates at ±1,
     so the product cannot overflow."""
     return x * np.tanh(x)
 
 
-def lisht_grad(x):
+def lisht_grad(x: Array) -> Array:
     """tanh(x) + x·sech²(x); sech² from :func:`sech2`, which is 0 long before
     x·sech²(x) could overflow."""
     return np.tanh(x) + x * sech2(x)
 
 
-def lisht_grad2(x):
+def lisht_grad2(x: Array) -> Array:
     """2·sech²(x)·(1 − x·tanh(x))."""
     return 2.0 * sech2(x) * (1.0 - x * np.tanh(x))
 
@@ -645,14 +645,14 @@ LISHT = Spec(
 _SOFTPLUS_IS_EXP = -37.0
 
 
-def sqrtsoftplus(x):
+def sqrtsoftplus(x: Array) -> Array:
     r"""√softplus(x) = √log(1 + eˣ); e^{x/2} where softplus(x) = eˣ, so that
     the square root of a subnormal (which has lost bits) is never taken."""
     far = x < _SOFTPLUS_IS_EXP
     return np.where(far, np.exp(0.5 * np.minimum(x, 0.0)), np.sqrt(log1p_exp(np.where(far, 0.0, x))))
 
 
-def sqrtsoftplus_grad(x):
+def sqrtsoftplus_grad(x: Array) -> Array:
     """σ(x)/(2√softplus(x)); e^{x/2}/2 far left, where both factors would
     underflow into 0/0."""
     far = x < _SOFTPLUS_IS_EXP
@@ -665,7 +665,7 @@ def sqrtsoftplus_grad(x):
 _ATANH_TERMS = 30
 
 
-def sqrtsoftplus_grad2(x):
+def sqrtsoftplus_grad2(x: Array) -> Array:
     r"""f'' = (2σ'(x)·s − σ(x)²)/(4s^{3/2}), s = softplus(x); e^{x/2}/4 far left.
 
     With t = eˣ the numerator is σ(x)·g/(1 + t), g = 2·log1p(t) − t, whose
@@ -711,7 +711,7 @@ SQRTSOFTPLUS = Spec(
 )
 
 
-def eswish(x, beta):
+def eswish(x: Array, beta: float) -> Array:
     r"""β·x·σ(x) (E-swish).  Where σ(x) = eˣ is subnormal, β·x·eˣ is formed
     as x·e^{x + log β} by :func:`times_exp`: β·(x·σ(x)) would round a
     subnormal before β (up to 1.8e308) magnified its error, and β·x may
@@ -725,7 +725,7 @@ def eswish(x, beta):
     return np.where(far, times_exp(x, np.minimum(x, 0.0) + math.log(beta)), near)
 
 
-def eswish_grad(x, beta):
+def eswish_grad(x: Array, beta: float) -> Array:
     """β·silu'(x) = β·σ(x)·(1 + x·σ(−x)); (1 + x)·e^{x + log β} where eˣ is
     subnormal, as in f."""
     far = x < EXP_SUBNORMAL
@@ -733,7 +733,7 @@ def eswish_grad(x, beta):
                     beta * silu_grad(np.where(far, 0.0, x)))
 
 
-def eswish_grad2(x, beta):
+def eswish_grad2(x: Array, beta: float) -> Array:
     """β·silu''(x)."""
     return beta * silu_grad2(x)
 
@@ -761,16 +761,16 @@ ESWISH = Spec(
 _MILA_BETA = -0.25
 
 
-def mila(x):
+def mila(x: Array) -> Array:
     r"""x·tanh(softplus(x + β)), β = −0.25: mish with its softplus shifted."""
     return _x_tanh_softplus(x, x + _MILA_BETA)
 
 
-def mila_grad(x):
+def mila_grad(x: Array) -> Array:
     return _x_tanh_softplus_grad(x, x + _MILA_BETA)
 
 
-def mila_grad2(x):
+def mila_grad2(x: Array) -> Array:
     return _x_tanh_softplus_grad2(x, x + _MILA_BETA)
 
 
@@ -793,19 +793,19 @@ MILA = Spec(
 _ARIA2_ALPHA, _ARIA2_BETA = 1.5, 2.0
 
 
-def _aria2_power(x):
+def _aria2_power(x: Array) -> Array:
     r"""σ(βx)^α = e^{−α·softplus(−βx)}, the exponent ≤ 0 (the power itself
     would round σ first, and overflow nothing but lose the left tail)."""
     return -_ARIA2_ALPHA * log1p_exp(-_ARIA2_BETA * x)
 
 
-def aria2(x):
+def aria2(x: Array) -> Array:
     r"""x·σ(βx)^α (ARiA2, α = 1.5, β = 2) = x·e^{−α·softplus(−βx)}, formed by
     :func:`times_exp`, which keeps it where the exponential is subnormal."""
     return times_exp(x, _aria2_power(x))
 
 
-def aria2_grad(x):
+def aria2_grad(x: Array) -> Array:
     """σ(βx)^α·(1 + αβx·σ(−βx)); βx is capped at ±1e4, where σ(βx)^α is
     already 0 or 1 and βx·σ(−βx) already 0 or βx, so that the factor cannot
     become ±inf beside a zero power (inf·0)."""
@@ -813,7 +813,7 @@ def aria2_grad(x):
     return times_exp(1.0 + _ARIA2_ALPHA * (bx * logistic(-bx)), _aria2_power(x))
 
 
-def aria2_grad2(x):
+def aria2_grad2(x: Array) -> Array:
     """αβ·σ(βx)^α·σ(−βx)·(2 + αβx·σ(−βx) − βx·σ(βx)); βx is capped at
     ±1e4 in the bracket, where the factor σ(βx)^α·σ(−βx) is already 0."""
     bx = np.clip(_ARIA2_BETA * x, -1e4, 1e4)
@@ -843,21 +843,21 @@ ARIA2 = Spec(
 _SILU_GRAD_MINIMUM = -0.09983932012886691
 
 
-def acon_c(x, p1, p2, beta):
+def acon_c(x: Array, p1: float, p2: float, beta: float) -> Array:
     r"""(p₁ − p₂)·x·σ(β(p₁ − p₂)x) + p₂·x (ACON-C): a smooth maximum of the
     lines p₁x and p₂x.  The first term is formed by :func:`times_sigmoid`."""
     d = p1 - p2
     return times_sigmoid(d * x, beta * d * x) + p2 * x
 
 
-def acon_c_grad(x, p1, p2, beta):
+def acon_c_grad(x: Array, p1: float, p2: float, beta: float) -> Array:
     """(p₁ − p₂)·σ(u)·(1 + u·σ(−u)) + p₂, u = β(p₁ − p₂)x: (p₁ − p₂)·silu'(u) + p₂."""
     d = p1 - p2
     u = np.clip(beta * d * x, -1e4, 1e4)
     return times_sigmoid(d * (1.0 + u * logistic(-u)), u) + p2
 
 
-def acon_c_grad2(x, p1, p2, beta):
+def acon_c_grad2(x: Array, p1: float, p2: float, beta: float) -> Array:
     """β(p₁ − p₂)²·silu''(u), u = β(p₁ − p₂)x."""
     d = p1 - p2
     return (beta * d) * d * silu_grad2(np.clip(beta * d * x, -1e4, 1e4))

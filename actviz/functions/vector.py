@@ -32,35 +32,36 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 import numpy as np
+import numpy.typing as npt
 
-from .core import Activation, ActvizError, Interval, Parameter, Spec, format_value, positive
+from .core import Activation, ActvizError, Array, Interval, Parameter, Spec, format_value, positive
 from .sigmoid_like import LOGSIGMOID, SIGMOID, SPARSE_SIGMOID
 
 TEMPERATURE = positive("temperature", 1.0, "divides every logit: T > 1 flattens the output, T < 1 sharpens it")
 
 
-def _scaled(z, temperature):
+def _scaled(z: Array, temperature: float) -> Array:
     """(z − max z)/T: the largest entry exactly 0, every other ≤ 0, so that
     no exponential overflows; the subtraction is exact wherever it matters
     (Sterbenz: within a factor 2 of the maximum)."""
     return (z - z.max(axis=-1, keepdims=True)) / temperature
 
 
-def _others(values):
+def _others(values: Array) -> Array:
     """Σ_{j≠i} values_j for each i, each a sum of the other terms, never
     the total minus values_i (which cancels where values_i dominates)."""
     n = values.shape[-1]
     return (values[..., None, :] * (1.0 - np.eye(n))).sum(axis=-1)
 
 
-def _with_diagonal(off_diagonal, diagonal):
+def _with_diagonal(off_diagonal: Array, diagonal: Array) -> Array:
     out = off_diagonal.copy()
     n = diagonal.shape[-1]
     out[..., np.arange(n), np.arange(n)] = diagonal
     return out
 
 
-def _exponentials(d):
+def _exponentials(d: Array) -> tuple[Array, Array]:
     """(e, rest): e = exp(d) with the first largest entry (d = 0) exactly 1,
     and rest = Σ of the other terms, so the normaliser is 1 + rest and its
     log is log1p(rest), exact where rest is tiny."""
@@ -74,20 +75,20 @@ def _exponentials(d):
 # softmax, log_softmax, softmin
 # ---------------------------------------------------------------------------
 
-def softmax(z, temperature):
+def softmax(z: Array, temperature: float) -> Array:
     r"""p_i = exp(z_i/T) / Σ_j exp(z_j/T) = e_i / (1 + rest), e = exp((z − max z)/T)."""
     e, rest = _exponentials(_scaled(z, temperature))
     return e / (1.0 + rest)
 
 
-def softmax_jacobian(z, temperature):
+def softmax_jacobian(z: Array, temperature: float) -> Array:
     r"""∂p_i/∂z_j = (δ_ij p_i − p_i p_j)/T; the diagonal p_i(1 − p_i) as
     p_i·Σ_{j≠i} p_j, which keeps its bits where p_i ≈ 1."""
     p = softmax(z, temperature)
     return _with_diagonal(-p[..., :, None] * p[..., None, :], p * _others(p)) / temperature
 
 
-def log_softmax(z, temperature):
+def log_softmax(z: Array, temperature: float) -> Array:
     r"""log p_i = d_i − log Σ_j exp(d_j), d = (z − max z)/T, the sum as
     1 + rest and its log as log1p(rest): log p_i of the largest logit keeps
     full relative precision when it is tiny (log(1 + 1e−20) is 1e−20, not 0)."""
@@ -96,18 +97,18 @@ def log_softmax(z, temperature):
     return d - np.log1p(rest)
 
 
-def log_softmax_jacobian(z, temperature):
+def log_softmax_jacobian(z: Array, temperature: float) -> Array:
     r"""∂ log p_i/∂z_j = (δ_ij − p_j)/T; the diagonal 1 − p_i as Σ_{j≠i} p_j."""
     p = softmax(z, temperature)
     return _with_diagonal(np.broadcast_to(-p[..., None, :], (*p.shape, p.shape[-1])), _others(p)) / temperature
 
 
-def softmin(z, temperature):
+def softmin(z: Array, temperature: float) -> Array:
     r"""softmax(−z/T): the smallest logit gets the largest share."""
     return softmax(-z, temperature)
 
 
-def softmin_jacobian(z, temperature):
+def softmin_jacobian(z: Array, temperature: float) -> Array:
     r"""−J_softmax(−z) = −(δ_ij p_i − p_i p_j)/T."""
     return -softmax_jacobian(-z, temperature)
 
@@ -116,11 +117,11 @@ def softmin_jacobian(z, temperature):
 # sparsemax and 1.5-entmax: thresholds found by sorting
 # ---------------------------------------------------------------------------
 
-def _descending(x):
+def _descending(x: Array) -> Array:
     return -np.sort(-x, axis=-1)
 
 
-def sparsemax_margin(z, temperature):
+def sparsemax_margin(z: Array, temperature: float) -> Array:
     r"""x_i − τ with x = (z − max z)/T and τ the threshold of Σ_i max(x_i − τ, 0) = 1:
     positive exactly where sparsemax is.
 
@@ -137,12 +138,12 @@ def sparsemax_margin(z, temperature):
     return x - tau
 
 
-def sparsemax(z, temperature):
+def sparsemax(z: Array, temperature: float) -> Array:
     r"""p_i = max(x_i − τ, 0): the Euclidean projection of z/T onto the simplex."""
     return np.maximum(sparsemax_margin(z, temperature), 0.0)
 
 
-def sparsemax_jacobian(z, temperature):
+def sparsemax_jacobian(z: Array, temperature: float) -> Array:
     r"""(diag(s) − s sᵀ/|S|)/T, s the indicator of the support S (p_i > 0).
 
     Where an entry is about to leave the support (p_i = 0 exactly, its margin
@@ -154,7 +155,7 @@ def sparsemax_jacobian(z, temperature):
         / temperature
 
 
-def entmax15_margin(z, temperature):
+def entmax15_margin(z: Array, temperature: float) -> Array:
     r"""x_i − τ with x = (z − max z)/(2T) and τ the threshold of
     Σ_i max(x_i − τ, 0)² = 1: positive exactly where 1.5-entmax is.
 
@@ -179,13 +180,13 @@ def entmax15_margin(z, temperature):
     return x - np.take_along_axis(tau, size - 1, axis=-1)
 
 
-def entmax15(z, temperature):
+def entmax15(z: Array, temperature: float) -> Array:
     r"""p_i = max(x_i − τ, 0)² with x = z/(2T): 1.5-entmax, between softmax
     (α = 1) and sparsemax (α = 2), sparse but smooth where it is positive."""
     return np.square(np.maximum(entmax15_margin(z, temperature), 0.0))
 
 
-def entmax15_jacobian(z, temperature):
+def entmax15_jacobian(z: Array, temperature: float) -> Array:
     r"""(diag(g) − g gᵀ/Σg)/T with g = √p = max(x − τ, 0) (Peters et al. 2019);
     the diagonal g_i − g_i²/Σg as g_i·Σ_{j≠i} g_j / Σg, which does not cancel."""
     g = np.maximum(entmax15_margin(z, temperature), 0.0)
@@ -204,10 +205,10 @@ def _two_class(base: Spec, *, name: str, summary: str, sign: float, latex: str, 
     d = z₁ − z₂: its kernels are base's, its facts base's scaled by T."""
     g = Activation(base)
 
-    def t(p):
+    def t(p: Mapping[str, Any]) -> float:
         return p["temperature"]
 
-    def ordered(pair):
+    def ordered(pair: tuple[float, ...]) -> tuple[float, ...]:
         return tuple(pair) if sign > 0 else tuple(reversed(pair))
 
     return Spec(
@@ -227,7 +228,7 @@ def _two_class(base: Spec, *, name: str, summary: str, sign: float, latex: str, 
     )
 
 
-def entmax15_pair(x, temperature):
+def entmax15_pair(x: Array, temperature: float) -> Array:
     r"""p₁ of 1.5-entmax for two classes, u = d/T: ((u + √(8 − u²))/4)² on
     [0, 2], 1 beyond; on [−2, 0) the same square with u + √(8 − u²)
     rationalised to (2 − u)(2 + u) / (2(√(8 − u²) − u)), which does not
@@ -240,13 +241,13 @@ def entmax15_pair(x, temperature):
     return np.square(half)
 
 
-def entmax15_pair_grad(x, temperature):
+def entmax15_pair_grad(x: Array, temperature: float) -> Array:
     r"""(4 − u²)/(4√(8 − u²))/T on (−2, 2), 0 outside: continuous at ±2, so p₁ is C¹."""
     u = np.clip(x / temperature, -2.0, 2.0)
     return (2.0 - u) * (2.0 + u) / (4.0 * np.sqrt(8.0 - u * u)) / temperature
 
 
-def entmax15_pair_grad2(x, temperature):
+def entmax15_pair_grad2(x: Array, temperature: float) -> Array:
     r"""u(u² − 12)/(4(8 − u²)^{3/2})/T² on (−2, 2), 0 outside; at ±2, where
     only this jumps, the outer side 0 (as sqnl'')."""
     u = np.clip(x / temperature, -2.0, 2.0)
@@ -288,15 +289,15 @@ class VectorSpec:
 
     name: str
     summary: str
-    f: Callable[..., Any]
-    jacobian: Callable[..., Any]
+    f: Callable[..., Array]
+    jacobian: Callable[..., Array]
     two_class: Spec
     identity: str
     text: str
     jacobian_text: str
     output_range: str
     params: tuple[Parameter, ...] = (TEMPERATURE,)
-    margin: Callable[..., Any] | None = None
+    margin: Callable[..., Array] | None = None
     torch: str | None = None
     reference: str = ""
 
@@ -389,19 +390,20 @@ class Vector:
     def name(self) -> str:
         return self.spec.name
 
-    def f(self, z):
+    def f(self, z: npt.ArrayLike) -> Array:
         """The outputs for each vector of logits along the last axis."""
         return self._evaluate(self.spec.f, z, lambda shape: shape)
 
-    def jacobian(self, z):
+    def jacobian(self, z: npt.ArrayLike) -> Array:
         """∂f_i/∂z_j for each vector along the last axis: shape (..., n, n)."""
         return self._evaluate(self.spec.jacobian, z, lambda shape: (*shape, shape[-1]))
 
-    def margin(self, z):
+    def margin(self, z: npt.ArrayLike) -> Array | None:
         """x_i − τ for the sparse maps, positive exactly where f_i is; None for the others."""
         return None if self.spec.margin is None else self._evaluate(self.spec.margin, z, lambda shape: shape)
 
-    def _evaluate(self, kernel, z, out_shape):
+    def _evaluate(self, kernel: Callable[..., Array], z: npt.ArrayLike,
+                  out_shape: Callable[[tuple[int, ...]], tuple[int, ...]]) -> Array:
         z = np.asarray(z, dtype=np.float64)
         if z.ndim == 0 or z.shape[-1] == 0:
             raise ActvizError(f"{self.name} takes a vector of logits (at least one)")

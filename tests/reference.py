@@ -133,6 +133,9 @@ REFERENCE = {
     "xielu": lambda x: (mp.mpf(0.8) * x * x + mp.mpf(0.5) * x if x > 0
                         else mp.mpf(0.8) * (mp.expm1(x) - x) + mp.mpf(0.5) * x),
     "gelu_10": lambda x: min(x * _ncdf(x), mp.mpf(10)),
+    "smish": lambda x: x * mp.tanh(mp.log1p(_sigmoid(x))),
+    "logish": lambda x: x * mp.log1p(_sigmoid(x)),
+    "colu": lambda x: x / (1 - x * _exp_or_0(-(x + mp.exp(x)))) if x < 1000 else x,
     "smu": lambda x, alpha, mu: ((1 + alpha) * x + (1 - alpha) * x * mp.erf(mu * (1 - alpha) * x)) / 2,
 }
 

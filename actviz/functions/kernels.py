@@ -81,8 +81,9 @@ def times_exp(a, z):
 
 def times_sigmoid(a, z):
     """a·σ(z); where eᶻ is subnormal, 1 + eᶻ rounds to 1 and a·σ(z) = a·eᶻ is
-    formed by :func:`times_exp`."""
-    return np.where(z < EXP_SUBNORMAL, times_exp(a, z), a * logistic(z))
+    formed by :func:`times_exp` (of z ≤ 0, so that the branch not taken
+    cannot overflow into inf·0)."""
+    return np.where(z < EXP_SUBNORMAL, times_exp(a, np.minimum(z, 0.0)), a * logistic(z))
 
 
 def heaviside(x, right: bool):

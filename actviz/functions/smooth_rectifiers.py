@@ -439,6 +439,220 @@ MISH = Spec(
 )
 
 
+def _smish_shape(s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""(2 + s, D), D = 2 + 2s + s², so that tanh(log(1 + s)) = s·(2 + s)/D.
+
+    With w = 1 + s, tanh(log w) = (w² − 1)/(w² + 1) = s(2 + s)/(2 + 2s + s²):
+    a quotient of sums of positive terms, where tanh(log1p(s)) would pass
+    on the rounding of the logarithm and, for small s, compute s through
+    two functions that each round it.
+    """
+    return 2.0 + s, 2.0 + s * (2.0 + s)
+
+
+def smish(x: np.ndarray) -> np.ndarray:
+    r"""x·tanh(log(1 + σ(x))) = x·σ(x)·(2 + s)/D, s = σ(x) (see
+    :func:`_smish_shape`), formed by :func:`times_sigmoid`, which keeps
+    x·eˣ where σ(x) is subnormal."""
+    plus, d = _smish_shape(logistic(x))
+    return times_sigmoid(x * (plus / d), x)
+
+
+def smish_grad(x: np.ndarray) -> np.ndarray:
+    r"""T(s) + x·T'(s)·σ(x)σ(−x), T(s) = s(2 + s)/D, T'(s) = 4(1 + s)/D²:
+    σ(x)·((2 + s)/D + x·4(1 + s)σ(−x)/D²), so (1 + x)·eˣ where σ(x) is
+    subnormal.  The factor of x is at most 1, so the product cannot
+    overflow."""
+    s, sm = logistic(x), logistic(-x)
+    plus, d = _smish_shape(s)
+    return times_sigmoid(plus / d + x * (4.0 * (1.0 + s) * sm / (d * d)), x)
+
+
+def smish_grad2(x: np.ndarray) -> np.ndarray:
+    r"""σ'·(2T' + x·(T''·σ' + T'·(1 − 2s))), σ' = σ(x)σ(−x),
+    T'' = −4(2 + 6s + 3s²)/D³.
+
+    1 − 2s is −tanh(x/2) (see :func:`sigmoid_grad2`); the bracket's factor
+    of x is at most 1 in magnitude, so it cannot overflow, and eˣ(2 + x)
+    where σ(x) is subnormal.
+    """
+    s, sm = logistic(x), logistic(-x)
+    _, d = _smish_shape(s)
+    slope = 4.0 * (1.0 + s) / (d * d)
+    curve = -4.0 * (2.0 + s * (6.0 + 3.0 * s)) / (d * d * d)
+    return times_sigmoid(sm * (2.0 * slope + x * (curve * s * sm - slope * np.tanh(0.5 * x))), x)
+
+
+SMISH = Spec(
+    name="smish",
+    summary="x·tanh(log(1 + σ(x))), mish with σ in place of eˣ",
+    f=smish, df=smish_grad, d2f=smish_grad2,
+    latex=r"$f(x)=x\,\tanh(\log(1+\sigma(x)))$",
+    dlatex=r"$f'(x)=T+x\,\frac{4(1+s)}{(2+2s+s^2)^2}\,s(1-s)$, $s=\sigma(x)$, $T=\frac{s(2+s)}{2+2s+s^2}$",
+    text="f(x) = x·tanh(log(1 + sigmoid(x)))",
+    dtext="f'(x) = T + x·4(1 + s)/(2 + 2s + s^2)^2·s(1 - s), s = sigmoid(x), T = s(2 + s)/(2 + 2s + s^2)",
+    output_range=Interval(-0.24999366366012948, math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, 0.6),  # tanh(log 2) = 3/5
+    monotonic=False,
+    reference="Wang et al. 2022 (Smish)",
+)
+
+
+def logish(x: np.ndarray) -> np.ndarray:
+    r"""x·log(1 + σ(x)) = x·log1p(σ(x)); x·eˣ by :func:`times_exp` where σ(x)
+    is subnormal (log1p(s) = s there)."""
+    return np.where(x < EXP_SUBNORMAL, times_exp(x, np.minimum(x, 0.0)), x * np.log1p(logistic(x)))
+
+
+# Left of this logish's f′ is its series in e = eˣ (2e < 0.28), to 36 terms.
+_LOGISH_SERIES_BELOW = -2.0
+_LOGISH_SERIES_TERMS = 36
+
+
+def logish_grad(x: np.ndarray) -> np.ndarray:
+    r"""log(1 + s) + x·s·σ(−x)/(1 + s), s = σ(x); (1 + x)·eˣ where s is
+    subnormal.  σ(−x) rather than 1 − s keeps the right tail.
+
+    Near x = −2.5, where f′ is least (−0.09, so f″ ≈ 0 and κ ≈ 0), the two
+    terms (0.08 and −0.16) cancel, and their roundings would add up to
+    5 ulps.  With e = eˣ, log(1 + s) = log1p(2e) − log1p(e) and
+    s·σ(−x)/(1 + s) = e/((1 + e)(1 + 2e)) have the series
+    Σ (−1)^{k+1}(2ᵏ − 1)eᵏ/k and Σ (−1)^{k+1}(2ᵏ − 1)eᵏ, so
+    f′ = Σ (−1)^{k+1}(2ᵏ − 1)(1/k + x)·eᵏ: one sum whose terms, for x < −2,
+    alternate and shrink by 2e < 0.28, and whose coefficients 1/k + x are
+    all negative, so nothing cancels.
+    """
+    s, sm = logistic(x), logistic(-x)
+    near = np.log1p(s) + x * (s * sm / (1.0 + s))
+    series_side = (x < _LOGISH_SERIES_BELOW) & (x >= EXP_SUBNORMAL)
+    xs = np.where(series_side, x, _LOGISH_SERIES_BELOW)
+    e = np.exp(xs)
+    series = np.zeros_like(xs)
+    for k in range(_LOGISH_SERIES_TERMS, 0, -1):
+        series = (series + (-1) ** (k + 1) * (2.0 ** k - 1.0) * (1.0 / k + xs)) * e
+    near = np.where(series_side, series, near)
+    return np.where(x < EXP_SUBNORMAL, times_exp(1.0 + x, np.minimum(x, 0.0)), near)
+
+
+def logish_grad2(x: np.ndarray) -> np.ndarray:
+    r"""(s·σ(−x)/(1 + s))·(2 + x·(1 − 2s − s²)/(1 + s)), s = σ(x).
+
+    From (s'/(1 + s))' = (s''(1 + s) − s'²)/(1 + s)², s' = sσ(−x),
+    s'' = s'(1 − 2s); 1 − 2s = −tanh(x/2).  (2 + x)·eˣ where s is subnormal;
+    the factor of x is at most 1, so it cannot overflow.
+    """
+    s, sm = logistic(x), logistic(-x)
+    near = (s * sm / (1.0 + s)) * (2.0 + x * ((-np.tanh(0.5 * x) - s * s) / (1.0 + s)))
+    return np.where(x < EXP_SUBNORMAL, times_exp(2.0 + x, np.minimum(x, 0.0)), near)
+
+
+LOGISH = Spec(
+    name="logish",
+    summary="x·log(1 + σ(x))",
+    f=logish, df=logish_grad, d2f=logish_grad2,
+    latex=r"$f(x)=x\,\log(1+\sigma(x))$",
+    dlatex=r"$f'(x)=\log(1+\sigma(x))+\frac{x\,\sigma(x)\,\sigma(-x)}{1+\sigma(x)}$",
+    text="f(x) = x·log(1 + sigmoid(x))",
+    dtext="f'(x) = log(1 + sigmoid(x)) + x·sigmoid(x)·sigmoid(-x)/(1 + sigmoid(x))",
+    output_range=Interval(-0.25276881678944035, math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, math.log(2.0)),
+    monotonic=False,
+    reference="Zhu et al. 2021 (Logish)",
+)
+
+
+# Left of this eˣ < 5e−18 is lost beside 1 and against |x|, and CoLU's
+# f, f′ and f″ are −e^{x + eˣ} times their value here (exactly −1, in double).
+_COLU_FAR = -40.0
+
+
+def _colu_left(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    r"""For x < 0: x clamped at `_COLU_FAR`, u = eˣ, E = e^{x + eˣ} (of the
+    clamped x) and the exponent h = x + eˣ of the unclamped one.
+
+    Multiplying numerator and denominator by E turns 1 − x·e^{−(x + eˣ)},
+    whose second term overflows for x < −709, into E − x = E + |x|: a sum of
+    positive terms, with f = x·E/(E − x).
+    """
+    xl = np.clip(x, _COLU_FAR, 0.0)
+    u = np.exp(xl)
+    return xl, u, np.exp(xl + u), np.minimum(x, 0.0) + u
+
+
+def _colu_right(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""For x ≥ 0: x capped at 40 (q = e^{−(x + eˣ)} is 0 beyond), u = eˣ
+    and q.  There x·q ≤ 0.06, so 1 − x·q does not cancel."""
+    xr = np.clip(x, 0.0, 40.0)
+    u = np.exp(xr)
+    return xr, u, np.exp(-(xr + u))
+
+
+def colu(x: np.ndarray) -> np.ndarray:
+    r"""x/(1 − x·e^{−(x + eˣ)}) (collapsing linear unit).
+
+    For x < 0, x·E/(E − x) (see :func:`_colu_left`), formed as
+    (x/(E − x))·E by :func:`times_exp`: for x ≪ 0 f = −e^{x + eˣ}, which is
+    subnormal below x ≈ −708 and was lost there by E.
+    """
+    xl, _, e, h = _colu_left(x)
+    xr, _, q = _colu_right(x)
+    return np.where(x < 0, times_exp(xl / (e - xl), h), x / (1.0 - xr * q))
+
+
+def colu_grad(x: np.ndarray) -> np.ndarray:
+    r"""(1 − x²(1 + eˣ)·q)/(1 − x·q)², q = e^{−(x + eˣ)}.
+
+    For x < 0 multiplied through by E² = e^{2(x + eˣ)}: E·(E − x²(1 + u))/(E − x)²
+    = E·(E/(E − x)/(E − x) − r²(1 + u)), r = x/(E − x), whose terms are at
+    most 1 in magnitude (x² overflows), the last factor E by
+    :func:`times_exp` as in f.
+    """
+    xl, u, e, h = _colu_left(x)
+    r = xl / (e - xl)
+    left = times_exp(e / (e - xl) / (e - xl) - r * r * (1.0 + u), h)
+    xr, ur, q = _colu_right(x)
+    return np.where(x < 0, left, (1.0 - xr * xr * (1.0 + ur) * q) / (1.0 - xr * q) ** 2)
+
+
+def colu_grad2(x: np.ndarray) -> np.ndarray:
+    r"""(N'·D − 2N·D')/D³ with f' = N/D², N = 1 − x²(1 + u)q, D = 1 − xq,
+    u = eˣ, q = e^{−(x + eˣ)}: N' = −x(2(1 + u) + xu − x(1 + u)²)q,
+    D' = −(1 − x(1 + u))q.
+
+    For x < 0 multiplied through by E³ (E = 1/q), each of N, D, N', D'
+    becomes a polynomial in x, u and E, and f'' = E·(Ñ'D̃ − 2ÑD̃')/D̃³,
+    formed as E·(Ñ'/D̃ − 2(Ñ/D̃)(D̃'/D̃))/D̃ so that no cube of x overflows.
+    """
+    xl, u, e, h = _colu_left(x)
+    dt = e - xl
+    left = (-xl * (2.0 * (1.0 + u) + xl * u - xl * (1.0 + u) ** 2) / dt
+            - 2.0 * ((e - xl * xl * (1.0 + u)) / dt) * (-(1.0 - xl * (1.0 + u)) / dt)) / dt
+    xr, ur, q = _colu_right(x)
+    n = 1.0 - xr * xr * (1.0 + ur) * q
+    d = 1.0 - xr * q
+    dn = -xr * (2.0 * (1.0 + ur) + xr * ur - xr * (1.0 + ur) ** 2) * q
+    dd = -(1.0 - xr * (1.0 + ur)) * q
+    return np.where(x < 0, times_exp(left, h), (dn * d - 2.0 * n * dd) / d ** 3)
+
+
+COLU = Spec(
+    name="colu",
+    summary="Collapsing linear unit x/(1 − x·e^{−(x + eˣ)})",
+    f=colu, df=colu_grad, d2f=colu_grad2,
+    latex=r"$f(x)=\dfrac{x}{1-x\,e^{-(x+e^{x})}}$",
+    dlatex=r"$f'(x)=\dfrac{1-x^2(1+e^{x})\,e^{-(x+e^{x})}}{(1-x\,e^{-(x+e^{x})})^2}$",
+    text="f(x) = x / (1 - x·exp(-(x + exp(x))))",
+    dtext="f'(x) = (1 - x^2·(1 + exp(x))·exp(-(x + exp(x)))) / (1 - x·exp(-(x + exp(x))))^2",
+    output_range=Interval(-0.37715856839612916, math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, 1.0),
+    monotonic=False,
+    reference="Vagerwal 2021 (CoLU)",
+)
+
+
 def tanhexp(x):
     """x·tanh(eˣ); eˣ is capped at e⁴⁰, where tanh is already 1, and x·eˣ is
     formed by :func:`times_exp` where eˣ is subnormal."""

@@ -563,78 +563,60 @@ LOGISH = Spec(
 )
 
 
-# Left of this eˣ < 5e−18 is lost beside 1 and against |x|, and CoLU's
-# f, f′ and f″ are −e^{x + eˣ} times their value here (exactly −1, in double).
+# Left of this eˣ < 5e−18 is lost beside 1 and against |x|: CoLU's f, f′
+# and f″ are all −e^{x + eˣ} = −eˣ to double precision.
 _COLU_FAR = -40.0
 
 
-def _colu_left(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    r"""For x < 0: x clamped at `_COLU_FAR`, u = eˣ, E = e^{x + eˣ} (of the
-    clamped x) and the exponent h = x + eˣ of the unclamped one.
+def _colu_parts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""x clamped to [`_COLU_FAR`, 40], u = eˣ and q = e^{−(x + eˣ)} (0
+    beyond 40; at most e⁴⁰, so that no power of x·q below overflows)."""
+    xc = np.clip(x, _COLU_FAR, 40.0)
+    u = np.exp(xc)
+    return xc, u, np.exp(-(xc + u))
 
-    Multiplying numerator and denominator by E turns 1 − x·e^{−(x + eˣ)},
-    whose second term overflows for x < −709, into E − x = E + |x|: a sum of
-    positive terms, with f = x·E/(E − x).
+
+def _colu_far(x: np.ndarray, near: np.ndarray) -> np.ndarray:
+    r"""`near` right of `_COLU_FAR`, −eˣ left of it, by :func:`times_exp`
+    where eˣ is subnormal.
+
+    With E = e^{x + eˣ}, f = x·E/(E − x), f′ = E·(E − x²(1 + eˣ))/(E − x)²
+    and f″ share the factor E, and the rest is −1 + O(E/|x|) there.
     """
-    xl = np.clip(x, _COLU_FAR, 0.0)
-    u = np.exp(xl)
-    return xl, u, np.exp(xl + u), np.minimum(x, 0.0) + u
-
-
-def _colu_right(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r"""For x ≥ 0: x capped at 40 (q = e^{−(x + eˣ)} is 0 beyond), u = eˣ
-    and q.  There x·q ≤ 0.06, so 1 − x·q does not cancel."""
-    xr = np.clip(x, 0.0, 40.0)
-    u = np.exp(xr)
-    return xr, u, np.exp(-(xr + u))
+    far = x < _COLU_FAR
+    xf = np.minimum(x, _COLU_FAR)
+    tail = np.where(xf < EXP_SUBNORMAL, times_exp(-1.0, xf), -np.exp(np.maximum(xf, EXP_SUBNORMAL)))
+    return np.where(far, tail, near)
 
 
 def colu(x: np.ndarray) -> np.ndarray:
-    r"""x/(1 − x·e^{−(x + eˣ)}) (collapsing linear unit).
+    r"""x/(1 − x·q), q = e^{−(x + eˣ)} (collapsing linear unit).
 
-    For x < 0, x·E/(E − x) (see :func:`_colu_left`), formed as
-    (x/(E − x))·E by :func:`times_exp`: for x ≪ 0 f = −e^{x + eˣ}, which is
-    subnormal below x ≈ −708 and was lost there by E.
+    1 − x·q never cancels: for x ≥ 0, x·q ≤ 0.06, and for x < 0 it is a sum
+    of positive terms.
     """
-    xl, _, e, h = _colu_left(x)
-    xr, _, q = _colu_right(x)
-    return np.where(x < 0, times_exp(xl / (e - xl), h), x / (1.0 - xr * q))
+    xc, _, q = _colu_parts(x)
+    return _colu_far(x, x / (1.0 - xc * q))
 
 
 def colu_grad(x: np.ndarray) -> np.ndarray:
-    r"""(1 − x²(1 + eˣ)·q)/(1 − x·q)², q = e^{−(x + eˣ)}.
-
-    For x < 0 multiplied through by E² = e^{2(x + eˣ)}: E·(E − x²(1 + u))/(E − x)²
-    = E·(E/(E − x)/(E − x) − r²(1 + u)), r = x/(E − x), whose terms are at
-    most 1 in magnitude (x² overflows), the last factor E by
-    :func:`times_exp` as in f.
-    """
-    xl, u, e, h = _colu_left(x)
-    r = xl / (e - xl)
-    left = times_exp(e / (e - xl) / (e - xl) - r * r * (1.0 + u), h)
-    xr, ur, q = _colu_right(x)
-    return np.where(x < 0, left, (1.0 - xr * xr * (1.0 + ur) * q) / (1.0 - xr * q) ** 2)
+    r"""(1 − x²(1 + eˣ)·q)/(1 − x·q)², q = e^{−(x + eˣ)}; the numerator is
+    at least 0.9 for x ≥ 0 and a sum of terms of one sign for x < 0 up to
+    f's minimum, where f′ changes sign."""
+    xc, u, q = _colu_parts(x)
+    return _colu_far(x, (1.0 - xc * xc * (1.0 + u) * q) / (1.0 - xc * q) ** 2)
 
 
 def colu_grad2(x: np.ndarray) -> np.ndarray:
     r"""(N'·D − 2N·D')/D³ with f' = N/D², N = 1 − x²(1 + u)q, D = 1 − xq,
     u = eˣ, q = e^{−(x + eˣ)}: N' = −x(2(1 + u) + xu − x(1 + u)²)q,
-    D' = −(1 − x(1 + u))q.
-
-    For x < 0 multiplied through by E³ (E = 1/q), each of N, D, N', D'
-    becomes a polynomial in x, u and E, and f'' = E·(Ñ'D̃ − 2ÑD̃')/D̃³,
-    formed as E·(Ñ'/D̃ − 2(Ñ/D̃)(D̃'/D̃))/D̃ so that no cube of x overflows.
-    """
-    xl, u, e, h = _colu_left(x)
-    dt = e - xl
-    left = (-xl * (2.0 * (1.0 + u) + xl * u - xl * (1.0 + u) ** 2) / dt
-            - 2.0 * ((e - xl * xl * (1.0 + u)) / dt) * (-(1.0 - xl * (1.0 + u)) / dt)) / dt
-    xr, ur, q = _colu_right(x)
-    n = 1.0 - xr * xr * (1.0 + ur) * q
-    d = 1.0 - xr * q
-    dn = -xr * (2.0 * (1.0 + ur) + xr * ur - xr * (1.0 + ur) ** 2) * q
-    dd = -(1.0 - xr * (1.0 + ur)) * q
-    return np.where(x < 0, times_exp(left, h), (dn * d - 2.0 * n * dd) / d ** 3)
+    D' = −(1 − x(1 + u))q."""
+    xc, u, q = _colu_parts(x)
+    n = 1.0 - xc * xc * (1.0 + u) * q
+    d = 1.0 - xc * q
+    dn = -xc * (2.0 * (1.0 + u) + xc * u - xc * (1.0 + u) ** 2) * q
+    dd = -(1.0 - xc * (1.0 + u)) * q
+    return _colu_far(x, (dn * d - 2.0 * n * dd) / d ** 3)
 
 
 COLU = Spec(

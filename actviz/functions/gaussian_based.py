@@ -7,6 +7,7 @@ The stable normal CDF and density they share are GELU's, in
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -163,4 +164,64 @@ SMU = Spec(
     monotonic=lambda p: p["alpha"] >= _SMU_MONOTONIC_ALPHA,
     xlim=(-3.0, 3.0),
     reference="Biswas et al. 2021 (SMU; α = 0.25, μ = 1e6 as in their code)",
+)
+
+
+def _serf_parts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
+    r"""softplus(x), σ(x) and σ(−x), all from the one e = e^{−|x|} (so that
+    its rounding acts as a perturbation of x, which the condition number
+    covers, and not as an error between the terms of f′ that cancel), and
+    scipy's erf (imported here, on first use: see _normal_cdf)."""
+    from scipy.special import erf
+
+    e = np.exp(-np.abs(x))
+    sp = np.maximum(x, 0.0) + np.log1p(e)
+    s, sm = np.where(x >= 0, 1.0, e) / (1.0 + e), np.where(x >= 0, e, 1.0) / (1.0 + e)
+    return sp, s, sm, erf
+
+
+def serf(x: np.ndarray) -> np.ndarray:
+    r"""x·erf(softplus(x)); (2/√π)·x·eˣ by :func:`times_exp` where eˣ is
+    subnormal (softplus(x) = eˣ and erf(t) = 2t/√π there)."""
+    sp, _, _, erf = _serf_parts(x)
+    return np.where(x < EXP_SUBNORMAL, times_exp(_TWO_OVER_SQRT_PI * x, np.minimum(x, 0.0)), x * erf(sp))
+
+
+def serf_grad(x: np.ndarray) -> np.ndarray:
+    r"""erf(sp) + x·(2/√π)·e^{−sp²}·σ(x), sp = softplus(x);
+    (2/√π)(1 + x)·eˣ where eˣ is subnormal.  sp is capped at 30 in the
+    Gaussian, which is 0 beyond, so sp² cannot overflow."""
+    sp, s, _, erf = _serf_parts(x)
+    spc = np.minimum(sp, 30.0)
+    near = erf(sp) + x * (_TWO_OVER_SQRT_PI * np.exp(-spc * spc) * s)
+    return np.where(x < EXP_SUBNORMAL, times_exp(_TWO_OVER_SQRT_PI * (1.0 + x), np.minimum(x, 0.0)), near)
+
+
+def serf_grad2(x: np.ndarray) -> np.ndarray:
+    r"""(2/√π)·e^{−sp²}·σ(x)·(2 + x·(σ(−x) − 2·sp·σ(x))), sp = softplus(x).
+
+    From erf(sp)′ = (2/√π)e^{−sp²}σ(x) and (e^{−sp²})′ = −2·sp·σ(x)·e^{−sp²}.
+    x and sp are capped at 30 in the bracket and the Gaussian, whose product
+    is 0 beyond, so nothing overflows; (2/√π)(2 + x)·eˣ where eˣ is
+    subnormal.
+    """
+    sp, s, sm, _ = _serf_parts(x)
+    spc, xc = np.minimum(sp, 30.0), np.minimum(x, 30.0)
+    near = _TWO_OVER_SQRT_PI * np.exp(-spc * spc) * s * (2.0 + xc * (sm - 2.0 * spc * s))
+    return np.where(x < EXP_SUBNORMAL, times_exp(_TWO_OVER_SQRT_PI * (2.0 + x), np.minimum(x, 0.0)), near)
+
+
+SERF = Spec(
+    name="serf",
+    summary="x·erf(softplus(x)), log-softplus error unit",
+    f=serf, df=serf_grad, d2f=serf_grad2,
+    latex=r"$f(x)=x\,\mathrm{erf}(\log(1+e^{x}))$",
+    dlatex=r"$f'(x)=\mathrm{erf}(s)+\frac{2x}{\sqrt{\pi}}\,e^{-s^2}\,\sigma(x)$, $s=\log(1+e^{x})$",
+    text="f(x) = x·erf(log(1 + exp(x)))",
+    dtext="f'(x) = erf(s) + 2x·exp(-s^2)·sigmoid(x)/sqrt(pi), s = log(1 + exp(x))",
+    output_range=Interval(-0.3484374587596064, math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, 1.0),
+    monotonic=False,
+    reference="Nag & Bhattacharyya 2023 (SERF)",
 )

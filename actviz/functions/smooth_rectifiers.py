@@ -137,8 +137,17 @@ def _erfc_cdf(x):
     if x.size >= SCIPY_MIN_SIZE:
         from scipy.special import ndtr
         return ndtr(x)
-    z = (x * -_SQRT_HALF).ravel().tolist()
-    return 0.5 * np.fromiter(map(math.erfc, z), np.float64, len(z)).reshape(x.shape)
+    return 0.5 * erfc(x * -_SQRT_HALF)
+
+
+def erfc(z: np.ndarray) -> np.ndarray:
+    """erfc(z): the standard library's, element by element, below
+    `SCIPY_MIN_SIZE` elements, scipy's above (see :func:`_normal_cdf`)."""
+    if z.size >= SCIPY_MIN_SIZE:
+        from scipy.special import erfc as scipy_erfc
+        return scipy_erfc(z)
+    flat = z.ravel().tolist()
+    return np.fromiter(map(math.erfc, flat), np.float64, len(flat)).reshape(z.shape)
 
 
 _NORMAL_FAR = -37.0

@@ -137,6 +137,7 @@ REFERENCE = {
     "logish": lambda x: x * mp.log1p(_sigmoid(x)),
     "colu": lambda x: x / (1 - x * _exp_or_0(-(x + mp.exp(x)))) if x < 1000 else x,
     "serf": lambda x: x * mp.erf(_softplus(x)),
+    "laplace": lambda x, mu, sigma: _ncdf((x - mu) / sigma),
     "smu": lambda x, alpha, mu: ((1 + alpha) * x + (1 - alpha) * x * mp.erf(mu * (1 - alpha) * x)) / 2,
 }
 

@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 
 from .core import Interval, Parameter, Spec, positive
-from .kernels import EXP_SUBNORMAL, times_exp
-from .smooth_rectifiers import (_GELU_MINIMUM, _INV_SQRT_2PI, _normal_cdf, _normal_pdf, gelu, gelu_grad,
-                                gelu_grad2)
+from .kernels import EXP_SUBNORMAL, SQRT2_HI, SQRT2_LO, times_exp, two_prod, two_sum
+from .smooth_rectifiers import (_GELU_MINIMUM, _INV_SQRT_2PI, _NORMAL_FAR, _SQRT_HALF, _mills_series, _normal_cdf,
+                                _normal_pdf, erfc, gelu, gelu_grad, gelu_grad2)
 
 
 def probit(x):
@@ -224,4 +224,98 @@ SERF = Spec(
     dlimits=(0.0, 1.0),
     monotonic=False,
     reference="Nag & Bhattacharyya 2023 (SERF)",
+)
+
+
+_INV_SQRT_PI = 1.0 / math.sqrt(math.pi)
+# w = (μ − x)/(σ√2) is clipped to ±45 (z = ∓64), where Φ is 0 or 1 and φ is 0.
+_LAPLACE_W_CAP = 45.0
+# Right of this w (z < −37) Φ is formed from φ and the Mills series, as in _normal_cdf.
+_LAPLACE_W_FAR = -_NORMAL_FAR * _SQRT_HALF
+
+
+def _laplace_w(x: np.ndarray, mu: float, sigma: float) -> tuple[np.ndarray, np.ndarray]:
+    r"""w = (μ − x)/(σ√2) as a double-double w_hi + w_lo, so that
+    f = erfc(w)/2.
+
+    Φ's relative condition number in its argument z is |z|·φ(z)/Φ(z) ≈ z²
+    in the left tail: 6.3 at x = 0 (z = −2.5), where f's own condition
+    number |x|·f′/f is 0.  Each rounding of z (μ − x, the division by σ, the
+    product with 1/√2) would add up to 3 ulps there.  Here μ − x is exact
+    (TwoSum), σ√2 is carried as a double-double and the quotient is
+    corrected by its exact remainder, so w is known to about 2⁻¹⁰⁴.
+    Where |w| passes `_LAPLACE_W_CAP` it is clipped and w_lo set to 0.
+    """
+    s_hi, s_lo = two_prod(sigma, SQRT2_HI)
+    s_lo = s_lo + sigma * SQRT2_LO
+    d_hi, d_lo = two_sum(mu, -x)
+    q = np.clip(d_hi / s_hi, -_LAPLACE_W_CAP, _LAPLACE_W_CAP)
+    p_hi, p_lo = two_prod(q, s_hi)
+    w_lo = (((d_hi - p_hi) - p_lo) + d_lo - q * s_lo) / s_hi
+    return q, np.where(np.abs(q) < _LAPLACE_W_CAP, w_lo, 0.0)
+
+
+def _laplace_gauss(w_hi: np.ndarray, w_lo: np.ndarray, scale: Any) -> np.ndarray:
+    r"""scale·e^{−w²}, w = w_hi + w_lo: w² as a double-double s_hi + s_lo
+    (the rounding of w·w, magnified by w² ≈ 3 at x = 0, would cost 1.5
+    ulps), e^{−w²} = e^{−s_hi}·(1 − s_lo); by :func:`times_exp` where
+    e^{−s_hi} is subnormal."""
+    s_hi, s_lo = two_prod(w_hi, w_hi)
+    s_lo = s_lo + 2.0 * w_hi * w_lo
+    a = scale * (1.0 - s_lo)
+    far = -s_hi < EXP_SUBNORMAL
+    return np.where(far, times_exp(a, np.minimum(-s_hi, 0.0)), a * np.exp(np.where(far, 0.0, -s_hi)))
+
+
+def laplace(x: np.ndarray, mu: float, sigma: float) -> np.ndarray:
+    r"""Φ((x − μ)/σ) = erfc(w)/2, w = (μ − x)/(σ√2) (see :func:`_laplace_w`).
+
+    erfc is taken at w_hi and corrected to first order:
+    erfc(w_hi + w_lo) = erfc(w_hi) − (2/√π)e^{−w_hi²}·w_lo.  Where
+    z = −√2·w < −37 erfc underflows while Φ is still a subnormal, and
+    Φ(z) = φ(z)/|z|·S(z) = e^{−w²}/(2w√π)·S(z), with the Mills series S of
+    :func:`_mills_series`.
+    """
+    w_hi, w_lo = _laplace_w(x, mu, sigma)
+    far = w_hi > _LAPLACE_W_FAR
+    wn = np.where(far, _LAPLACE_W_FAR, w_hi)
+    near = 0.5 * erfc(wn) - w_lo * (_INV_SQRT_PI * np.exp(-wn * wn))
+    wf = np.where(far, w_hi, _LAPLACE_W_FAR)
+    tail = _laplace_gauss(wf, w_lo, _INV_SQRT_PI * 0.5 / wf * _mills_series(-SQRT2_HI * wf))
+    return np.where(far, tail, near)
+
+
+def laplace_grad(x: np.ndarray, mu: float, sigma: float) -> np.ndarray:
+    r"""φ(z)/σ = e^{−w²}/(σ√(2π)) (see :func:`_laplace_gauss`)."""
+    w_hi, w_lo = _laplace_w(x, mu, sigma)
+    return _laplace_gauss(w_hi, w_lo, _INV_SQRT_2PI / sigma)
+
+
+def laplace_grad2(x: np.ndarray, mu: float, sigma: float) -> np.ndarray:
+    r"""−z·φ(z)/σ² = f′·√2·w/σ; w = w_hi + w_lo, so the root at x = μ is
+    exact."""
+    w_hi, w_lo = _laplace_w(x, mu, sigma)
+    return _laplace_gauss(w_hi, w_lo, _INV_SQRT_2PI / sigma * (SQRT2_HI * (w_hi + w_lo) / sigma))
+
+
+# MEGA's μ = √½ and σ = 1/(2√π), as transformers rounds them.
+_LAPLACE_MU, _LAPLACE_SIGMA = 0.707107, 0.282095
+
+LAPLACE = Spec(
+    name="laplace",
+    summary="Φ((x − μ)/σ), MEGA's Laplace attention function",
+    f=laplace, df=laplace_grad, d2f=laplace_grad2,
+    latex=r"$f(x)=\frac{1}{2}\left(1+\mathrm{erf}\left(\frac{x-\mu}{\sigma\sqrt{2}}\right)\right)$",
+    dlatex=r"$f'(x)=\frac{1}{\sigma\sqrt{2\pi}}\,e^{-(x-\mu)^2/(2\sigma^2)}$",
+    text="f(x) = (1 + erf((x - mu)/(sigma·sqrt(2))))/2",
+    dtext="f'(x) = exp(-(x - mu)^2/(2·sigma^2))/(sigma·sqrt(2·pi))",
+    params=(Parameter("mu", _LAPLACE_MU, "centre: f(mu) = 1/2", lambda v: abs(v) <= 1e100,
+                      "a number in [-1e100, 1e100]"),
+            Parameter("sigma", _LAPLACE_SIGMA, "width: the standard deviation of the normal CDF",
+                      lambda v: 1e-100 <= v <= 1e100, "a number in [1e-100, 1e100]")),
+    output_range=Interval(0.0, 1.0),
+    limits=(0.0, 1.0),
+    dlimits=(0.0, 0.0),
+    xlim=lambda p: (p["mu"] - 6.0 * p["sigma"], p["mu"] + 6.0 * p["sigma"]),
+    reference="transformers' LaplaceActivation (ACT2FN['laplace']); Ma et al. 2022 (MEGA): μ = √½, σ = 1/(2√π)",
 )

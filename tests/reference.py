@@ -138,6 +138,8 @@ REFERENCE = {
     "colu": lambda x: x / (1 - x * _exp_or_0(-(x + mp.exp(x)))) if x < 1000 else x,
     "serf": lambda x: x * mp.erf(_softplus(x)),
     "laplace": lambda x, mu, sigma: _ncdf((x - mu) / sigma),
+    "soboleva_tanh": lambda x, a, b, c, d: (
+        (_exp_or_0(a * x) - _exp_or_0(-b * x)) / (_exp_or_0(c * x) + _exp_or_0(-d * x))),
     "smu": lambda x, alpha, mu: ((1 + alpha) * x + (1 - alpha) * x * mp.erf(mu * (1 - alpha) * x)) / 2,
 }
 

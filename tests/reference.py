@@ -140,6 +140,8 @@ REFERENCE = {
     "laplace": lambda x, mu, sigma: _ncdf((x - mu) / sigma),
     "soboleva_tanh": lambda x, a, b, c, d: (
         (_exp_or_0(a * x) - _exp_or_0(-b * x)) / (_exp_or_0(c * x) + _exp_or_0(-d * x))),
+    "soft_exponential": lambda x, alpha: (-mp.log1p(-alpha * (x + alpha)) / alpha if alpha < 0 else x if alpha == 0
+                                          else mp.expm1(alpha * x) / alpha + alpha),
     "smu": lambda x, alpha, mu: ((1 + alpha) * x + (1 - alpha) * x * mp.erf(mu * (1 - alpha) * x)) / 2,
 }
 

@@ -125,6 +125,7 @@ class Spec:
     params: tuple[Parameter, ...] = ()
     constraints: tuple[Constraint, ...] = ()
     presets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # framework -> its defaults
+    domain: Fact = Interval(-math.inf, math.inf)  # the Interval where f is defined; NaN outside
     output_range: Fact           # the Interval of f's values, its finite ends attained or approached
     limits: Fact                 # (f(−∞), f(+∞)); NaN where there is no limit
     dlimits: Fact                # (f'(−∞), f'(+∞))
@@ -198,6 +199,7 @@ class Activation:
     def _meta(self, attribute):
         return _resolve(getattr(self.spec, attribute), self.params)
 
+    domain = property(lambda self: self._meta("domain"), doc="The Interval where f is defined; NaN outside.")
     output_range = property(lambda self: self._meta("output_range"), doc="The Interval of f's values.")
     limits = property(lambda self: self._meta("limits"), doc="(f(−∞), f(+∞)); NaN where none exists.")
     dlimits = property(lambda self: self._meta("dlimits"), doc="(f'(−∞), f'(+∞)).")

@@ -182,9 +182,11 @@ def _serf_parts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]
 
 def serf(x: np.ndarray) -> np.ndarray:
     r"""x·erf(softplus(x)); (2/√π)·x·eˣ by :func:`times_exp` where eˣ is
-    subnormal (softplus(x) = eˣ and erf(t) = 2t/√π there)."""
+    subnormal (softplus(x) = eˣ and erf(t) = 2t/√π there), x capped at
+    −1e300 in the factor (the product is 0 long before) so that (2/√π)·x
+    cannot overflow into inf·0."""
     sp, _, _, erf = _serf_parts(x)
-    return np.where(x < EXP_SUBNORMAL, times_exp(_TWO_OVER_SQRT_PI * x, np.minimum(x, 0.0)), x * erf(sp))
+    return np.where(x < EXP_SUBNORMAL, times_exp(_TWO_OVER_SQRT_PI * np.maximum(x, -1e300), np.minimum(x, 0.0)), x * erf(sp))
 
 
 def serf_grad(x: np.ndarray) -> np.ndarray:
@@ -194,7 +196,7 @@ def serf_grad(x: np.ndarray) -> np.ndarray:
     sp, s, _, erf = _serf_parts(x)
     spc = np.minimum(sp, 30.0)
     near = erf(sp) + x * (_TWO_OVER_SQRT_PI * np.exp(-spc * spc) * s)
-    return np.where(x < EXP_SUBNORMAL, times_exp(_TWO_OVER_SQRT_PI * (1.0 + x), np.minimum(x, 0.0)), near)
+    return np.where(x < EXP_SUBNORMAL, times_exp(_TWO_OVER_SQRT_PI * (1.0 + np.maximum(x, -1e300)), np.minimum(x, 0.0)), near)
 
 
 def serf_grad2(x: np.ndarray) -> np.ndarray:
@@ -208,7 +210,7 @@ def serf_grad2(x: np.ndarray) -> np.ndarray:
     sp, s, sm, _ = _serf_parts(x)
     spc, xc = np.minimum(sp, 30.0), np.minimum(x, 30.0)
     near = _TWO_OVER_SQRT_PI * np.exp(-spc * spc) * s * (2.0 + xc * (sm - 2.0 * spc * s))
-    return np.where(x < EXP_SUBNORMAL, times_exp(_TWO_OVER_SQRT_PI * (2.0 + x), np.minimum(x, 0.0)), near)
+    return np.where(x < EXP_SUBNORMAL, times_exp(_TWO_OVER_SQRT_PI * (2.0 + np.maximum(x, -1e300)), np.minimum(x, 0.0)), near)
 
 
 SERF = Spec(

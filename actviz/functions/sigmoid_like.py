@@ -154,7 +154,9 @@ def _soboleva_side(t: np.ndarray, a: float, b: float, c: float, d: float, order:
     u = e^{−(a+b)t}, D = 1 + R, R = e^{−(c+d)t}.  N = −expm1(−(a + b)t)
     keeps the numerator's difference exact near t = 0 (where f ≈ (a + b)t/2),
     u and R are at most 1, and the magnitude is in the one factor e^{αt},
-    formed by :func:`times_exp` where it is subnormal.  With
+    formed by :func:`times_exp` where it is subnormal, and as
+    (coef·e^{αt/2})·e^{αt/2} past αt = 700, where e^{αt} alone may overflow
+    while coef·e^{αt} (coef < 1) does not.  With
     M = αND + βuD + γRN (β = a + b, γ = c + d), f′ = e^{αt}·M/D², with M
     collected as (a − c) + (a + d)R + (b + c)u + (b − d)uR (one rounding per
     coefficient; where a < c its terms cancel by 2× and more), and
@@ -179,8 +181,10 @@ def _soboleva_side(t: np.ndarray, a: float, b: float, c: float, d: float, order:
         coef = (alpha * alpha * n * dd * dd + beta * u * dd * inner
                 + gamma * r * n * ((2.0 * a - 3.0 * c - d) * dd + 2.0 * gamma * r)) / (dd * dd * dd)
     e = alpha * t
-    far = e < EXP_SUBNORMAL
-    return np.where(far, times_exp(coef, np.minimum(e, 0.0)), coef * np.exp(np.where(far, 0.0, e)))
+    far, big = e < EXP_SUBNORMAL, e > 700.0
+    half = np.exp(0.5 * np.where(big, e, 0.0))
+    near = np.where(big, coef * half * half, coef * np.exp(np.where(far | big, 0.0, e)))
+    return np.where(far, times_exp(coef, np.minimum(e, 0.0)), near)
 
 
 def _soboleva(x: np.ndarray, a: float, b: float, c: float, d: float, order: int) -> np.ndarray:

@@ -188,11 +188,12 @@ SOFT_EXPONENTIAL = Spec(
                       lambda v: v == 0 or 1e-100 <= abs(v) <= 1e100, "0 or a number with 1e-100 <= |alpha| <= 1e100"),),
     domain=lambda p: Interval(_soft_exponential_domain_start(p["alpha"]), math.inf),
     output_range=lambda p: Interval(-1.0 / p["alpha"] + p["alpha"] if p["alpha"] > 0 else -math.inf, math.inf),
-    limits=lambda p: (-1.0 / p["alpha"] + p["alpha"] if p["alpha"] > 0 else math.nan if p["alpha"] < 0 else -math.inf,
-                      math.inf),
-    dlimits=lambda p: (math.nan if p["alpha"] < 0 else 0.0 if p["alpha"] > 0 else 1.0,
+    # For α < 0 the left limits are those at the start of the domain, where
+    # the logarithm falls to −∞ and f′ = 1/(1 − α(x + α)) rises to ∞.
+    limits=lambda p: (-1.0 / p["alpha"] + p["alpha"] if p["alpha"] > 0 else -math.inf, math.inf),
+    dlimits=lambda p: (math.inf if p["alpha"] < 0 else 0.0 if p["alpha"] > 0 else 1.0,
                        0.0 if p["alpha"] < 0 else math.inf if p["alpha"] > 0 else 1.0),
-    d2limits=lambda p: (math.nan if p["alpha"] < 0 else 0.0, 0.0 if p["alpha"] <= 0 else math.inf),
+    d2limits=lambda p: (-math.inf if p["alpha"] < 0 else 0.0, 0.0 if p["alpha"] <= 0 else math.inf),
     xlim=lambda p: ((_soft_exponential_domain_start(p["alpha"]) + 0.02 / -p["alpha"], 5.0) if p["alpha"] < 0
                     else (-4.0, 3.0)),
     reference="Godfrey & Gashler 2015 (soft exponential)",

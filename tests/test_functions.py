@@ -195,6 +195,7 @@ def test_d2f_agrees_with_a_central_difference_of_df(name, params):
     xs = np.linspace(-12, 12, 2401) + 0.00123
     breaks = np.array([*act.kinks, *act.jumps, *act.smooth_breaks])
     xs = xs[np.all(np.abs(xs[:, None] - breaks) > 1e-3, axis=1)] if len(breaks) else xs
+    xs = xs[(xs > act.domain.lo + 0.1) & (xs < act.domain.hi - 0.1)]
     h = 1e-6 * np.maximum(1.0, np.abs(xs))
     difference = (act.df(xs + h) - act.df(xs - h)) / (2 * h)
     np.testing.assert_allclose(act.d2f(xs), difference, rtol=1e-6, atol=1e-6)

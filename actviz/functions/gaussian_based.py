@@ -180,23 +180,34 @@ def _serf_parts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]
     return sp, s, sm, erf
 
 
+def _serf_far(x: np.ndarray, factor: np.ndarray, near: np.ndarray) -> np.ndarray:
+    r"""`near`, or (2/√π)·factor·eˣ by :func:`times_exp` where eˣ is
+    subnormal: softplus(x) = σ(x) = eˣ there and erf(t) = 2t/√π.  The
+    factors are polynomials in x capped at −1e300 (the product is 0 long
+    before), so that (2/√π)·factor cannot overflow into inf·0."""
+    return np.where(x < EXP_SUBNORMAL, times_exp(_TWO_OVER_SQRT_PI * factor, np.minimum(x, 0.0)), near)
+
+
 def serf(x: np.ndarray) -> np.ndarray:
-    r"""x·erf(softplus(x)); (2/√π)·x·eˣ by :func:`times_exp` where eˣ is
-    subnormal (softplus(x) = eˣ and erf(t) = 2t/√π there), x capped at
-    −1e300 in the factor (the product is 0 long before) so that (2/√π)·x
-    cannot overflow into inf·0."""
+    r"""x·erf(softplus(x)); (2/√π)·x·eˣ where eˣ is subnormal (see
+    :func:`_serf_far`)."""
     sp, _, _, erf = _serf_parts(x)
-    return np.where(x < EXP_SUBNORMAL, times_exp(_TWO_OVER_SQRT_PI * np.maximum(x, -1e300), np.minimum(x, 0.0)), x * erf(sp))
+    return _serf_far(x, np.maximum(x, -1e300), x * erf(sp))
 
 
 def serf_grad(x: np.ndarray) -> np.ndarray:
     r"""erf(sp) + x·(2/√π)·e^{−sp²}·σ(x), sp = softplus(x);
-    (2/√π)(1 + x)·eˣ where eˣ is subnormal.  sp is capped at 30 in the
-    Gaussian, which is 0 beyond, so sp² cannot overflow."""
+    (2/√π)(1 + x)·eˣ where eˣ is subnormal (see :func:`_serf_far`).  sp is
+    capped at 30 in the Gaussian, which is 0 beyond, so sp² cannot overflow.
+
+    Near x = −2.25, where f′ is least (f″ ≈ 0, κ ≈ 0), the two terms cancel
+    by about 2×; softplus and σ come from one exponential (see
+    :func:`_serf_parts`), and up to 3.95 ulps remain (measured).
+    """
     sp, s, _, erf = _serf_parts(x)
     spc = np.minimum(sp, 30.0)
     near = erf(sp) + x * (_TWO_OVER_SQRT_PI * np.exp(-spc * spc) * s)
-    return np.where(x < EXP_SUBNORMAL, times_exp(_TWO_OVER_SQRT_PI * (1.0 + np.maximum(x, -1e300)), np.minimum(x, 0.0)), near)
+    return _serf_far(x, 1.0 + np.maximum(x, -1e300), near)
 
 
 def serf_grad2(x: np.ndarray) -> np.ndarray:
@@ -205,12 +216,12 @@ def serf_grad2(x: np.ndarray) -> np.ndarray:
     From erf(sp)′ = (2/√π)e^{−sp²}σ(x) and (e^{−sp²})′ = −2·sp·σ(x)·e^{−sp²}.
     x and sp are capped at 30 in the bracket and the Gaussian, whose product
     is 0 beyond, so nothing overflows; (2/√π)(2 + x)·eˣ where eˣ is
-    subnormal.
+    subnormal (see :func:`_serf_far`).
     """
     sp, s, sm, _ = _serf_parts(x)
     spc, xc = np.minimum(sp, 30.0), np.minimum(x, 30.0)
     near = _TWO_OVER_SQRT_PI * np.exp(-spc * spc) * s * (2.0 + xc * (sm - 2.0 * spc * s))
-    return np.where(x < EXP_SUBNORMAL, times_exp(_TWO_OVER_SQRT_PI * (2.0 + np.maximum(x, -1e300)), np.minimum(x, 0.0)), near)
+    return _serf_far(x, 2.0 + np.maximum(x, -1e300), near)
 
 
 SERF = Spec(

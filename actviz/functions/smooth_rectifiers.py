@@ -468,13 +468,26 @@ def smish(x: np.ndarray) -> np.ndarray:
 
 
 def smish_grad(x: np.ndarray) -> np.ndarray:
-    r"""T(s) + x·T'(s)·σ(x)σ(−x), T(s) = s(2 + s)/D, T'(s) = 4(1 + s)/D²:
-    σ(x)·((2 + s)/D + x·4(1 + s)σ(−x)/D²), so (1 + x)·eˣ where σ(x) is
-    subnormal.  The factor of x is at most 1, so the product cannot
-    overflow."""
+    r"""T(s) + x·T'(s)·σ(x)σ(−x), T(s) = s(2 + s)/D, T'(s) = 4(1 + s)/D².
+
+    For x ≥ 0 that is σ(x)·((2 + s)/D + x·4(1 + s)σ(−x)/D²), whose factor of
+    x is at most 1.  For x < 0 the two terms cancel near x = −2.5, where f′
+    is least (f″ ≈ 0, κ ≈ 0), and their roundings would add up to 5 ulps.
+    In e = eˣ, T = e(2 + 3e)/Q, Q = 2 + 6e + 5e², and
+    f′ = e·((4 + 4x) + (18 + 12x)e + (28 + 8x)e² + 15e³)/Q²: one polynomial
+    whose coefficients are exact but for one rounding each.  x is capped at
+    −1e300 there (the product is 0 long before) so that 4x cannot overflow,
+    and the factor e by :func:`times_exp` where it is subnormal.
+    """
     s, sm = logistic(x), logistic(-x)
     plus, d = _smish_shape(s)
-    return times_sigmoid(plus / d + x * (4.0 * (1.0 + s) * sm / (d * d)), x)
+    right = logistic(x) * (plus / d + x * (4.0 * (1.0 + s) * sm / (d * d)))
+    xl = np.clip(x, -1e300, 0.0)
+    e = np.exp(xl)
+    q = 2.0 + e * (6.0 + 5.0 * e)
+    bracket = (((15.0 * e + (28.0 + 8.0 * xl)) * e + (18.0 + 12.0 * xl)) * e + (4.0 + 4.0 * xl)) / (q * q)
+    left = np.where(x < EXP_SUBNORMAL, times_exp(bracket, xl), e * bracket)
+    return np.where(x < 0, left, right)
 
 
 def smish_grad2(x: np.ndarray) -> np.ndarray:

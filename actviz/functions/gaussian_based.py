@@ -195,18 +195,54 @@ def serf(x: np.ndarray) -> np.ndarray:
     return _serf_far(x, np.maximum(x, -1e300), x * erf(sp))
 
 
+def _serf_grad_series(terms: int) -> tuple[np.ndarray, np.ndarray]:
+    r"""The coefficients of √π/2·erf(log1p(e)) and e/(1 + e)·e^{−log1p(e)²}
+    as power series in e, to eᵗᵉʳᵐˢ: log1p(e) = Σ (−1)^{k+1}eᵏ/k composed
+    into erf's series Σ (−1)ⁿt^{2n+1}/(n!(2n + 1)) and exp's (truncated
+    products of series).  Both start 1·e; every coefficient is below 1.5."""
+    def times(a, b):
+        return np.convolve(a, b)[:terms + 1]
+    log1p = np.array([0.0] + [(-1) ** (k + 1) / k for k in range(1, terms + 1)])
+    square = times(log1p, log1p)
+    erf_part, power, n = np.zeros(terms + 1), log1p, 0
+    while power.any():
+        erf_part += (-1) ** n / (math.factorial(n) * (2 * n + 1)) * power
+        power, n = times(power, square), n + 1
+    gauss, power, n = np.zeros(terms + 1), np.eye(1, terms + 1)[0], 0
+    while power.any():
+        gauss += power
+        power, n = times(power, -square) / (n + 1), n + 1
+    sigmoid = np.array([0.0] + [(-1) ** (k + 1) for k in range(1, terms + 1)])
+    return erf_part, times(sigmoid, gauss)
+
+
+# Left of this serf's f′ is its series in e = eˣ < 0.23, to 40 terms.
+_SERF_SERIES_BELOW = -1.5
+_SERF_ERF_PART, _SERF_GAUSS_PART = _serf_grad_series(40)
+
+
 def serf_grad(x: np.ndarray) -> np.ndarray:
     r"""erf(sp) + x·(2/√π)·e^{−sp²}·σ(x), sp = softplus(x);
     (2/√π)(1 + x)·eˣ where eˣ is subnormal (see :func:`_serf_far`).  sp is
     capped at 30 in the Gaussian, which is 0 beyond, so sp² cannot overflow.
 
     Near x = −2.25, where f′ is least (f″ ≈ 0, κ ≈ 0), the two terms cancel
-    by about 2×; softplus and σ come from one exponential (see
-    :func:`_serf_parts`), and up to 3.95 ulps remain (measured).
+    by about 2×, and their roundings (erf's, the Gaussian's, σ's) would add
+    up to 4.4 ulps.  Left of −1.5 both are power series in e = eˣ (see
+    :func:`_serf_grad_series`), so f′ = (2/√π)·Σ (aₖ + x·bₖ)eᵏ: one sum, the
+    cancellation done in the exact coefficients aₖ + x·bₖ, with one rounding
+    each.
     """
     sp, s, _, erf = _serf_parts(x)
     spc = np.minimum(sp, 30.0)
     near = erf(sp) + x * (_TWO_OVER_SQRT_PI * np.exp(-spc * spc) * s)
+    series_side = (x < _SERF_SERIES_BELOW) & (x >= EXP_SUBNORMAL)
+    xs = np.where(series_side, x, _SERF_SERIES_BELOW)
+    e = np.exp(xs)
+    series = np.zeros_like(xs)
+    for a, b in zip(_SERF_ERF_PART[:0:-1], _SERF_GAUSS_PART[:0:-1]):
+        series = (series + (a + xs * b)) * e
+    near = np.where(series_side, _TWO_OVER_SQRT_PI * series, near)
     return _serf_far(x, 1.0 + np.maximum(x, -1e300), near)
 
 

@@ -561,12 +561,21 @@ def logish_grad2(x: np.ndarray) -> np.ndarray:
     r"""(s·σ(−x)/(1 + s))·(2 + x·(1 − 2s − s²)/(1 + s)), s = σ(x).
 
     From (s'/(1 + s))' = (s''(1 + s) − s'²)/(1 + s)², s' = sσ(−x),
-    s'' = s'(1 − 2s); 1 − 2s = −tanh(x/2).  (2 + x)·eˣ where s is subnormal;
-    the factor of x is at most 1, so it cannot overflow.
+    s'' = s'(1 − 2s); 1 − 2s = −tanh(x/2).  That serves x ≥ 0.  For x < 0,
+    where the bracket's terms cancel (by 2.5× at x = −3.6), in e = eˣ:
+    f'' = e·((2 + x) + 6e + (4 − 2x)e²)/P², P = (1 + e)(1 + 2e), one
+    polynomial with exact coefficients but for one rounding each; x is capped
+    at −1e300 there so that 2x cannot overflow, and the factor e is applied
+    by :func:`times_exp` where it is subnormal.
     """
     s, sm = logistic(x), logistic(-x)
-    near = (s * sm / (1.0 + s)) * (2.0 + x * ((-np.tanh(0.5 * x) - s * s) / (1.0 + s)))
-    return np.where(x < EXP_SUBNORMAL, times_exp(2.0 + x, np.minimum(x, 0.0)), near)
+    right = (s * sm / (1.0 + s)) * (2.0 + x * ((-np.tanh(0.5 * x) - s * s) / (1.0 + s)))
+    xl = np.clip(x, -1e300, 0.0)
+    e = np.exp(xl)
+    p = (1.0 + e) * (1.0 + 2.0 * e)
+    bracket = ((2.0 + xl) + e * (6.0 + (4.0 - 2.0 * xl) * e)) / (p * p)
+    left = np.where(x < EXP_SUBNORMAL, times_exp(bracket, xl), e * bracket)
+    return np.where(x < 0, left, right)
 
 
 LOGISH = Spec(

@@ -158,8 +158,9 @@ def _soboleva_side(t: np.ndarray, a: float, b: float, c: float, d: float, order:
     (coef·e^{αt/2})·e^{αt/2} past αt = 700, where e^{αt} alone may overflow
     while coef·e^{αt} (coef < 1) does not.  With
     M = αND + βuD + γRN (β = a + b, γ = c + d), f′ = e^{αt}·M/D², with M
-    collected as (a − c) + (a + d)R + (b + c)u + (b − d)uR (one rounding per
-    coefficient; where a < c its terms cancel by 2× and more), and
+    collected as N·((a − c) + (a + d)R) + βuD: one rounding per coefficient
+    (where a < c the terms cancel by 2× and more), and N kept as a factor,
+    which is all of f′ where a + b is tiny; and
     f″ = e^{αt}·(αMD + M′D + 2γRM)/D³, M′ = −β(b + c)uD − γ(a + d)RN.  Near
     t = 0, where N = 0 and u = R = 1, the terms of that sum cancel (by 5× at
     the defaults); collected by u and by N it is
@@ -175,7 +176,7 @@ def _soboleva_side(t: np.ndarray, a: float, b: float, c: float, d: float, order:
     if order == 0:
         coef = n / dd
     elif order == 1:
-        coef = (alpha + r * (a + d) + u * (b + c) + u * r * (b - d)) / (dd * dd)
+        coef = (n * (alpha + r * (a + d)) + beta * u * dd) / (dd * dd)
     else:
         inner = (a - b) * dd - 2.0 * (c - d) - 2.0 * d * -np.expm1(-gamma_t)
         coef = (alpha * alpha * n * dd * dd + beta * u * dd * inner

@@ -158,9 +158,9 @@ def _soboleva_side(t: np.ndarray, a: float, b: float, c: float, d: float, order:
     (coef·e^{αt/2})·e^{αt/2} past αt = 700, where e^{αt} alone may overflow
     while coef·e^{αt} (coef < 1) does not.  With
     M = αND + βuD + γRN (β = a + b, γ = c + d), f′ = e^{αt}·M/D², with M
-    collected as N·((a − c) + (a + d)R) + βuD: one rounding per coefficient
-    (where a < c the terms cancel by 2× and more), and N kept as a factor,
-    which is all of f′ where a + b is tiny; and
+    collected as N·(α(1 − R) + (α + a + d)R) + βuD, 1 − R = −expm1(−(c + d)t):
+    a sum whose terms cancel only where f′ itself nearly does, with N and
+    1 − R kept whole, which are all of f′ where a + b or c + d is tiny; and
     f″ = e^{αt}·(αMD + M′D + 2γRM)/D³, M′ = −β(b + c)uD − γ(a + d)RN.  Near
     t = 0, where N = 0 and u = R = 1, the terms of that sum cancel (by 5× at
     the defaults); collected by u and by N it is
@@ -172,13 +172,13 @@ def _soboleva_side(t: np.ndarray, a: float, b: float, c: float, d: float, order:
     alpha, beta, gamma = a - c, a + b, c + d
     beta_t, gamma_t = a * t + b * t, c * t + d * t
     u, r = np.exp(-beta_t), np.exp(-gamma_t)
-    n, dd = -np.expm1(-beta_t), 1.0 + r
+    n, dd, rm = -np.expm1(-beta_t), 1.0 + r, -np.expm1(-gamma_t)
     if order == 0:
         coef = n / dd
     elif order == 1:
-        coef = (n * (alpha + r * (a + d)) + beta * u * dd) / (dd * dd)
+        coef = (n * (alpha * rm + (alpha + (a + d)) * r) + beta * u * dd) / (dd * dd)
     else:
-        inner = (a - b) * dd - 2.0 * (c - d) - 2.0 * d * -np.expm1(-gamma_t)
+        inner = (a - b) * dd - 2.0 * (c - d) - 2.0 * d * rm
         coef = (alpha * alpha * n * dd * dd + beta * u * dd * inner
                 + gamma * r * n * ((2.0 * a - 3.0 * c - d) * dd + 2.0 * gamma * r)) / (dd * dd * dd)
     e = alpha * t

@@ -277,15 +277,18 @@ def stationary_points(act: Activation, lo: float, hi: float, *, num: int = 4001)
     sign, each x the correctly rounded root of f'.
 
     A sign change across a kink (|x| at 0) is a corner, not a stationary
-    point, and no point of a dead region is one."""
+    point, no point of a dead region is one, and nothing outside f's domain
+    (where f' is NaN) is one."""
     x = _grid(act, lo, hi, num)
     d = act.df(x)
+    defined = ~np.isnan(d)
     corners = np.array(act.derivative_jumps)
     dead = dead_regions(act)
     found = []
     nonzero = np.flatnonzero(d != 0)
     for i, j in zip(nonzero[:-1], nonzero[1:]):
-        if np.sign(d[i]) == np.sign(d[j]) or np.any((corners >= x[i]) & (corners <= x[j])):
+        if (np.sign(d[i]) == np.sign(d[j]) or np.any((corners >= x[i]) & (corners <= x[j]))
+                or not defined[i:j + 1].all()):
             continue
         if j == i + 1:
             root = _root(act.df, 0.0, x[i], x[j]) if d[i] < 0 else _root(lambda t: -act.df(t), 0.0, x[i], x[j])

@@ -133,6 +133,15 @@ REFERENCE = {
     "xielu": lambda x: (mp.mpf(0.8) * x * x + mp.mpf(0.5) * x if x > 0
                         else mp.mpf(0.8) * (mp.expm1(x) - x) + mp.mpf(0.5) * x),
     "gelu_10": lambda x: min(x * _ncdf(x), mp.mpf(10)),
+    "smish": lambda x: x * mp.tanh(mp.log1p(_sigmoid(x))),
+    "logish": lambda x: x * mp.log1p(_sigmoid(x)),
+    "colu": lambda x: x / (1 - x * _exp_or_0(-(x + mp.exp(x)))) if x < 1000 else x,
+    "serf": lambda x: x * mp.erf(_softplus(x)),
+    "laplace": lambda x, mu, sigma: _ncdf((x - mu) / sigma),
+    "soboleva_tanh": lambda x, a, b, c, d: (
+        (_exp_or_0(a * x) - _exp_or_0(-b * x)) / (_exp_or_0(c * x) + _exp_or_0(-d * x))),
+    "soft_exponential": lambda x, alpha: (-mp.log1p(-alpha * (x + alpha)) / alpha if alpha < 0 else x if alpha == 0
+                                          else mp.expm1(alpha * x) / alpha + alpha),
     "smu": lambda x, alpha, mu: ((1 + alpha) * x + (1 - alpha) * x * mp.erf(mu * (1 - alpha) * x)) / 2,
 }
 

@@ -115,3 +115,11 @@ def test_a_derivative_whose_swings_grow_has_no_maximum():
     # gcu′(x) = cos x − x·sin x: its limits at ±∞ do not exist (NaN), yet unlike sine's it is unbounded.
     assert analysis.max_abs_derivative(actviz.get("gcu")).value == math.inf
     assert analysis.max_abs_derivative(actviz.get("sinusoid")).value == 1.0
+
+
+def test_no_stationary_point_where_the_function_is_undefined():
+    """soft_exponential with α < 0 is defined on x > 1/α − α = −1.5 only:
+    left of it f′ is NaN, and NaN beside NaN is no change of sign."""
+    act = actviz.get("soft_exponential", alpha=-0.5)
+    assert analysis.stationary_points(act, -5.0, 5.0) == []
+    assert analysis.max_abs_derivative(act).value == math.inf

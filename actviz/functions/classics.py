@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from .core import Array, Interval, Spec, positive
+from .core import Array, Interval, Parameter, Spec, positive
 from .kernels import EXP_SUBNORMAL, heaviside, times_exp, two_minus_square, zero_grad
 from .smooth_rectifiers import squareplus_grad2
 
@@ -97,6 +97,106 @@ EXPONENTIAL = Spec(
     dlimits=(0.0, math.inf),
     d2limits=(0.0, math.inf),
     xlim=(-4.0, 2.0),
+)
+
+
+# Right of this the logarithmic side takes x − A as x: A(x − A) could overflow.
+_SOFT_EXPONENTIAL_FAR = 1e200
+
+
+def _soft_exponential_left(x: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""For α < 0, with A = −α: log(1 − α(x + α)) = log1p(y), y = A(x − A),
+    and f′ = 1/(1 + y); and where f is defined (y > −1, x > A − 1/A).
+
+    x − A is exact next to f's root x = A (Sterbenz).  Outside the domain y
+    is replaced by 0, so that log1p never sees −1 or less and nothing warns;
+    the kernels put NaN there.  Right of `_SOFT_EXPONENTIAL_FAR`, where
+    A(x − A) may overflow, log1p(y) = log A + log x and f′ = (1/A)/x, to
+    below the last bit (A ≤ 1e100).
+    """
+    a = -alpha
+    far = x > _SOFT_EXPONENTIAL_FAR
+    xf = np.where(far, x, _SOFT_EXPONENTIAL_FAR)
+    y = a * (np.where(far, 0.0, x) - a)
+    inside = y > -1.0
+    y = np.where(inside, y, 0.0)
+    log_term = np.where(far, math.log(a) + np.log(xf), np.log1p(y))
+    slope = np.where(far, (1.0 / a) / xf, 1.0 / (1.0 + y))
+    return log_term, slope, inside | far
+
+
+def soft_exponential(x: np.ndarray, alpha: float) -> np.ndarray:
+    r"""−log(1 − α(x + α))/α for α < 0, x for α = 0, (e^{αx} − 1)/α + α for α > 0.
+
+    α < 0: log1p(y)/A (see :func:`_soft_exponential_left`), NaN left of
+    the domain x > α⁻¹ − α.  α > 0: expm1(αx)/α + α, which keeps f ≈ x + α
+    for small αx; where αx > 700 e^{αx} may overflow while e^{αx}/α does not
+    (α > 1), so e^{αx − log α} is used there (the −1/α + α beside it is
+    below its last bit).
+    """
+    if alpha < 0:
+        log_term, _, inside = _soft_exponential_left(x, alpha)
+        return np.where(inside, log_term / -alpha, np.nan)
+    if alpha == 0:
+        return x.copy()
+    z = alpha * x
+    big = z > 700.0
+    return np.where(big, np.exp(np.where(big, z, 0.0) - math.log(alpha)),
+                    np.expm1(np.where(big, 0.0, z)) / alpha + alpha)
+
+
+def soft_exponential_grad(x: np.ndarray, alpha: float) -> np.ndarray:
+    r"""1/(1 − α(x + α)) for α < 0 (NaN outside its domain), 1 for α = 0,
+    e^{αx} for α > 0."""
+    if alpha < 0:
+        _, slope, inside = _soft_exponential_left(x, alpha)
+        return np.where(inside, slope, np.nan)
+    return np.exp(alpha * x)
+
+
+def soft_exponential_grad2(x: np.ndarray, alpha: float) -> np.ndarray:
+    r"""α/(1 − α(x + α))² for α < 0 (NaN outside its domain), 0 for α = 0,
+    α·e^{αx} for α > 0, formed as e^{αx + log α} where e^{αx} overflows
+    (α < 1)."""
+    if alpha < 0:
+        _, slope, inside = _soft_exponential_left(x, alpha)
+        return np.where(inside, alpha * slope * slope, np.nan)
+    if alpha == 0:
+        return np.zeros_like(x)
+    z = alpha * x
+    big = z > 700.0
+    return np.where(big, np.exp(np.where(big, z, 0.0) + math.log(alpha)), alpha * np.exp(np.where(big, 0.0, z)))
+
+
+def _soft_exponential_domain_start(alpha: float) -> float:
+    """α⁻¹ − α: where the logarithmic side (α < 0) begins; −∞ otherwise."""
+    return 1.0 / alpha - alpha if alpha < 0 else -math.inf
+
+
+SOFT_EXPONENTIAL = Spec(
+    name="soft_exponential",
+    summary="Soft exponential: logarithmic (α < 0), linear (α = 0) or exponential (α > 0)",
+    f=soft_exponential, df=soft_exponential_grad, d2f=soft_exponential_grad2,
+    latex=r"$f(x)=-\frac{\log(1-\alpha(x+\alpha))}{\alpha}$, $x$, $\frac{e^{\alpha x}-1}{\alpha}+\alpha$ for $\alpha<0,=0,>0$",
+    dlatex=r"$f'(x)=\frac{1}{1-\alpha(x+\alpha)}$, $1$, $e^{\alpha x}$ for $\alpha<0,=0,>0$",
+    text="f(x) = -log(1 - alpha·(x + alpha))/alpha if alpha < 0, x if alpha = 0, (exp(alpha·x) - 1)/alpha + alpha if alpha > 0",
+    dtext="f'(x) = 1/(1 - alpha·(x + alpha)) if alpha < 0, 1 if alpha = 0, exp(alpha·x) if alpha > 0",
+    # Learned per neuron from α = 0 (the identity) in the paper; 0.5 shows
+    # the exponential side, -p alpha=-0.5,0,0.5 all three.  |α| is kept in
+    # [1e-100, 1e100], where αx cannot flush to 0 beside x + α.
+    params=(Parameter("alpha", 0.5, "< 0 logarithmic, 0 the identity, > 0 exponential",
+                      lambda v: v == 0 or 1e-100 <= abs(v) <= 1e100, "0 or a number with 1e-100 <= |alpha| <= 1e100"),),
+    domain=lambda p: Interval(_soft_exponential_domain_start(p["alpha"]), math.inf),
+    output_range=lambda p: Interval(-1.0 / p["alpha"] + p["alpha"] if p["alpha"] > 0 else -math.inf, math.inf),
+    # For α < 0 the left limits are those at the start of the domain, where
+    # the logarithm falls to −∞ and f′ = 1/(1 − α(x + α)) rises to ∞.
+    limits=lambda p: (-1.0 / p["alpha"] + p["alpha"] if p["alpha"] > 0 else -math.inf, math.inf),
+    dlimits=lambda p: (math.inf if p["alpha"] < 0 else 0.0 if p["alpha"] > 0 else 1.0,
+                       0.0 if p["alpha"] < 0 else math.inf if p["alpha"] > 0 else 1.0),
+    d2limits=lambda p: (-math.inf if p["alpha"] < 0 else 0.0, 0.0 if p["alpha"] <= 0 else math.inf),
+    xlim=lambda p: ((_soft_exponential_domain_start(p["alpha"]) + 0.02 / -p["alpha"], 5.0) if p["alpha"] < 0
+                    else (-4.0, 3.0)),
+    reference="Godfrey & Gashler 2015 (soft exponential)",
 )
 
 

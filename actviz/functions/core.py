@@ -130,9 +130,10 @@ class Spec:
     params: tuple[Parameter, ...] = ()
     constraints: tuple[Constraint, ...] = ()
     presets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # framework -> its defaults
+    domain: Fact = Interval(-math.inf, math.inf)  # the Interval where f is defined; NaN outside
     output_range: Fact           # the Interval of f's values, its finite ends attained or approached
-    limits: Fact                 # (f(−∞), f(+∞)); NaN where there is no limit
-    dlimits: Fact                # (f'(−∞), f'(+∞))
+    limits: Fact                 # (f(−∞), f(+∞)), at a finite end of the domain f's limit there; NaN: none
+    dlimits: Fact                # (f'(−∞), f'(+∞)), likewise
     d2limits: Fact = None        # (f''(−∞), f''(+∞)), where f' is unbounded
     kinks: Fact = ()             # f continuous, f' jumps
     jumps: Fact = ()             # f jumps
@@ -160,7 +161,8 @@ class Activation:
 
     ``f``, ``df`` and ``d2f`` accept anything numpy can turn into a float64
     array and return a float64 array of the same shape (a numpy scalar for a
-    scalar).  NaN gives NaN and ±inf gives the limit at ±∞.
+    scalar).  NaN gives NaN and ±inf gives the limit at ±∞; outside the
+    domain (±inf included, where the domain ends before it) the values are NaN.
     """
 
     spec: Spec
@@ -220,13 +222,19 @@ class Activation:
                 out = kernel(x, **self.params)
             else:
                 out = kernel(np.where(finite, x, 0.0), **self.params)
-                out = np.where(x == -np.inf, limits[0], out)
-                out = np.where(x == np.inf, limits[1], out)
+                domain = self.domain
+                out = np.where(x == -np.inf, limits[0] if domain.lo == -math.inf else math.nan, out)
+                out = np.where(x == np.inf, limits[1] if domain.hi == math.inf else math.nan, out)
                 out = np.where(np.isnan(x), np.nan, out)
         return out[()] if out.ndim == 0 else out
 
     def _meta(self, attribute: str) -> Any:
         return _resolve(getattr(self.spec, attribute), self.params)
+
+    @property
+    def domain(self) -> Interval:
+        """The Interval where f is defined; NaN outside."""
+        return self._meta("domain")
 
     @property
     def output_range(self) -> Interval:

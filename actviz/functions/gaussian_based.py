@@ -7,14 +7,14 @@ The stable normal CDF and density they share are GELU's, in
 from __future__ import annotations
 
 import math
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
 from .core import Array, Interval, Parameter, Spec, positive
-from .kernels import EXP_SUBNORMAL, times_exp
-from .smooth_rectifiers import (_GELU_MINIMUM, _INV_SQRT_2PI, _normal_cdf, _normal_pdf, gelu, gelu_grad,
-                                gelu_grad2)
+from .kernels import EXP_SUBNORMAL, SQRT2_HI, SQRT2_LO, times_exp, two_prod, two_sum
+from .smooth_rectifiers import (_GELU_MINIMUM, _INV_SQRT_2PI, _NORMAL_FAR, _SQRT_HALF, _mills_series, _normal_cdf,
+                                _normal_pdf, erfc, gelu, gelu_grad, gelu_grad2)
 
 
 def probit(x: Array) -> Array:
@@ -164,4 +164,216 @@ SMU = Spec(
     monotonic=lambda p: p["alpha"] >= _SMU_MONOTONIC_ALPHA,
     xlim=(-3.0, 3.0),
     reference="Biswas et al. 2021 (SMU; α = 0.25, μ = 1e6 as in their code)",
+)
+
+
+def _serf_parts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
+    r"""softplus(x), σ(x) and σ(−x), all from the one e = e^{−|x|} (so that
+    its rounding acts as a perturbation of x, which the condition number
+    covers, and not as an error between the terms of f′ that cancel), and
+    scipy's erf (imported here, on first use: see _normal_cdf)."""
+    from scipy.special import erf
+
+    e = np.exp(-np.abs(x))
+    sp = np.maximum(x, 0.0) + np.log1p(e)
+    s, sm = np.where(x >= 0, 1.0, e) / (1.0 + e), np.where(x >= 0, e, 1.0) / (1.0 + e)
+    return sp, s, sm, erf
+
+
+def _serf_far(x: np.ndarray, factor: np.ndarray, near: np.ndarray) -> np.ndarray:
+    r"""`near`, or (2/√π)·factor·eˣ by :func:`times_exp` where eˣ is
+    subnormal: softplus(x) = σ(x) = eˣ there and erf(t) = 2t/√π.  The
+    factors are polynomials in x capped at −1e300 (the product is 0 long
+    before), so that (2/√π)·factor cannot overflow into inf·0."""
+    return np.where(x < EXP_SUBNORMAL, times_exp(_TWO_OVER_SQRT_PI * factor, np.minimum(x, 0.0)), near)
+
+
+def _gauss(t: np.ndarray) -> np.ndarray:
+    r"""e^{−t²} with t² as a double-double t² = h + l (:func:`two_prod`):
+    e^{−h}·(1 − l).  The rounding of t·t would be magnified by t² (3 at
+    serf's x = 1.5).  t is capped at 30, where the value is already 0, so
+    that t² cannot overflow."""
+    tc = np.minimum(t, 30.0)
+    h, l = two_prod(tc, tc)
+    return np.exp(-h) * (1.0 - l)
+
+
+def serf(x: np.ndarray) -> np.ndarray:
+    r"""x·erf(softplus(x)); (2/√π)·x·eˣ where eˣ is subnormal (see
+    :func:`_serf_far`)."""
+    sp, _, _, erf = _serf_parts(x)
+    return _serf_far(x, np.maximum(x, -1e300), x * erf(sp))
+
+
+def _serf_grad_series(terms: int) -> tuple[np.ndarray, np.ndarray]:
+    r"""The coefficients of √π/2·erf(log1p(e)) and e/(1 + e)·e^{−log1p(e)²}
+    as power series in e, to eᵗᵉʳᵐˢ: log1p(e) = Σ (−1)^{k+1}eᵏ/k composed
+    into erf's series Σ (−1)ⁿt^{2n+1}/(n!(2n + 1)) and exp's (truncated
+    products of series).  Both start 1·e; every coefficient is below 1.5."""
+    def times(a: Array, b: Array) -> Array:
+        return np.convolve(a, b)[:terms + 1]
+    log1p = np.array([0.0] + [(-1) ** (k + 1) / k for k in range(1, terms + 1)])
+    square = times(log1p, log1p)
+    erf_part, power, n = np.zeros(terms + 1), log1p, 0
+    while power.any():
+        erf_part += (-1) ** n / (math.factorial(n) * (2 * n + 1)) * power
+        power, n = times(power, square), n + 1
+    gauss, power, n = np.zeros(terms + 1), np.eye(1, terms + 1)[0], 0
+    while power.any():
+        gauss += power
+        power, n = times(power, -square) / (n + 1), n + 1
+    sigmoid = np.array([0.0] + [(-1) ** (k + 1) for k in range(1, terms + 1)])
+    return erf_part, times(sigmoid, gauss)
+
+
+# Left of this serf's f′ is its series in e = eˣ < 0.23, to 40 terms.
+_SERF_SERIES_BELOW = -1.5
+_SERF_ERF_PART, _SERF_GAUSS_PART = _serf_grad_series(40)
+
+
+def serf_grad(x: np.ndarray) -> np.ndarray:
+    r"""erf(sp) + x·(2/√π)·e^{−sp²}·σ(x), sp = softplus(x);
+    (2/√π)(1 + x)·eˣ where eˣ is subnormal (see :func:`_serf_far`); the
+    Gaussian by :func:`_gauss`.
+
+    Near x = −2.25, where f′ is least (f″ ≈ 0, κ ≈ 0), the two terms cancel
+    by about 2×, and their roundings (erf's, the Gaussian's, σ's) would add
+    up to 4.4 ulps.  Left of −1.5 both are power series in e = eˣ (see
+    :func:`_serf_grad_series`), so f′ = (2/√π)·Σ (aₖ + x·bₖ)eᵏ: one sum, the
+    cancellation done in the exact coefficients aₖ + x·bₖ, with one rounding
+    each.
+    """
+    sp, s, _, erf = _serf_parts(x)
+    near = erf(sp) + x * (_TWO_OVER_SQRT_PI * _gauss(sp) * s)
+    series_side = (x < _SERF_SERIES_BELOW) & (x >= EXP_SUBNORMAL)
+    xs = np.where(series_side, x, _SERF_SERIES_BELOW)
+    e = np.exp(xs)
+    series = np.zeros_like(xs)
+    for a, b in zip(_SERF_ERF_PART[:0:-1], _SERF_GAUSS_PART[:0:-1]):
+        series = (series + (a + xs * b)) * e
+    near = np.where(series_side, _TWO_OVER_SQRT_PI * series, near)
+    return _serf_far(x, 1.0 + np.maximum(x, -1e300), near)
+
+
+def serf_grad2(x: np.ndarray) -> np.ndarray:
+    r"""(2/√π)·e^{−sp²}·σ(x)·(2 + x·(σ(−x) − 2·sp·σ(x))), sp = softplus(x).
+
+    From erf(sp)′ = (2/√π)e^{−sp²}σ(x) and (e^{−sp²})′ = −2·sp·σ(x)·e^{−sp²}.
+    x and sp are capped at 30 in the bracket, whose factor (the Gaussian, by
+    :func:`_gauss`) is 0 beyond, so nothing overflows; (2/√π)(2 + x)·eˣ where eˣ is
+    subnormal (see :func:`_serf_far`).
+    """
+    sp, s, sm, _ = _serf_parts(x)
+    spc, xc = np.minimum(sp, 30.0), np.minimum(x, 30.0)
+    near = _TWO_OVER_SQRT_PI * _gauss(sp) * s * (2.0 + xc * (sm - 2.0 * spc * s))
+    return _serf_far(x, 2.0 + np.maximum(x, -1e300), near)
+
+
+SERF = Spec(
+    name="serf",
+    summary="x·erf(softplus(x)), log-softplus error unit",
+    f=serf, df=serf_grad, d2f=serf_grad2,
+    latex=r"$f(x)=x\,\mathrm{erf}(\log(1+e^{x}))$",
+    dlatex=r"$f'(x)=\mathrm{erf}(s)+\frac{2x}{\sqrt{\pi}}\,e^{-s^2}\,\sigma(x)$, $s=\log(1+e^{x})$",
+    text="f(x) = x·erf(log(1 + exp(x)))",
+    dtext="f'(x) = erf(s) + 2x·exp(-s^2)·sigmoid(x)/sqrt(pi), s = log(1 + exp(x))",
+    output_range=Interval(-0.3484374587596064, math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, 1.0),
+    monotonic=False,
+    reference="Nag & Bhattacharyya 2023 (SERF)",
+)
+
+
+_INV_SQRT_PI = 1.0 / math.sqrt(math.pi)
+# w = (μ − x)/(σ√2) is clipped to ±45 (z = ∓64), where Φ is 0 or 1 and φ is 0.
+_LAPLACE_W_CAP = 45.0
+# Right of this w (z < −37) Φ is formed from φ and the Mills series, as in _normal_cdf.
+_LAPLACE_W_FAR = -_NORMAL_FAR * _SQRT_HALF
+
+
+def _laplace_w(x: np.ndarray, mu: float, sigma: float) -> tuple[np.ndarray, np.ndarray]:
+    r"""w = (μ − x)/(σ√2) as a double-double w_hi + w_lo, so that
+    f = erfc(w)/2.
+
+    Φ's relative condition number in its argument z is |z|·φ(z)/Φ(z) ≈ z²
+    in the left tail: 6.3 at x = 0 (z = −2.5), where f's own condition
+    number |x|·f′/f is 0.  Each rounding of z (μ − x, the division by σ, the
+    product with 1/√2) would add up to 3 ulps there.  Here μ − x is exact
+    (TwoSum), σ√2 is carried as a double-double and the quotient is
+    corrected by its exact remainder, so w is known to about 2⁻¹⁰⁴.
+    Where |w| passes `_LAPLACE_W_CAP` it is clipped and w_lo set to 0.
+    """
+    s_hi, s_lo = two_prod(sigma, SQRT2_HI)
+    s_lo = s_lo + sigma * SQRT2_LO
+    d_hi, d_lo = two_sum(mu, -x)
+    q = np.clip(d_hi / s_hi, -_LAPLACE_W_CAP, _LAPLACE_W_CAP)
+    p_hi, p_lo = two_prod(q, s_hi)
+    w_lo = (((d_hi - p_hi) - p_lo) + d_lo - q * s_lo) / s_hi
+    return q, np.where(np.abs(q) < _LAPLACE_W_CAP, w_lo, 0.0)
+
+
+def _laplace_gauss(w_hi: np.ndarray, w_lo: np.ndarray, scale: Any) -> np.ndarray:
+    r"""scale·e^{−w²}, w = w_hi + w_lo: w² as a double-double s_hi + s_lo
+    (the rounding of w·w, magnified by w² ≈ 3 at x = 0, would cost 1.5
+    ulps), e^{−w²} = e^{−s_hi}·(1 − s_lo); by :func:`times_exp` where
+    e^{−s_hi} is subnormal."""
+    s_hi, s_lo = two_prod(w_hi, w_hi)
+    s_lo = s_lo + 2.0 * w_hi * w_lo
+    a = scale * (1.0 - s_lo)
+    far = -s_hi < EXP_SUBNORMAL
+    return np.where(far, times_exp(a, np.minimum(-s_hi, 0.0)), a * np.exp(np.where(far, 0.0, -s_hi)))
+
+
+def laplace(x: np.ndarray, mu: float, sigma: float) -> np.ndarray:
+    r"""Φ((x − μ)/σ) = erfc(w)/2, w = (μ − x)/(σ√2) (see :func:`_laplace_w`).
+
+    erfc is taken at w_hi and corrected to first order:
+    erfc(w_hi + w_lo) = erfc(w_hi) − (2/√π)e^{−w_hi²}·w_lo.  Where
+    z = −√2·w < −37 erfc underflows while Φ is still a subnormal, and
+    Φ(z) = φ(z)/|z|·S(z) = e^{−w²}/(2w√π)·S(z), with the Mills series S of
+    :func:`_mills_series`.
+    """
+    w_hi, w_lo = _laplace_w(x, mu, sigma)
+    far = w_hi > _LAPLACE_W_FAR
+    wn = np.where(far, _LAPLACE_W_FAR, w_hi)
+    near = 0.5 * erfc(wn) - w_lo * (_INV_SQRT_PI * np.exp(-wn * wn))
+    wf = np.where(far, w_hi, _LAPLACE_W_FAR)
+    tail = _laplace_gauss(wf, w_lo, _INV_SQRT_PI * 0.5 / wf * _mills_series(-SQRT2_HI * wf))
+    return np.where(far, tail, near)
+
+
+def laplace_grad(x: np.ndarray, mu: float, sigma: float) -> np.ndarray:
+    r"""φ(z)/σ = e^{−w²}/(σ√(2π)) (see :func:`_laplace_gauss`)."""
+    w_hi, w_lo = _laplace_w(x, mu, sigma)
+    return _laplace_gauss(w_hi, w_lo, _INV_SQRT_2PI / sigma)
+
+
+def laplace_grad2(x: np.ndarray, mu: float, sigma: float) -> np.ndarray:
+    r"""−z·φ(z)/σ² = f′·√2·w/σ; w = w_hi + w_lo, so the root at x = μ is
+    exact."""
+    w_hi, w_lo = _laplace_w(x, mu, sigma)
+    return _laplace_gauss(w_hi, w_lo, _INV_SQRT_2PI / sigma * (SQRT2_HI * (w_hi + w_lo) / sigma))
+
+
+# MEGA's μ = √½ and σ = 1/(2√π), as transformers rounds them.
+_LAPLACE_MU, _LAPLACE_SIGMA = 0.707107, 0.282095
+
+LAPLACE = Spec(
+    name="laplace",
+    summary="Φ((x − μ)/σ), MEGA's Laplace attention function",
+    f=laplace, df=laplace_grad, d2f=laplace_grad2,
+    latex=r"$f(x)=\frac{1}{2}\left(1+\mathrm{erf}\left(\frac{x-\mu}{\sigma\sqrt{2}}\right)\right)$",
+    dlatex=r"$f'(x)=\frac{1}{\sigma\sqrt{2\pi}}\,e^{-(x-\mu)^2/(2\sigma^2)}$",
+    text="f(x) = (1 + erf((x - mu)/(sigma·sqrt(2))))/2",
+    dtext="f'(x) = exp(-(x - mu)^2/(2·sigma^2))/(sigma·sqrt(2·pi))",
+    params=(Parameter("mu", _LAPLACE_MU, "centre: f(mu) = 1/2", lambda v: abs(v) <= 1e100,
+                      "a number in [-1e100, 1e100]"),
+            Parameter("sigma", _LAPLACE_SIGMA, "width: the standard deviation of the normal CDF",
+                      lambda v: 1e-100 <= v <= 1e100, "a number in [1e-100, 1e100]")),
+    output_range=Interval(0.0, 1.0),
+    limits=(0.0, 1.0),
+    dlimits=(0.0, 0.0),
+    xlim=lambda p: (p["mu"] - 6.0 * p["sigma"], p["mu"] + 6.0 * p["sigma"]),
+    reference="transformers' LaplaceActivation (ACT2FN['laplace']); Ma et al. 2022 (MEGA): μ = √½, σ = 1/(2√π)",
 )

@@ -34,24 +34,45 @@ def sech2(x: Array) -> Array:
     return 4.0 * logistic(2.0 * x) * logistic(-2.0 * x)
 
 
-_SQRT2_HI = math.sqrt(2.0)
+SQRT2_HI = math.sqrt(2.0)
 
 
-_SQRT2_LO = -9.667293313452913e-17  # √2 − _SQRT2_HI, so √2 = _SQRT2_HI + _SQRT2_LO to 32 digits
+SQRT2_LO = -9.667293313452913e-17  # √2 − SQRT2_HI, so √2 = SQRT2_HI + SQRT2_LO to 32 digits
 
 
 def two_minus_square(y: Array) -> Array:
     r"""2 − y², correct to a few ulps even next to its roots y = ±√2.
 
     Computed as (√2 − |y|)(√2 + |y|) with √2 carried as a double plus its
-    rounding error: next to |y| = √2 the difference _SQRT2_HI − |y| is exact
-    (Sterbenz) and adding _SQRT2_LO gives √2 − |y| to one rounding, whereas
+    rounding error: next to |y| = √2 the difference SQRT2_HI − |y| is exact
+    (Sterbenz) and adding SQRT2_LO gives √2 − |y| to one rounding, whereas
     2 − y·y keeps only the rounding error of y·y there.  The sign is thereby
     right at every double, so bisection on it finds the correctly rounded
     root: GELU'' and the Gaussian's f'' vanish where 2 − y² does.
     """
     a = np.abs(y)
-    return ((_SQRT2_HI - a) + _SQRT2_LO) * (_SQRT2_HI + a)
+    return ((SQRT2_HI - a) + SQRT2_LO) * (SQRT2_HI + a)
+
+
+_SPLIT = 2.0 ** 27 + 1.0  # Veltkamp's splitter for 53-bit doubles
+
+
+def two_sum(a: Array | float, b: Array | float) -> tuple[Array | float, Array | float]:
+    """(s, e) with s = fl(a + b) and s + e = a + b exactly (Knuth's TwoSum)."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def two_prod(a: Array | float, b: Array | float) -> tuple[Array | float, Array | float]:
+    """(p, e) with p = fl(a·b) and p + e = a·b exactly (Dekker's product,
+    with Veltkamp's splitting; exact for |a|, |b| below 1e300 and products
+    clear of the subnormal range)."""
+    p = a * b
+    ah, bh = _SPLIT * a, _SPLIT * b
+    ah, bh = ah - (ah - a), bh - (bh - b)
+    al, bl = a - ah, b - bh
+    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
 
 
 def log1p_exp(x: Array) -> Array:
@@ -83,8 +104,9 @@ def times_exp(a: Array | float, z: Array) -> Array:
 
 def times_sigmoid(a: Array | float, z: Array) -> Array:
     """a·σ(z); where eᶻ is subnormal, 1 + eᶻ rounds to 1 and a·σ(z) = a·eᶻ is
-    formed by :func:`times_exp`."""
-    return np.where(z < EXP_SUBNORMAL, times_exp(a, z), a * logistic(z))
+    formed by :func:`times_exp` (of z ≤ 0, so that the branch not taken
+    cannot overflow into inf·0)."""
+    return np.where(z < EXP_SUBNORMAL, times_exp(a, np.minimum(z, 0.0)), a * logistic(z))
 
 
 def heaviside(x: Array, right: bool) -> Array:

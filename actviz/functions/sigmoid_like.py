@@ -6,6 +6,7 @@ algebraic and piecewise imitations).
 from __future__ import annotations
 
 import math
+from typing import Mapping
 
 import numpy as np
 
@@ -143,6 +144,129 @@ TANH = Spec(
     dlimits=(0.0, 0.0),
     symmetry="odd",
     torch="torch.nn.Tanh()",
+)
+
+
+def _soboleva_side(t: np.ndarray, a: float, b: float, c: float, d: float, order: int) -> np.ndarray:
+    r"""The order-th derivative of (e^{at} − e^{−beta_t})/(e^{ct} + e^{−dt}) at t ≥ 0.
+
+    Divided through by e^{ct}: f = e^{αt}·N/D, α = a − c, N = 1 − u,
+    u = e^{−(a+b)t}, D = 1 + R, R = e^{−(c+d)t}.  N = −expm1(−(a + b)t)
+    keeps the numerator's difference exact near t = 0 (where f ≈ (a + b)t/2),
+    u and R are at most 1, and the magnitude is in the one factor e^{αt},
+    formed by :func:`times_exp` where it is subnormal, and as
+    (coef·e^{αt/2})·e^{αt/2} past αt = 700, where e^{αt} alone may overflow
+    while coef·e^{αt} (coef < 1) does not.  With
+    M = αND + βuD + γRN (β = a + b, γ = c + d), f′ = e^{αt}·M/D², with M
+    collected as N·(α(1 − R) + (α + a + d)R) + βuD, 1 − R = −expm1(−(c + d)t):
+    a sum whose terms cancel only where f′ itself nearly does, with N and
+    1 − R kept whole, which are all of f′ where a + b or c + d is tiny; and
+    f″ = e^{αt}·(αMD + M′D + 2γRM)/D³, M′ = −β(b + c)uD − γ(a + d)RN.  Near
+    t = 0, where N = 0 and u = R = 1, the terms of that sum cancel (by 5× at
+    the defaults); collected by u and by N it is
+    α²ND² + βuD·((a − b)D − 2(c − d) − 2d(1 − R)) + γRN·((2a − 3c − d)D + 2γR),
+    1 − R = −expm1(−(c + d)t), whose middle bracket is (a − b − c + d)·2 at 0.
+    The products βt, γt are formed as at + beta_t, ct + dt, so that they
+    overflow to inf and never to inf·0.
+    """
+    alpha, beta, gamma = a - c, a + b, c + d
+    beta_t, gamma_t = a * t + b * t, c * t + d * t
+    u, r = np.exp(-beta_t), np.exp(-gamma_t)
+    n, dd, rm = -np.expm1(-beta_t), 1.0 + r, -np.expm1(-gamma_t)
+    if order == 0:
+        coef = n / dd
+    elif order == 1:
+        coef = (n * (alpha * rm + (alpha + (a + d)) * r) + beta * u * dd) / (dd * dd)
+    else:
+        inner = (a - b) * dd - 2.0 * (c - d) - 2.0 * d * rm
+        coef = (alpha * alpha * n * dd * dd + beta * u * dd * inner
+                + gamma * r * n * ((2.0 * a - 3.0 * c - d) * dd + 2.0 * gamma * r)) / (dd * dd * dd)
+    e = alpha * t
+    far, big = e < EXP_SUBNORMAL, e > 700.0
+    half = np.exp(0.5 * np.where(big, e, 0.0))
+    near = np.where(big, coef * half * half, coef * np.exp(np.where(far | big, 0.0, e)))
+    return np.where(far, times_exp(coef, np.minimum(e, 0.0)), near)
+
+
+def _soboleva(x: np.ndarray, a: float, b: float, c: float, d: float, order: int) -> np.ndarray:
+    """f, f′ or f″ from :func:`_soboleva_side`: for x < 0 by the mirror
+    f(x; a, b, c, d) = −f(−x; b, a, d, c), each side where its exponentials
+    are at most 1."""
+    t = np.abs(x)
+    right = _soboleva_side(t, a, b, c, d, order)
+    left = _soboleva_side(t, b, a, d, c, order)
+    return np.where(x >= 0, right, left if order == 1 else -left)
+
+
+def soboleva_tanh(x: np.ndarray, a: float, b: float, c: float, d: float) -> np.ndarray:
+    r"""(e^{ax} − e^{−bx})/(e^{cx} + e^{−dx}) (see :func:`_soboleva_side`)."""
+    return _soboleva(x, a, b, c, d, 0)
+
+
+def soboleva_tanh_grad(x: np.ndarray, a: float, b: float, c: float, d: float) -> np.ndarray:
+    r"""(ae^{ax} + be^{−bx})/(e^{cx} + e^{−dx}) − f·(ce^{cx} − de^{−dx})/(e^{cx} + e^{−dx})."""
+    return _soboleva(x, a, b, c, d, 1)
+
+
+def soboleva_tanh_grad2(x: np.ndarray, a: float, b: float, c: float, d: float) -> np.ndarray:
+    """f″, collected so that it does not cancel near 0 (see :func:`_soboleva_side`)."""
+    return _soboleva(x, a, b, c, d, 2)
+
+
+def _soboleva_peak(a: float, b: float, c: float, d: float) -> float:
+    """The greatest value on x > 0 where a < c (f rises from 0 and falls back
+    to 0): f at the root of f′, bisected on the doubles."""
+    def g(t: float) -> float:
+        return float(_soboleva_side(np.array(t), a, b, c, d, 1))
+    hi = 1.0
+    while g(hi) > 0:
+        hi *= 2.0
+    lo = 0.0
+    while True:
+        mid = 0.5 * (lo + hi)
+        if mid in (lo, hi):
+            break
+        lo, hi = (mid, hi) if g(mid) > 0 else (lo, mid)
+    return max(float(_soboleva_side(np.array(t), a, b, c, d, 0)) for t in (lo, hi))
+
+
+def _soboleva_range(p: Mapping[str, float]) -> Interval:
+    """Each side: unbounded where the numerator's exponent is the larger
+    (a > c, b > d), approaching ±1 where they are equal, and an interior
+    extremum where the denominator's is larger."""
+    a, b, c, d = p["a"], p["b"], p["c"], p["d"]
+    hi = math.inf if a > c else 1.0 if a == c else _soboleva_peak(a, b, c, d)
+    lo = -math.inf if b > d else -1.0 if b == d else -_soboleva_peak(b, a, d, c)
+    return Interval(lo, hi, lo_closed=b < d, hi_closed=a < c)
+
+
+def _soboleva_limit(numerator: float, denominator: float, sign: float) -> float:
+    return sign * math.inf if numerator > denominator else sign if numerator == denominator else 0.0
+
+
+SOBOLEVA_TANH = Spec(
+    name="soboleva_tanh", aliases=("smht", "modified_tanh"),
+    summary="Soboleva's modified tanh (e^{ax} − e^{−bx})/(e^{cx} + e^{−dx})",
+    f=soboleva_tanh, df=soboleva_tanh_grad, d2f=soboleva_tanh_grad2,
+    latex=r"$f(x)=\dfrac{e^{ax}-e^{-bx}}{e^{cx}+e^{-dx}}$",
+    dlatex=r"$f'(x)=\dfrac{ae^{ax}+be^{-bx}}{e^{cx}+e^{-dx}}-f(x)\,\dfrac{ce^{cx}-de^{-dx}}{e^{cx}+e^{-dx}}$",
+    text="f(x) = (exp(a·x) - exp(-b·x)) / (exp(c·x) + exp(-d·x))",
+    dtext="f'(x) = (a·exp(a·x) + b·exp(-b·x))/(exp(c·x) + exp(-d·x)) - f(x)·(c·exp(c·x) - d·exp(-d·x))/(exp(c·x) + exp(-d·x))",
+    # Soboleva fixes no values; a = c, b < d keep the right side tanh's and
+    # let the left one dip and return to 0 (a = b = c = d = 1 is tanh).
+    params=tuple(Parameter(name, default, description, lambda v: 0 < v <= 1e100, "a number in (0, 1e100]")
+                 for name, default, description in (("a", 1.0, "growth of the numerator on the right"),
+                                                    ("b", 0.5, "growth of the numerator on the left"),
+                                                    ("c", 1.0, "growth of the denominator on the right"),
+                                                    ("d", 1.0, "growth of the denominator on the left"))),
+    output_range=_soboleva_range,
+    limits=lambda p: (_soboleva_limit(p["b"], p["d"], -1.0), _soboleva_limit(p["a"], p["c"], 1.0)),
+    dlimits=lambda p: (math.inf if p["b"] > p["d"] else 0.0, math.inf if p["a"] > p["c"] else 0.0),
+    d2limits=lambda p: (-math.inf if p["b"] > p["d"] else 0.0, math.inf if p["a"] > p["c"] else 0.0),
+    monotonic=lambda p: p["a"] >= p["c"] and p["b"] >= p["d"],
+    symmetry=lambda p: "odd" if p["a"] == p["b"] and p["c"] == p["d"] else "none",
+    xlim=(-8.0, 5.0),
+    reference="Soboleva & Beskorovainyi 2008 (modified hyperbolic tangent); a, b, c, d illustrative",
 )
 
 

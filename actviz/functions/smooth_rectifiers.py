@@ -137,8 +137,17 @@ def _erfc_cdf(x: Array) -> Array:
     if x.size >= SCIPY_MIN_SIZE:
         from scipy.special import ndtr
         return ndtr(x)
-    z = (x * -_SQRT_HALF).ravel().tolist()
-    return 0.5 * np.fromiter(map(math.erfc, z), np.float64, len(z)).reshape(x.shape)
+    return 0.5 * erfc(x * -_SQRT_HALF)
+
+
+def erfc(z: np.ndarray) -> np.ndarray:
+    """erfc(z): the standard library's, element by element, below
+    `SCIPY_MIN_SIZE` elements, scipy's above (see :func:`_normal_cdf`)."""
+    if z.size >= SCIPY_MIN_SIZE:
+        from scipy.special import erfc as scipy_erfc
+        return scipy_erfc(z)
+    flat = z.ravel().tolist()
+    return np.fromiter(map(math.erfc, flat), np.float64, len(flat)).reshape(z.shape)
 
 
 _NORMAL_FAR = -37.0
@@ -437,6 +446,229 @@ MISH = Spec(
     monotonic=False,
     torch="torch.nn.Mish()",
     reference="Misra 2019",
+)
+
+
+def _smish_shape(s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""(2 + s, D), D = 2 + 2s + s², so that tanh(log(1 + s)) = s·(2 + s)/D.
+
+    With w = 1 + s, tanh(log w) = (w² − 1)/(w² + 1) = s(2 + s)/(2 + 2s + s²):
+    a quotient of sums of positive terms, where tanh(log1p(s)) would pass
+    on the rounding of the logarithm and, for small s, compute s through
+    two functions that each round it.
+    """
+    return 2.0 + s, 2.0 + s * (2.0 + s)
+
+
+def smish(x: np.ndarray) -> np.ndarray:
+    r"""x·tanh(log(1 + σ(x))) = x·σ(x)·(2 + s)/D, s = σ(x) (see
+    :func:`_smish_shape`), formed by :func:`times_sigmoid`, which keeps
+    x·eˣ where σ(x) is subnormal."""
+    plus, d = _smish_shape(logistic(x))
+    return times_sigmoid(x * (plus / d), x)
+
+
+def smish_grad(x: np.ndarray) -> np.ndarray:
+    r"""T(s) + x·T'(s)·σ(x)σ(−x), T(s) = s(2 + s)/D, T'(s) = 4(1 + s)/D².
+
+    For x ≥ 0 that is σ(x)·((2 + s)/D + x·4(1 + s)σ(−x)/D²), whose factor of
+    x is at most 1.  For x < 0 the two terms cancel near x = −2.5, where f′
+    is least (f″ ≈ 0, κ ≈ 0), and their roundings would add up to 5 ulps.
+    In e = eˣ, T = e(2 + 3e)/Q, Q = 2 + 6e + 5e², and
+    f′ = e·((4 + 4x) + (18 + 12x)e + (28 + 8x)e² + 15e³)/Q²: one polynomial
+    whose coefficients are exact but for one rounding each.  x is capped at
+    −1e300 there (the product is 0 long before) so that 4x cannot overflow,
+    and the factor e by :func:`times_exp` where it is subnormal.
+    """
+    s, sm = logistic(x), logistic(-x)
+    plus, d = _smish_shape(s)
+    right = logistic(x) * (plus / d + x * (4.0 * (1.0 + s) * sm / (d * d)))
+    xl = np.clip(x, -1e300, 0.0)
+    e = np.exp(xl)
+    q = 2.0 + e * (6.0 + 5.0 * e)
+    bracket = (((15.0 * e + (28.0 + 8.0 * xl)) * e + (18.0 + 12.0 * xl)) * e + (4.0 + 4.0 * xl)) / (q * q)
+    left = np.where(x < EXP_SUBNORMAL, times_exp(bracket, xl), e * bracket)
+    return np.where(x < 0, left, right)
+
+
+def smish_grad2(x: np.ndarray) -> np.ndarray:
+    r"""σ'·(2T' + x·(T''·σ' + T'·(1 − 2s))), σ' = σ(x)σ(−x),
+    T'' = −4(2 + 6s + 3s²)/D³.
+
+    1 − 2s is −tanh(x/2) (see :func:`sigmoid_grad2`); the bracket's factor
+    of x is at most 1 in magnitude, so it cannot overflow, and eˣ(2 + x)
+    where σ(x) is subnormal.
+    """
+    s, sm = logistic(x), logistic(-x)
+    _, d = _smish_shape(s)
+    slope = 4.0 * (1.0 + s) / (d * d)
+    curve = -4.0 * (2.0 + s * (6.0 + 3.0 * s)) / (d * d * d)
+    return times_sigmoid(sm * (2.0 * slope + x * (curve * s * sm - slope * np.tanh(0.5 * x))), x)
+
+
+SMISH = Spec(
+    name="smish",
+    summary="x·tanh(log(1 + σ(x))), mish with σ in place of eˣ",
+    f=smish, df=smish_grad, d2f=smish_grad2,
+    latex=r"$f(x)=x\,\tanh(\log(1+\sigma(x)))$",
+    dlatex=r"$f'(x)=T+x\,\frac{4(1+s)}{(2+2s+s^2)^2}\,s(1-s)$, $s=\sigma(x)$, $T=\frac{s(2+s)}{2+2s+s^2}$",
+    text="f(x) = x·tanh(log(1 + sigmoid(x)))",
+    dtext="f'(x) = T + x·4(1 + s)/(2 + 2s + s^2)^2·s(1 - s), s = sigmoid(x), T = s(2 + s)/(2 + 2s + s^2)",
+    output_range=Interval(-0.24999366366012948, math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, 0.6),  # tanh(log 2) = 3/5
+    monotonic=False,
+    reference="Wang et al. 2022 (Smish)",
+)
+
+
+def logish(x: np.ndarray) -> np.ndarray:
+    r"""x·log(1 + σ(x)) = x·log1p(σ(x)); x·eˣ by :func:`times_exp` where σ(x)
+    is subnormal (log1p(s) = s there)."""
+    return np.where(x < EXP_SUBNORMAL, times_exp(x, np.minimum(x, 0.0)), x * np.log1p(logistic(x)))
+
+
+# Left of this logish's f′ is its series in e = eˣ (2e < 0.28), to 36 terms.
+_LOGISH_SERIES_BELOW = -2.0
+_LOGISH_SERIES_TERMS = 36
+
+
+def logish_grad(x: np.ndarray) -> np.ndarray:
+    r"""log(1 + s) + x·s·σ(−x)/(1 + s), s = σ(x); (1 + x)·eˣ where s is
+    subnormal.  σ(−x) rather than 1 − s keeps the right tail.
+
+    Near x = −2.5, where f′ is least (−0.09, so f″ ≈ 0 and κ ≈ 0), the two
+    terms (0.08 and −0.16) cancel, and their roundings would add up to
+    5 ulps.  With e = eˣ, log(1 + s) = log1p(2e) − log1p(e) and
+    s·σ(−x)/(1 + s) = e/((1 + e)(1 + 2e)) have the series
+    Σ (−1)^{k+1}(2ᵏ − 1)eᵏ/k and Σ (−1)^{k+1}(2ᵏ − 1)eᵏ, so
+    f′ = Σ (−1)^{k+1}(2ᵏ − 1)(1/k + x)·eᵏ: one sum whose terms, for x < −2,
+    alternate and shrink by 2e < 0.28, and whose coefficients 1/k + x are
+    all negative, so nothing cancels.
+    """
+    s, sm = logistic(x), logistic(-x)
+    near = np.log1p(s) + x * (s * sm / (1.0 + s))
+    series_side = (x < _LOGISH_SERIES_BELOW) & (x >= EXP_SUBNORMAL)
+    xs = np.where(series_side, x, _LOGISH_SERIES_BELOW)
+    e = np.exp(xs)
+    series = np.zeros_like(xs)
+    for k in range(_LOGISH_SERIES_TERMS, 0, -1):
+        series = (series + (-1) ** (k + 1) * (2.0 ** k - 1.0) * (1.0 / k + xs)) * e
+    near = np.where(series_side, series, near)
+    return np.where(x < EXP_SUBNORMAL, times_exp(1.0 + x, np.minimum(x, 0.0)), near)
+
+
+def logish_grad2(x: np.ndarray) -> np.ndarray:
+    r"""(s·σ(−x)/(1 + s))·(2 + x·(1 − 2s − s²)/(1 + s)), s = σ(x).
+
+    From (s'/(1 + s))' = (s''(1 + s) − s'²)/(1 + s)², s' = sσ(−x),
+    s'' = s'(1 − 2s); 1 − 2s = −tanh(x/2).  That serves x ≥ 0.  For x < 0,
+    where the bracket's terms cancel (by 2.5× at x = −3.6), in e = eˣ:
+    f'' = e·((2 + x) + 6e + (4 − 2x)e²)/P², P = (1 + e)(1 + 2e), one
+    polynomial with exact coefficients but for one rounding each; x is capped
+    at −1e300 there so that 2x cannot overflow, and the factor e is applied
+    by :func:`times_exp` where it is subnormal.
+    """
+    s, sm = logistic(x), logistic(-x)
+    right = (s * sm / (1.0 + s)) * (2.0 + x * ((-np.tanh(0.5 * x) - s * s) / (1.0 + s)))
+    xl = np.clip(x, -1e300, 0.0)
+    e = np.exp(xl)
+    p = (1.0 + e) * (1.0 + 2.0 * e)
+    bracket = ((2.0 + xl) + e * (6.0 + (4.0 - 2.0 * xl) * e)) / (p * p)
+    left = np.where(x < EXP_SUBNORMAL, times_exp(bracket, xl), e * bracket)
+    return np.where(x < 0, left, right)
+
+
+LOGISH = Spec(
+    name="logish",
+    summary="x·log(1 + σ(x))",
+    f=logish, df=logish_grad, d2f=logish_grad2,
+    latex=r"$f(x)=x\,\log(1+\sigma(x))$",
+    dlatex=r"$f'(x)=\log(1+\sigma(x))+\frac{x\,\sigma(x)\,\sigma(-x)}{1+\sigma(x)}$",
+    text="f(x) = x·log(1 + sigmoid(x))",
+    dtext="f'(x) = log(1 + sigmoid(x)) + x·sigmoid(x)·sigmoid(-x)/(1 + sigmoid(x))",
+    output_range=Interval(-0.25276881678944035, math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, math.log(2.0)),
+    monotonic=False,
+    reference="Zhu et al. 2021 (Logish)",
+)
+
+
+# Left of this eˣ < 5e−18 is lost beside 1 and against |x|: CoLU's f, f′
+# and f″ are all −e^{x + eˣ} = −eˣ to double precision.
+_COLU_FAR = -40.0
+
+
+def _colu_parts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""x clamped to [`_COLU_FAR`, 40], u = eˣ and q = e^{−(x + eˣ)} (0
+    beyond 40; at most e⁴⁰, so that no power of x·q below overflows)."""
+    xc = np.clip(x, _COLU_FAR, 40.0)
+    u = np.exp(xc)
+    return xc, u, np.exp(-(xc + u))
+
+
+def _colu_far(x: np.ndarray, near: np.ndarray) -> np.ndarray:
+    r"""`near` right of `_COLU_FAR`, −eˣ left of it, by :func:`times_exp`
+    where eˣ is subnormal.
+
+    With E = e^{x + eˣ}, f = x·E/(E − x), f′ = E·(E − x²(1 + eˣ))/(E − x)²
+    and f″ share the factor E, and the rest is −1 + O(E/|x|) there.
+    """
+    far = x < _COLU_FAR
+    xf = np.minimum(x, _COLU_FAR)
+    tail = np.where(xf < EXP_SUBNORMAL, times_exp(-1.0, xf), -np.exp(np.maximum(xf, EXP_SUBNORMAL)))
+    return np.where(far, tail, near)
+
+
+def colu(x: np.ndarray) -> np.ndarray:
+    r"""x/(1 − x·q), q = e^{−(x + eˣ)} (collapsing linear unit).
+
+    1 − x·q never cancels: for x ≥ 0, x·q ≤ 0.06, and for x < 0 it is a sum
+    of positive terms.
+    """
+    xc, _, q = _colu_parts(x)
+    return _colu_far(x, x / (1.0 - xc * q))
+
+
+def colu_grad(x: np.ndarray) -> np.ndarray:
+    r"""(1 − x²(1 + eˣ)·q)/(1 − x·q)², q = e^{−(x + eˣ)}; the numerator is
+    at least 0.9 for x ≥ 0 and a sum of terms of one sign for x < 0 up to
+    f's minimum, where f′ changes sign."""
+    xc, u, q = _colu_parts(x)
+    return _colu_far(x, (1.0 - xc * xc * (1.0 + u) * q) / (1.0 - xc * q) ** 2)
+
+
+def colu_grad2(x: np.ndarray) -> np.ndarray:
+    r"""(N'·D − 2N·D')/D³ with f' = N/D², N = 1 − x²(1 + u)q, D = 1 − xq,
+    u = eˣ, q = e^{−(x + eˣ)}: N' = −x(2(1 + u) + xu − x(1 + u)²)q,
+    D' = −(1 − x(1 + u))q.
+
+    Near x = −1.5, where f'' is least (f‴ ≈ 0, κ ≈ 0), N'·D and 2N·D'
+    cancel by 2×, and up to 5.4 ulps remain (measured; f'' serves the
+    analysis only, which locates nothing there).
+    """
+    xc, u, q = _colu_parts(x)
+    n = 1.0 - xc * xc * (1.0 + u) * q
+    d = 1.0 - xc * q
+    dn = -xc * (2.0 * (1.0 + u) + xc * u - xc * (1.0 + u) ** 2) * q
+    dd = -(1.0 - xc * (1.0 + u)) * q
+    return _colu_far(x, (dn * d - 2.0 * n * dd) / d ** 3)
+
+
+COLU = Spec(
+    name="colu",
+    summary="Collapsing linear unit x/(1 − x·e^{−(x + eˣ)})",
+    f=colu, df=colu_grad, d2f=colu_grad2,
+    latex=r"$f(x)=\dfrac{x}{1-x\,e^{-(x+e^{x})}}$",
+    dlatex=r"$f'(x)=\dfrac{1-x^2(1+e^{x})\,e^{-(x+e^{x})}}{(1-x\,e^{-(x+e^{x})})^2}$",
+    text="f(x) = x / (1 - x·exp(-(x + exp(x))))",
+    dtext="f'(x) = (1 - x^2·(1 + exp(x))·exp(-(x + exp(x)))) / (1 - x·exp(-(x + exp(x))))^2",
+    output_range=Interval(-0.37715856839612916, math.inf, lo_closed=True),
+    limits=(0.0, math.inf),
+    dlimits=(0.0, 1.0),
+    monotonic=False,
+    reference="Vagerwal 2021 (CoLU)",
 )
 
 

@@ -43,7 +43,7 @@ PROSE = {
 }
 
 KEYWORDS = {"if", "else", "and", "or", "not"}
-GREEK = {"alpha": "α", "beta": "β", "lambda": "λ", "mu": "μ", "theta": "θ", "gamma": "γ"}
+GREEK = {"alpha": "α", "beta": "β", "lambda": "λ", "mu": "μ", "theta": "θ", "gamma": "γ", "sigma": "σ"}
 
 
 def _sigmoid(v):
@@ -241,7 +241,8 @@ def parse(text: str, choices: dict[str, str], functions: set[str], bound: set[st
         elif m := re.fullmatch(r"else (.+)|(.+) (?:outside|beyond)", segment):
             formula.pieces.append(Piece(None, [expression(f) for f in _split(m.group(1) or m.group(2), " = ")]))
         elif (m := re.fullmatch(r"(.+?) (?:if|for) (.+)", segment)) and " else " not in segment:
-            formula.pieces.append(Piece(expression(m.group(2)), [expression(f) for f in _split(m.group(1), " = ")]))
+            condition = m.group(2).replace(" = ", " == ")  # "x if alpha = 0"
+            formula.pieces.append(Piece(expression(condition), [expression(f) for f in _split(m.group(1), " = ")]))
         elif formula.pieces and formula.pieces[-1].condition and _CONDITION.search(segment) \
                 and not re.search(r" = ", segment):
             formula.pieces[-1].condition = f"({formula.pieces[-1].condition}) or ({expression(segment)})"

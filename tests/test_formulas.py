@@ -117,6 +117,8 @@ def reader(name: str, form: str, source: str):
     spec = REGISTRY[name]
     choices = {choice: p.name for p in spec.params for choice in p.choices}
     bound = set(symbols(get(name)))
+    if any(p.name == "sigma" for p in spec.params):  # laplace's σ is its width, not the sigmoid
+        source = source.replace(r"\sigma", "σ")
     text = mathtext_to_text(source) if "latex" in form else source
     # f′'s formula may use the where-clauses of f's: they are shown together.
     inherited = reader(name, form[1:], getattr(spec, form[1:])).bindings if form.startswith("d") else {}

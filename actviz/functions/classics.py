@@ -177,8 +177,9 @@ SOFT_EXPONENTIAL = Spec(
     name="soft_exponential",
     summary="Soft exponential: logarithmic (α < 0), linear (α = 0) or exponential (α > 0)",
     f=soft_exponential, df=soft_exponential_grad, d2f=soft_exponential_grad2,
-    latex=r"$f(x)=-\frac{\log(1-\alpha(x+\alpha))}{\alpha}$, $x$, $\frac{e^{\alpha x}-1}{\alpha}+\alpha$ for $\alpha<0,=0,>0$",
-    dlatex=r"$f'(x)=\frac{1}{1-\alpha(x+\alpha)}$, $1$, $e^{\alpha x}$ for $\alpha<0,=0,>0$",
+    latex=r"$f(x)=-\frac{\log(1-\alpha(x+\alpha))}{\alpha}$ if $\alpha<0$, $x$ if $\alpha=0$, "
+          r"$\frac{e^{\alpha x}-1}{\alpha}+\alpha$ if $\alpha>0$",
+    dlatex=r"$f'(x)=\frac{1}{1-\alpha(x+\alpha)}$ if $\alpha<0$, $1$ if $\alpha=0$, $e^{\alpha x}$ if $\alpha>0$",
     text="f(x) = -log(1 - alpha·(x + alpha))/alpha if alpha < 0, x if alpha = 0, (exp(alpha·x) - 1)/alpha + alpha if alpha > 0",
     dtext="f'(x) = 1/(1 - alpha·(x + alpha)) if alpha < 0, 1 if alpha = 0, exp(alpha·x) if alpha > 0",
     # Learned per neuron from α = 0 (the identity) in the paper; 0.5 shows

@@ -89,6 +89,7 @@ def theme(name: str = "light", font_scale: float = 1.0, lang: str = "en"):
 ZH = {
     "saturated: f → constant, |f′| < {threshold:g}": "饱和区：f → 常数，|f′| < {threshold:g}",
     "dead: f′ = 0": "死区：f′ = 0",
+    "training: f = a·x, a ~ U[{lower}, {upper}], for x < 0": "训练时：x < 0 处 f = a·x，a ~ U[{lower}, {upper}]",
     "max f′ = {value}\nat x = {x}": "导数最大值 f′ = {value}\n（x = {x}）",
     "minimum\n({x}, {y})": "极小值\n({x}, {y})",
     "maximum\n({x}, {y})": "极大值\n({x}, {y})",
@@ -224,6 +225,8 @@ def plot(ax, *functions, derivative: bool = False, function: bool = True, shade:
             artists += _draw_curve(ax, act, lo, hi, True, dstyle, dashes, dlabel, lw_scale=0.85 if function else 1)
     if shade and single:
         artists += _shade(ax, acts[0], lo, hi, threshold, look)
+    if function and single:
+        artists += _training_band(ax, acts[0], lo, hi, styles[0]["color"], say)
     if function and annotate:
         artists += _asymptotes(ax, acts)
     ax.set_xlim(lo, hi)
@@ -270,6 +273,19 @@ def _mark_kinks(ax, act, lo, hi, color):
     if not ks:
         return []
     return ax.plot(ks, act.f(np.array(ks)), "o", ms=5, color=color, zorder=4, gid="kinks")
+
+
+def _training_band(ax, act, lo, hi, color, say):
+    """RReLU as training sees it: for x < 0 each call draws a slope
+    a ~ U[lower, upper], so f lies in the band between lower·x and upper·x;
+    the curve drawn is evaluation's mean slope."""
+    if act.training_slopes is None or lo >= 0:
+        return []
+    low, high = act.training_slopes
+    x = np.linspace(lo, min(hi, 0.0), 200)
+    text = say("training: f = a·x, a ~ U[{lower}, {upper}], for x < 0", lower=_short(low), upper=_short(high))
+    return [ax.fill_between(x, low * x, high * x, color=color, alpha=0.2, lw=0, zorder=1, gid=gid("shade", "training"),
+                            label=text)]
 
 
 def _mark_stationary(ax, act, lo, hi, color, say):

@@ -412,3 +412,19 @@ def test_a_chinese_plot_has_no_english_word_but_names(args, tmp_path):
     root = ET.parse(draw(tmp_path, *args, "--lang", "zh")).getroot()
     words = {w for t in root.iter(f"{SVG}text") for w in re.findall(r"[A-Za-z_]{3,}", "".join(t.itertext()))}
     assert words <= {*actviz.REGISTRY, "max", "negative_slope"}
+
+
+def test_rrelu_in_training_is_the_band_between_its_slopes():
+    """For x < 0 training draws a ~ U[lower, upper]: the band spans lower·x to upper·x; evaluation's
+    mean slope is the curve; a function without a random slope has no band."""
+    with plotting.theme("light") as look:
+        fig = plotting.figure([actviz.get("rrelu", lower=0.1, upper=0.3)], plotting.FigureOptions(), look)
+        ax = fig.axes[0]
+        (band,) = [c for c in ax.collections if c.get_gid() == "shade-training"]
+        vertices = band.get_paths()[0].vertices
+        left = vertices[vertices[:, 0] == vertices[:, 0].min()]
+        assert sorted(set(left[:, 1])) == pytest.approx(sorted([0.3 * ax.get_xlim()[0], 0.1 * ax.get_xlim()[0]]))
+        assert vertices[:, 0].max() == 0.0
+        assert band.get_label() == "training: f = a·x, a ~ U[0.1, 0.3], for x < 0"
+        fig = plotting.figure([actviz.get("leaky_relu")], plotting.FigureOptions(), look)
+        assert not [c for c in fig.axes[0].collections if c.get_gid() == "shade-training"]

@@ -66,7 +66,8 @@ def _kink_if(cond: bool, point: float) -> tuple[float, ...]:
 def _slope_spec(*, name: str, summary: str, f: Callable[..., Array], df: Callable[..., Array],
                 slope: Callable[[Mapping[str, Any]], float], slope_name: str, params: tuple[Parameter, ...],
                 torch: str, aliases: tuple[str, ...] = (), constraints: tuple[Constraint, ...] = (),
-                presets: Mapping[str, Mapping[str, Any]] | None = None, reference: str = "") -> Spec:
+                presets: Mapping[str, Mapping[str, Any]] | None = None, reference: str = "",
+                training_slopes: Any = None) -> Spec:
     """A ReLU whose negative part is a straight line of slope `slope(p)`."""
     return Spec(
         name=name, summary=summary, f=f, df=df, d2f=zero_grad,
@@ -83,6 +84,7 @@ def _slope_spec(*, name: str, summary: str, f: Callable[..., Array], df: Callabl
         monotonic=lambda p: slope(p) >= 0,
         continuity=lambda p: "C∞" if slope(p) == 1 else "C0",
         symmetry=lambda p: "odd" if slope(p) == 1 else "none",
+        training_slopes=training_slopes,
         reference=reference,
     )
 
@@ -153,6 +155,7 @@ RRELU = _slope_spec(
     constraints=(Constraint(lambda p: p["lower"] <= p["upper"],
                             "lower ({lower:g}) must not exceed upper ({upper:g})"),),
     torch="torch.nn.RReLU(lower={lower}, upper={upper}).eval()",
+    training_slopes=lambda p: (p["lower"], p["upper"]),
     reference="Xu et al. 2015",
 )
 

@@ -309,7 +309,8 @@ class PlacedLabel(Annotation):
 
     def draw(self, renderer):
         if self.get_visible() and self.axes is not None:
-            best = min(self.OFFSETS, key=lambda offset: self._cost(offset, renderer))
+            obstacles = self._obstacles(renderer)
+            best = min(self.OFFSETS, key=lambda offset: self._cost(offset, renderer, *obstacles))
             self._place(best)
         super().draw(renderer)
 
@@ -319,21 +320,28 @@ class PlacedLabel(Annotation):
         self.set_horizontalalignment("left" if dx > 0 else "right" if dx < 0 else "center")
         self.set_verticalalignment("bottom" if dy >= 0 else "top")
 
-    def _cost(self, offset, renderer):
-        self._place(offset)
-        box = self.get_window_extent(renderer).padded(2)
+    def _obstacles(self, renderer):
+        """The axes' frame, the curves' and the markers' paths in pixels, and
+        the boxes of the other texts and insets: found once per draw, the
+        same for every offset tried (an inset's box alone costs a layout of
+        its ticks)."""
         frame = self.axes.get_window_extent(renderer)
-        cost = 1000 * (not frame.contains(box.x0, box.y0) or not frame.contains(box.x1, box.y1))
+        curves, markers = [], []
         for line in self.axes.get_lines():
             if not line.get_visible() or line.get_gid() in ("x-axis", "y-axis"):
                 continue
             path = line.get_transform().transform_path(line.get_path())
-            if line.get_linestyle() in ("None", "", " "):
-                cost += 100 * bool(box.count_contains(path.vertices))
-            else:
-                cost += 100 * path.intersects_bbox(box, filled=False)
+            (markers if line.get_linestyle() in ("None", "", " ") else curves).append(path)
         others = [t.get_window_extent(renderer) for t in self.axes.texts if t is not self and t.get_visible()]
         others += [inset.get_tightbbox(renderer) for inset in self.axes.child_axes]
+        return frame, curves, markers, others
+
+    def _cost(self, offset, renderer, frame, curves, markers, others):
+        self._place(offset)
+        box = self.get_window_extent(renderer).padded(2)
+        cost = 1000 * (not frame.contains(box.x0, box.y0) or not frame.contains(box.x1, box.y1))
+        cost += 100 * sum(path.intersects_bbox(box, filled=False) for path in curves)
+        cost += 100 * sum(bool(box.count_contains(path.vertices)) for path in markers)
         cost += 100 * sum(box.overlaps(other) for other in others)
         return cost + 0.01 * (abs(offset[0]) + abs(offset[1]))
 

@@ -18,6 +18,7 @@ figure or a table can never disagree with the numbers.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -101,6 +102,44 @@ def right_hand_side(formula: str) -> str:
 
 
 # ---------------------------------------------------------------------------
+# What is found once per function within a run
+# ---------------------------------------------------------------------------
+
+class _Bound:
+    """An Activation as a cache key: its registry entry (by identity, held
+    here so that the identity cannot be reused) and its parameter values."""
+
+    __slots__ = ("act", "key")
+
+    def __init__(self, act: Activation):
+        self.act = act
+        self.key = (id(act.spec), tuple(act.params.items()))
+
+    def __hash__(self):
+        return hash(self.key)
+
+    def __eq__(self, other):
+        return self.key == other.key
+
+
+def _remembered(compute):
+    """`compute(act, ...)`, found once per function, parameter values and
+    arguments within a run, since a figure asks for a function's regions
+    three times and the gallery draws a function in several figures.  The
+    answers are immutable (a list is handed out as a fresh copy)."""
+    @functools.lru_cache(maxsize=1024)
+    def known(bound, args, kwargs):
+        return compute(bound.act, *args, **dict(kwargs))
+
+    @functools.wraps(compute)
+    def answer(act, *args, **kwargs):
+        found = known(_Bound(act), args, tuple(kwargs.items()))
+        return list(found) if isinstance(found, list) else found
+    answer.cache_clear = known.cache_clear
+    return answer
+
+
+# ---------------------------------------------------------------------------
 # Root finding on doubles
 # ---------------------------------------------------------------------------
 
@@ -117,28 +156,36 @@ def _from_ordered(k):
     return np.where(k < 0, (-k) | _SIGN, k).view(np.float64)
 
 
-def _bisect(inside, left, right):
-    """Shrink each bracket [left, right], whose ends `inside` classifies
+# Points classified at once by each step of :func:`_bisect`, plus one.
+_SECTIONS = 64
+
+
+def _bisect(inside, left: float, right: float) -> tuple[float, float]:
+    """Shrink the bracket [left, right], whose ends `inside` classifies
     differently, to two neighbouring doubles.
 
-    Halving the count of doubles between the ends, not the distance, takes
-    at most 64 steps for any bracket, from 1e-320 to 1e308 alike."""
-    a, b = _ordered(left), _ordered(right)
-    side = inside(_from_ordered(a))
-    for _ in range(66):
-        mid = (a >> 1) + (b >> 1) + (a & b & 1)
-        if np.all(mid == a):
-            break
-        same = inside(_from_ordered(mid)) == side
-        a, b = np.where(same, mid, a), np.where(same, b, mid)
-    return _from_ordered(a), _from_ordered(b)
+    Each step classifies 63 points spread evenly over the count of doubles
+    between the ends, not over the distance, in one call of `inside` (a
+    kernel costs about as much on 63 points as on one), and keeps the first
+    section whose ends are classified differently: at most 11 steps for any
+    bracket, from 1e-320 to 1e308 alike, and the pair bisection would find
+    wherever the class changes once in the bracket."""
+    a, b = (int(k) for k in _ordered([left, right]))  # Python ints: b − a cannot overflow
+    side = bool(inside(_from_ordered(np.array([a])))[0])
+    while b - a > 1:
+        keys = sorted({a + (b - a) * k // _SECTIONS for k in range(1, _SECTIONS)} - {a, b})
+        changed = np.flatnonzero(inside(_from_ordered(np.array(keys))) != side)
+        if changed.size:
+            a, b = (keys[changed[0] - 1] if changed[0] else a), keys[changed[0]]
+        else:
+            a = keys[-1]
+    return float(_from_ordered(np.array([a]))[0]), float(_from_ordered(np.array([b]))[0])
 
 
 def _root(g, target, a, b):
     """The correctly rounded root of g(x) = target in [a, b], where g - target
     changes sign: bisect to neighbouring doubles, keep the nearer one."""
-    lo, hi = _bisect(lambda t: g(t) < target, [a], [b])
-    lo, hi = float(lo[0]), float(hi[0])
+    lo, hi = _bisect(lambda t: g(t) < target, a, b)
     return lo if abs(g(lo) - target) <= abs(g(hi) - target) else hi
 
 
@@ -181,6 +228,7 @@ def _probe(a: float, b: float) -> np.ndarray:
         return x[np.isfinite(x) & (x > a) & (x < b)]
 
 
+@_remembered
 def dead_regions(act: Activation) -> list[Region]:
     """The pieces of a piecewise function on which f' is identically 0,
     neighbouring pieces merged (all of the line for `step`).
@@ -214,6 +262,7 @@ def _line_grid(act: Activation) -> np.ndarray:
     return _sorted_distinct(x[np.isfinite(x)])
 
 
+@_remembered
 def saturated_regions(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> list[Region]:
     """The tails where f levels off: |f'| < threshold from the edge out to
     ±∞ at an end where f has a finite limit.  A tail that is dead (ReLU6's
@@ -267,6 +316,7 @@ def clip(found: list[Region], lo: float, hi: float) -> list[Region]:
     return [Region(max(r.lo, lo), min(r.hi, hi), r.kind) for r in found if r.lo < hi and r.hi > lo]
 
 
+@_remembered
 def stationary_points(act: Activation, lo: float, hi: float, *, num: int = 4001) -> list[Stationary]:
     """The minima and maxima of f in [lo, hi] where a continuous f' changes
     sign, each x the correctly rounded root of f'.
@@ -279,8 +329,9 @@ def stationary_points(act: Activation, lo: float, hi: float, *, num: int = 4001)
     dead = dead_regions(act)
     found = []
     nonzero = np.flatnonzero(d != 0)
-    for i, j in zip(nonzero[:-1], nonzero[1:]):
-        if np.sign(d[i]) == np.sign(d[j]) or np.any((corners >= x[i]) & (corners <= x[j])):
+    turns = np.sign(d[nonzero[:-1]]) != np.sign(d[nonzero[1:]])
+    for i, j in zip(nonzero[:-1][turns], nonzero[1:][turns]):
+        if np.any((corners >= x[i]) & (corners <= x[j])):
             continue
         if j == i + 1:
             root = _root(act.df, 0.0, x[i], x[j]) if d[i] < 0 else _root(lambda t: -act.df(t), 0.0, x[i], x[j])
@@ -298,6 +349,7 @@ def stationary_points(act: Activation, lo: float, hi: float, *, num: int = 4001)
 # The peak of |f'|
 # ---------------------------------------------------------------------------
 
+@_remembered
 def max_abs_derivative(act: Activation, lo: float | None = None, hi: float | None = None, *,
                        num: int = 4001) -> Peak:
     """The largest |f'| on [lo, hi] (by default on the whole line); when it
@@ -325,9 +377,9 @@ def max_abs_derivative(act: Activation, lo: float | None = None, hi: float | Non
     if not isolated:
         return Peak(float(g[i]), float(x[i]), False)
     a, b = float(x[i - 1]), float(x[i + 1])
-    lo_side, hi_side = _bisect(lambda t: act.d2f(t) * act.df(t) > 0, [a], [b])
+    lo_side, hi_side = _bisect(lambda t: act.d2f(t) * act.df(t) > 0, a, b)
     # f'' underflows near a root at 0 (σ''(x) ≈ −x/8): 0 itself, when in the bracket, wins ties.
-    candidates = [float(lo_side[0]), float(hi_side[0]), *([0.0] if a < 0 < b else [])]
+    candidates = [lo_side, hi_side, *([0.0] if a < 0 < b else [])]
     best = min(candidates, key=lambda t: (abs(act.d2f(t)), abs(t)))
     return Peak(float(abs(act.df(best))), best, True)
 

@@ -17,6 +17,7 @@ import math
 import os
 import re
 import warnings
+import weakref
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -333,7 +334,7 @@ class PlacedLabel(Annotation):
             path = line.get_transform().transform_path(line.get_path())
             (markers if line.get_linestyle() in ("None", "", " ") else curves).append(path)
         others = [t.get_window_extent(renderer) for t in self.axes.texts if t is not self and t.get_visible()]
-        others += [inset.get_tightbbox(renderer) for inset in self.axes.child_axes]
+        others += [_inset_box(inset, renderer) for inset in self.axes.child_axes]
         return frame, curves, markers, others
 
     def _cost(self, offset, renderer, frame, curves, markers, others):
@@ -344,6 +345,19 @@ class PlacedLabel(Annotation):
         cost += 100 * sum(bool(box.count_contains(path.vertices)) for path in markers)
         cost += 100 * sum(box.overlaps(other) for other in others)
         return cost + 0.01 * (abs(offset[0]) + abs(offset[1]))
+
+
+# Each inset's box with its tick labels and title, by the geometry it was
+# found for: every label of the axes, in both of savefig's draws, asks for it.
+_INSET_BOXES = weakref.WeakKeyDictionary()
+
+
+def _inset_box(inset, renderer):
+    geometry = (id(renderer), renderer.width, renderer.height, inset.get_position().bounds, inset.viewLim.bounds)
+    known = _INSET_BOXES.get(inset)
+    if known is None or known[0] != geometry:
+        known = _INSET_BOXES[inset] = (geometry, inset.get_tightbbox(renderer))
+    return known[1]
 
 
 def _label(ax, text, xy, color):

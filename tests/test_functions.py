@@ -208,15 +208,17 @@ def test_d2f_of_the_tanh_gelu_near_its_flat_points_stays_within_its_documented_b
 
 
 def _gelu_of_a_large_array(kernel, xs):
-    """kernel at xs, evaluated inside an array large enough that Φ comes
-    from scipy.special (smaller ones, the grid included, use math.erfc)."""
+    """kernel at xs, evaluated inside an array large enough that Φ (erf,
+    erfcx) comes from scipy.special (smaller ones, the grid included, use
+    the math module)."""
     assert xs.size < SCIPY_MIN_SIZE
     return kernel(np.concatenate([xs, np.zeros(SCIPY_MIN_SIZE)]))[:xs.size]
 
 
 @pytest.mark.slow
-def test_gelu_of_a_large_array_is_as_accurate():
-    act = actviz.get("gelu")
+@pytest.mark.parametrize("name", ["gelu", "smu"])
+def test_gelu_of_a_large_array_is_as_accurate(name):
+    act = actviz.get(name)
     ref = reference(act)
     xs = grid(act)
     check_accuracy(_gelu_of_a_large_array(act.f, xs), xs, ref, lambda x: derivative(ref, x))

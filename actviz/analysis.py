@@ -122,12 +122,16 @@ class _Bound:
         return self.key == other.key
 
 
-def _remembered(compute):
+def _remembered(compute=None, *, most=1024):
     """`compute(act, ...)`, found once per function, parameter values and
-    arguments within a run, since a figure asks for a function's regions
-    three times and the gallery draws a function in several figures.  The
-    answers are immutable (a list is handed out as a fresh copy)."""
-    @functools.lru_cache(maxsize=1024)
+    arguments within a run (the `most` recent ones), since a figure asks for
+    a function's regions three times and the gallery draws a function in
+    several figures.  The answers are immutable (a list is handed out as a
+    fresh copy, arrays are read-only)."""
+    if compute is None:
+        return functools.partial(_remembered, most=most)
+
+    @functools.lru_cache(maxsize=most)
     def known(bound, args, kwargs):
         return compute(bound.act, *args, **dict(kwargs))
 
@@ -262,6 +266,16 @@ def _line_grid(act: Activation) -> np.ndarray:
     return _sorted_distinct(x[np.isfinite(x)])
 
 
+@_remembered(most=16)
+def _line_slopes(act: Activation) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_line_grid` and |f'| on it, read-only: the saturated regions
+    and the peak of |f'| both start from them."""
+    x = _line_grid(act)
+    slopes = np.abs(act.df(x))
+    x.flags.writeable = slopes.flags.writeable = False
+    return x, slopes
+
+
 @_remembered
 def saturated_regions(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> list[Region]:
     """The tails where f levels off: |f'| < threshold from the edge out to
@@ -275,8 +289,8 @@ def saturated_regions(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> 
     left_finite, right_finite = (math.isfinite(v) for v in act.limits)
     if not (left_finite or right_finite):
         return []
-    x = _line_grid(act)
-    steep = np.flatnonzero(np.abs(act.df(x)) >= threshold)
+    x, slopes = _line_slopes(act)
+    steep = np.flatnonzero(slopes >= threshold)
 
     def slope(t):
         return np.abs(act.df(t))
@@ -364,12 +378,15 @@ def max_abs_derivative(act: Activation, lo: float | None = None, hi: float | Non
     whole_line = lo is None or hi is None
     if periodic and whole_line:
         lo, hi = act.xlim  # f' oscillates for ever (sine, snake): one period or so tells all
-    x = _line_grid(act) if lo is None or hi is None else _grid(act, lo, hi, num)
-    g = np.abs(act.df(x))
+    if lo is None or hi is None:
+        x, g = _line_slopes(act)
+    else:
+        x = _grid(act, lo, hi, num)
+        g = np.abs(act.df(x))
     i = int(np.argmax(g))
     if periodic and whole_line:
         # ... unless its swings grow without bound (x·cos x): then far out they dwarf those near 0.
-        far = np.abs(act.df(_line_grid(act)))
+        far = _line_slopes(act)[1]
         if np.nanmax(far) > 2.0 * g[i]:
             return Peak(math.inf, math.inf, False)
     isolated = (0 < i < len(x) - 1 and g[i - 1] < g[i] and g[i + 1] < g[i]

@@ -311,9 +311,21 @@ class PlacedLabel(Annotation):
     def draw(self, renderer):
         if self.get_visible() and self.axes is not None:
             obstacles = self._obstacles(renderer)
-            best = min(self.OFFSETS, key=lambda offset: self._cost(offset, renderer, *obstacles))
+            self._place(self.OFFSETS[0])
+            box = self.get_window_extent(renderer)  # laid out once; every other offset moves it
+            best = min(self.OFFSETS, key=lambda offset: self._cost(self._moved(box, offset), offset, *obstacles))
             self._place(best)
         super().draw(renderer)
+
+    def _moved(self, box, offset):
+        """`box`, the label's extent at OFFSETS[0] (aligned left and bottom),
+        as it lies at `offset`: moved by the offset, in points, and by its
+        width or height where the alignment changes."""
+        (x, y), (dx, dy) = self.OFFSETS[0], offset
+        scale = self.get_figure(root=True).dpi / 72
+        shift_x = (dx - x) * scale - (box.width if dx < 0 else box.width / 2 if dx == 0 else 0.0)
+        shift_y = (dy - y) * scale - (box.height if dy < 0 else 0.0)
+        return box.translated(shift_x, shift_y).padded(2)
 
     def _place(self, offset):
         dx, dy = offset
@@ -337,9 +349,8 @@ class PlacedLabel(Annotation):
         others += [_inset_box(inset, renderer) for inset in self.axes.child_axes]
         return frame, curves, markers, others
 
-    def _cost(self, offset, renderer, frame, curves, markers, others):
-        self._place(offset)
-        box = self.get_window_extent(renderer).padded(2)
+    @staticmethod
+    def _cost(box, offset, frame, curves, markers, others):
         cost = 1000 * (not frame.contains(box.x0, box.y0) or not frame.contains(box.x1, box.y1))
         cost += 100 * sum(path.intersects_bbox(box, filled=False) for path in curves)
         cost += 100 * sum(bool(box.count_contains(path.vertices)) for path in markers)

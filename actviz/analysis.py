@@ -337,8 +337,7 @@ def stationary_points(act: Activation, lo: float, hi: float, *, num: int = 4001)
 
     A sign change across a kink (|x| at 0) is a corner, not a stationary
     point, and no point of a dead region is one."""
-    x = _grid(act, lo, hi, num)
-    d = act.df(x)
+    x, d = _grid_slopes(act, lo, hi, num)
     corners = np.array(act.derivative_jumps)
     dead = dead_regions(act)
     found = []
@@ -381,8 +380,8 @@ def max_abs_derivative(act: Activation, lo: float | None = None, hi: float | Non
     if lo is None or hi is None:
         x, g = _line_slopes(act)
     else:
-        x = _grid(act, lo, hi, num)
-        g = np.abs(act.df(x))
+        x, g = _grid_slopes(act, lo, hi, num)
+        g = np.abs(g)
     i = int(np.argmax(g))
     if periodic and whole_line:
         # ... unless its swings grow without bound (x·cos x): then far out they dwarf those near 0.
@@ -416,6 +415,16 @@ def _grid(act: Activation, lo: float, hi: float, num: int) -> np.ndarray:
         if lo <= b <= hi:
             x.append(np.clip(np.concatenate([b - offsets, [b], b + offsets]), lo, hi))
     return _sorted_distinct(np.concatenate(x))
+
+
+@_remembered(most=16)
+def _grid_slopes(act: Activation, lo: float, hi: float, num: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_grid` and f' on it, read-only: the stationary points and the
+    peak of |f'| in a view both start from them."""
+    x = _grid(act, lo, hi, num)
+    slopes = act.df(x)
+    x.flags.writeable = slopes.flags.writeable = False
+    return x, slopes
 
 
 def curve(act: Activation, lo: float, hi: float, *, derivative: bool = False,

@@ -322,9 +322,18 @@ class PlacedLabel(Annotation):
             obstacles = self._obstacles(renderer)
             self._place(self.OFFSETS[0])
             box = self.get_window_extent(renderer)  # laid out once; every other offset moves it
-            best = min(self.OFFSETS, key=lambda offset: self._cost(self._moved(box, offset), offset, *obstacles))
-            self._place(best)
+            self._place(self._best(box, obstacles))
         super().draw(renderer)
+
+    def _best(self, box, obstacles):
+        """The offset of least cost: nearest first (in OFFSETS order among
+        equals), so that the first one clear of everything ends the search."""
+        costs = []
+        for offset in sorted(self.OFFSETS, key=lambda offset: abs(offset[0]) + abs(offset[1])):
+            costs.append((self._cost(self._moved(box, offset), offset, *obstacles), offset))
+            if costs[-1][0] < 100:
+                break
+        return min(costs, key=lambda pair: pair[0])[1]
 
     def _moved(self, box, offset):
         """`box`, the label's extent at OFFSETS[0] (aligned left and bottom),

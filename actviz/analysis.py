@@ -18,10 +18,11 @@ figure or a table can never disagree with the numbers.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -105,6 +106,49 @@ def right_hand_side(formula: str) -> str:
 
 
 # ---------------------------------------------------------------------------
+# What is found once per function within a run
+# ---------------------------------------------------------------------------
+
+class _Bound:
+    """An Activation as a cache key: its registry entry (by identity, held
+    here so that the identity cannot be reused) and its parameter values."""
+
+    __slots__ = ("act", "key")
+
+    def __init__(self, act: Activation):
+        self.act = act
+        self.key = (id(act.spec), tuple(act.params.items()))
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Bound) and self.key == other.key
+
+
+_Analysis = TypeVar("_Analysis", bound=Callable[..., Any])
+
+
+def _remembered(most: int = 1024) -> Callable[[_Analysis], _Analysis]:
+    """`compute(act, ...)`, found once per function, parameter values and
+    arguments within a run (the `most` recent ones), since a figure asks for
+    a function's regions three times and the gallery draws a function in
+    several figures.  The answers are immutable (a list is handed out as a
+    fresh copy, arrays are read-only)."""
+    def remember(compute: _Analysis) -> _Analysis:
+        @functools.lru_cache(maxsize=most)
+        def known(bound: _Bound, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> Any:
+            return compute(bound.act, *args, **dict(kwargs))
+
+        @functools.wraps(compute)
+        def answer(act: Activation, *args: Any, **kwargs: Any) -> Any:
+            found = known(_Bound(act), args, tuple(kwargs.items()))
+            return list(found) if isinstance(found, list) else found
+        return cast(_Analysis, answer)
+    return remember
+
+
+# ---------------------------------------------------------------------------
 # Root finding on doubles
 # ---------------------------------------------------------------------------
 
@@ -121,29 +165,36 @@ def _from_ordered(k: npt.NDArray[np.int64]) -> np.ndarray:
     return np.where(k < 0, (-k) | _SIGN, k).view(np.float64)
 
 
-def _bisect(inside: Callable[[np.ndarray], Any], left: npt.ArrayLike,
-            right: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    """Shrink each bracket [left, right], whose ends `inside` classifies
+# Points classified at once by each step of :func:`_bisect`, plus one.
+_SECTIONS = 64
+
+
+def _bisect(inside: Callable[[np.ndarray], Any], left: float, right: float) -> tuple[float, float]:
+    """Shrink the bracket [left, right], whose ends `inside` classifies
     differently, to two neighbouring doubles.
 
-    Halving the count of doubles between the ends, not the distance, takes
-    at most 64 steps for any bracket, from 1e-320 to 1e308 alike."""
-    a, b = _ordered(left), _ordered(right)
-    side = inside(_from_ordered(a))
-    for _ in range(66):
-        mid = (a >> 1) + (b >> 1) + (a & b & 1)
-        if np.all(mid == a):
-            break
-        same = inside(_from_ordered(mid)) == side
-        a, b = np.where(same, mid, a), np.where(same, b, mid)
-    return _from_ordered(a), _from_ordered(b)
+    Each step classifies 63 points spread evenly over the count of doubles
+    between the ends, not over the distance, in one call of `inside` (a
+    kernel costs about as much on 63 points as on one), and keeps the first
+    section whose ends are classified differently: at most 11 steps for any
+    bracket, from 1e-320 to 1e308 alike, and the pair bisection would find
+    wherever the class changes once in the bracket."""
+    a, b = (int(k) for k in _ordered([left, right]))  # Python ints: b − a cannot overflow
+    side = bool(inside(_from_ordered(np.array([a])))[0])
+    while b - a > 1:
+        keys = sorted({a + (b - a) * k // _SECTIONS for k in range(1, _SECTIONS)} - {a, b})
+        changed = np.flatnonzero(inside(_from_ordered(np.array(keys))) != side)
+        if changed.size:
+            a, b = (keys[changed[0] - 1] if changed[0] else a), keys[changed[0]]
+        else:
+            a = keys[-1]
+    return float(_from_ordered(np.array([a]))[0]), float(_from_ordered(np.array([b]))[0])
 
 
 def _root(g: Callable[[npt.ArrayLike], Any], target: float, a: float, b: float) -> float:
     """The correctly rounded root of g(x) = target in [a, b], where g - target
     changes sign: bisect to neighbouring doubles, keep the nearer one."""
-    left, right = _bisect(lambda t: g(t) < target, [a], [b])
-    lo, hi = float(left[0]), float(right[0])
+    lo, hi = _bisect(lambda t: g(t) < target, a, b)
     return lo if abs(g(lo) - target) <= abs(g(hi) - target) else hi
 
 
@@ -186,6 +237,7 @@ def _probe(a: float, b: float) -> np.ndarray:
         return x[np.isfinite(x) & (x > a) & (x < b)]
 
 
+@_remembered()
 def dead_regions(act: Activation) -> list[Region]:
     """The pieces of a piecewise function on which f' is identically 0,
     neighbouring pieces merged (all of the line for `step`).
@@ -219,6 +271,17 @@ def _line_grid(act: Activation) -> np.ndarray:
     return _sorted_distinct(x[np.isfinite(x)])
 
 
+@_remembered(most=16)
+def _line_slopes(act: Activation) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_line_grid` and |f'| on it, read-only: the saturated regions
+    and the peak of |f'| both start from them."""
+    x = _line_grid(act)
+    slopes = np.abs(act.df(x))
+    x.flags.writeable = slopes.flags.writeable = False
+    return x, slopes
+
+
+@_remembered()
 def saturated_regions(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> list[Region]:
     """The tails where f levels off: |f'| < threshold from the edge out to
     ±∞ at an end where f has a finite limit.  A tail that is dead (ReLU6's
@@ -231,8 +294,8 @@ def saturated_regions(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> 
     left_finite, right_finite = (math.isfinite(v) for v in act.limits)
     if not (left_finite or right_finite):
         return []
-    x = _line_grid(act)
-    steep = np.flatnonzero(np.abs(act.df(x)) >= threshold)
+    x, slopes = _line_slopes(act)
+    steep = np.flatnonzero(slopes >= threshold)
 
     def slope(t: npt.ArrayLike) -> Any:
         return np.abs(act.df(t))
@@ -272,6 +335,7 @@ def clip(found: list[Region], lo: float, hi: float) -> list[Region]:
     return [Region(max(r.lo, lo), min(r.hi, hi), r.kind) for r in found if r.lo < hi and r.hi > lo]
 
 
+@_remembered()
 def stationary_points(act: Activation, lo: float, hi: float, *, num: int = 4001) -> list[Stationary]:
     """The minima and maxima of f in [lo, hi] where a continuous f' changes
     sign, each x the correctly rounded root of f'.
@@ -279,16 +343,15 @@ def stationary_points(act: Activation, lo: float, hi: float, *, num: int = 4001)
     A sign change across a kink (|x| at 0) is a corner, not a stationary
     point, no point of a dead region is one, and nothing outside f's domain
     (where f' is NaN) is one."""
-    x = _grid(act, lo, hi, num)
-    d = act.df(x)
+    x, d = _grid_slopes(act, lo, hi, num)
     defined = ~np.isnan(d)
     corners = np.array(act.derivative_jumps)
     dead = dead_regions(act)
     found = []
     nonzero = np.flatnonzero(d != 0)
-    for i, j in zip(nonzero[:-1], nonzero[1:]):
-        if (np.sign(d[i]) == np.sign(d[j]) or np.any((corners >= x[i]) & (corners <= x[j]))
-                or not defined[i:j + 1].all()):
+    turns = np.sign(d[nonzero[:-1]]) != np.sign(d[nonzero[1:]])
+    for i, j in zip(nonzero[:-1][turns], nonzero[1:][turns]):
+        if np.any((corners >= x[i]) & (corners <= x[j])) or not defined[i:j + 1].all():
             continue
         if j == i + 1:
             root = _root(act.df, 0.0, x[i], x[j]) if d[i] < 0 else _root(lambda t: -act.df(t), 0.0, x[i], x[j])
@@ -306,6 +369,7 @@ def stationary_points(act: Activation, lo: float, hi: float, *, num: int = 4001)
 # The peak of |f'|
 # ---------------------------------------------------------------------------
 
+@_remembered()
 def max_abs_derivative(act: Activation, lo: float | None = None, hi: float | None = None, *,
                        num: int = 4001) -> Peak:
     """The largest |f'| on [lo, hi] (by default on the whole line); when it
@@ -320,13 +384,16 @@ def max_abs_derivative(act: Activation, lo: float | None = None, hi: float | Non
     whole_line = lo is None or hi is None
     if periodic and whole_line:
         lo, hi = act.xlim  # f' oscillates for ever (sine, snake): one period or so tells all
-    x = _line_grid(act) if lo is None or hi is None else _grid(act, lo, hi, num)
-    g = np.abs(act.df(x))
-    g[np.isnan(g)] = -np.inf  # a formula of one's own can give ∞·0 far out: no value of |f'|
+    if lo is None or hi is None:
+        x, g = _line_slopes(act)
+    else:
+        x, g = _grid_slopes(act, lo, hi, num)
+        g = np.abs(g)
+    g = np.where(np.isnan(g), -np.inf, g)  # a formula of one's own can give ∞·0 far out: no value of |f'|
     i = int(np.argmax(g))
     if periodic and whole_line:
         # ... unless its swings grow without bound (x·cos x): then far out they dwarf those near 0.
-        far = np.abs(act.df(_line_grid(act)))
+        far = _line_slopes(act)[1]
         if np.nanmax(far) > 2.0 * g[i]:
             return Peak(math.inf, math.inf, False)
     isolated = (0 < i < len(x) - 1 and g[i - 1] < g[i] and g[i + 1] < g[i]
@@ -334,9 +401,9 @@ def max_abs_derivative(act: Activation, lo: float | None = None, hi: float | Non
     if not isolated:
         return Peak(float(g[i]), float(x[i]), False)
     a, b = float(x[i - 1]), float(x[i + 1])
-    lo_side, hi_side = _bisect(lambda t: act.d2f(t) * act.df(t) > 0, [a], [b])
+    lo_side, hi_side = _bisect(lambda t: act.d2f(t) * act.df(t) > 0, a, b)
     # f'' underflows near a root at 0 (σ''(x) ≈ −x/8): 0 itself, when in the bracket, wins ties.
-    candidates = [float(lo_side[0]), float(hi_side[0]), *([0.0] if a < 0 < b else [])]
+    candidates = [lo_side, hi_side, *([0.0] if a < 0 < b else [])]
     best = min(candidates, key=lambda t: (abs(act.d2f(t)), abs(t)))
     return Peak(float(abs(act.df(best))), best, True)
 
@@ -356,6 +423,16 @@ def _grid(act: Activation, lo: float, hi: float, num: int) -> np.ndarray:
         if lo <= b <= hi:
             x.append(np.clip(np.concatenate([b - offsets, [b], b + offsets]), lo, hi))
     return _sorted_distinct(np.concatenate(x))
+
+
+@_remembered(most=16)
+def _grid_slopes(act: Activation, lo: float, hi: float, num: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_grid` and f' on it, read-only: the stationary points and the
+    peak of |f'| in a view both start from them."""
+    x = _grid(act, lo, hi, num)
+    slopes = act.df(x)
+    x.flags.writeable = slopes.flags.writeable = False
+    return x, slopes
 
 
 def curve(act: Activation, lo: float, hi: float, *, derivative: bool = False,

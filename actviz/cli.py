@@ -26,7 +26,7 @@ from .command import (MAX_POINTS, SEED, ActivationName, Integer, Number, activat
                       expr_option, fail, finite_json, json_number, not_blank, output_options, param_option,
                       parse_params, preset_option, titled)
 from .look import LANGUAGES, THEMES, parse_size
-from .teaching import LESSONS
+from . import teaching
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 # Axis limits stay this far inside the double range (1.8e308), so that an
@@ -89,6 +89,16 @@ class ActvizGroup(click.Group):
             click.echo(f"Error: cannot write to standard output: {os.strerror(error.errno).lower()}", err=True)
             sys.exit(2)
         sys.exit(code if isinstance(code, int) else 0)
+
+    def list_commands(self, ctx):
+        return sorted({*self.commands, *teaching.MODULES})
+
+    def get_command(self, ctx, name):
+        """The command `name`; a teaching command's module is imported only
+        when the command is asked for."""
+        if name in teaching.MODULES and name not in self.commands:
+            self.add_command(teaching.load(name).command)
+        return super().get_command(ctx, name)
 
 
 def _shortest(value: float) -> str:
@@ -655,10 +665,6 @@ def animate(name, params, preset, derivative, derivative_only, layout, threshold
                                         loop=loop, bounce=bounce, max_pixels=max_pixels,
                                         progress=(lambda: bar.update(1)) if watched else None)
     click.echo(f"wrote {files.describe(path, (width, height, 'px'))}, {len(sweep)} frames")
-
-
-for lesson in LESSONS:
-    cli.add_command(lesson.command)
 
 
 def main():

@@ -1,4 +1,5 @@
 """Saturation regions, the peak of |f'|, and curves with real breaks."""
+import dataclasses
 import json
 import math
 
@@ -123,3 +124,23 @@ def test_no_stationary_point_where_the_function_is_undefined():
     act = actviz.get("soft_exponential", alpha=-0.5)
     assert analysis.stationary_points(act, -5.0, 5.0) == []
     assert analysis.max_abs_derivative(act).value == math.inf
+
+
+def test_a_function_is_analysed_once_per_run():
+    # A figure asks for the regions, the stationary points and the peak of f′; the gallery asks again
+    # in other figures: the kernels run on the first request only, for each parameter set.
+    calls = []
+    spec = actviz.get("gelu").spec
+
+    def counted(x, **params):
+        calls.append(np.size(x))
+        return spec.df(x, **params)
+    act = actviz.functions.Activation(dataclasses.replace(spec, df=counted), {"approximate": "none"})
+    first = (analysis.regions(act), analysis.stationary_points(act, -5, 5), analysis.max_abs_derivative(act, -5, 5))
+    evaluated = len(calls)
+    assert evaluated > 0
+    again = (analysis.regions(act), analysis.stationary_points(act, -5, 5), analysis.max_abs_derivative(act, -5, 5))
+    assert again == first and len(calls) == evaluated
+    other = actviz.functions.Activation(act.spec, {"approximate": "tanh"})
+    analysis.regions(other)
+    assert len(calls) > evaluated

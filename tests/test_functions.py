@@ -8,6 +8,7 @@ and ours must not do worse than a few ulps beyond it.
 import math
 import re
 import sys
+import tracemalloc
 from pathlib import Path
 
 import mpmath as mp
@@ -219,15 +220,17 @@ def test_d2f_of_the_tanh_gelu_near_its_flat_points_stays_within_its_documented_b
 
 
 def _gelu_of_a_large_array(kernel, xs):
-    """kernel at xs, evaluated inside an array large enough that Φ comes
-    from scipy.special (smaller ones, the grid included, use math.erfc)."""
+    """kernel at xs, evaluated inside an array large enough that Φ (erf,
+    erfcx) comes from scipy.special (smaller ones, the grid included, use
+    the math module)."""
     assert xs.size < SCIPY_MIN_SIZE
     return kernel(np.concatenate([xs, np.zeros(SCIPY_MIN_SIZE)]))[:xs.size]
 
 
 @pytest.mark.slow
-def test_gelu_of_a_large_array_is_as_accurate():
-    act = actviz.get("gelu")
+@pytest.mark.parametrize("name", ["gelu", "smu"])
+def test_gelu_of_a_large_array_is_as_accurate(name):
+    act = actviz.get(name)
     ref = reference(act)
     xs = grid(act)
     check_accuracy(_gelu_of_a_large_array(act.f, xs), xs, ref, lambda x: derivative(ref, x))
@@ -339,6 +342,24 @@ def test_one_element_call_equals_vectorised_call_bitwise(name):
     np.testing.assert_array_equal(whole_f.view(np.int64), single_f.view(np.int64))
     np.testing.assert_array_equal(whole_df.view(np.int64), single_df.view(np.int64))
     np.testing.assert_array_equal(whole_d2f.view(np.int64), single_d2f.view(np.int64))
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "gelu", "mish"])
+def test_a_large_array_is_evaluated_in_pieces_with_the_same_values_and_little_memory(name, monkeypatch):
+    """Beyond functions.core.PIECE elements the kernels get pieces: the
+    values are those of one call on the whole array, bit for bit, and f and
+    f' together hold at most 4 times the input at the peak."""
+    act = actviz.get(name)
+    monkeypatch.setattr(functions.core, "PIECE", 2 * SCIPY_MIN_SIZE)  # the least it may be, for a quick test
+    x = np.random.default_rng(0).standard_normal((2, 8 * functions.core.PIECE + 3)) * 10
+    tracemalloc.start()
+    pieces = act.f(x), act.df(x)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert pieces[0].shape == x.shape and peak <= 4 * x.nbytes
+    monkeypatch.setattr(functions.core, "PIECE", x.size)
+    for piecewise, whole in zip(pieces, (act.f(x), act.df(x))):
+        np.testing.assert_array_equal(piecewise.view(np.int64), whole.view(np.int64))
 
 
 def test_shapes_and_dtypes_are_kept():

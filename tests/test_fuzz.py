@@ -159,17 +159,20 @@ def some_uses(param):
     return st.lists(tokens(param), max_size=most).map(lambda uses: [t for use in uses for t in use])
 
 
+COMMANDS = {name: cli.get_command(None, name) for name in cli.list_commands(None)}
+
+
 def command_line(name):
-    params = cli.commands[name].params
+    params = COMMANDS[name].params
     return st.tuples(*map(some_uses, params)).map(lambda groups: [name] + [t for g in groups for t in g])
 
 
-CALLS = st.sampled_from(sorted(cli.commands)).flatmap(command_line)
+CALLS = st.sampled_from(sorted(COMMANDS)).flatmap(command_line)
 
 
 def cheaper(args):
     """`args` with the cheap settings of CHEAP_WHEN_ABSENT its command takes."""
-    options = {opt for p in cli.commands[args[0]].params for opt in p.opts}
+    options = {opt for p in COMMANDS[args[0]].params for opt in p.opts}
     extra = [t for opt, value in CHEAP_WHEN_ABSENT.items() if opt in options and opt not in args
              for t in [opt, *value]]
     return args + extra
@@ -200,7 +203,7 @@ def snapshot(folder: Path):
 
 def test_the_grammar_covers_every_parameter_of_every_command():
     """An option of a type the fuzzer cannot generate fails here, not silently."""
-    for command in cli.commands.values():
+    for command in COMMANDS.values():
         for param in command.params:
             if not getattr(param, "is_flag", False):
                 values(param)

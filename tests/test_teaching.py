@@ -77,7 +77,7 @@ def test_every_lesson_is_a_command_and_a_gallery_figure_and_takes_parameters_and
     from actviz.teaching import LESSONS
     assert [lesson.gallery_stem for lesson in LESSONS] == list(gallery.TEACHING)
     for lesson in LESSONS:
-        assert cli.commands[lesson.command.name] is lesson.command
+        assert cli.get_command(None, lesson.command.name) is lesson.command
         options = {param.name for param in lesson.command.params}
         assert {"params", "preset", "output", "theme", "lang"} <= options, lesson.command.name
 

@@ -105,6 +105,10 @@ class Interval:
         return f"{'[' if self.lo_closed else '('}{show(self.lo)}, {show(self.hi)}{']' if self.hi_closed else ')'}"
 
 
+# The most elements a kernel is given at once (see Activation._evaluate): twice
+# smooth_rectifiers.SCIPY_MIN_SIZE at least.
+PIECE = 2 ** 20
+
 Fact = Any  # a value, or a function of the parameter values that returns it
 
 
@@ -214,6 +218,19 @@ class Activation:
 
     def _evaluate(self, kernel: Callable[..., Array], x: npt.ArrayLike, limits: tuple[float, float]) -> Any:
         x = np.asarray(x, dtype=np.float64)
+        if x.size <= PIECE:
+            return self._evaluate_piece(kernel, x, limits)
+        # In equal pieces of PIECE elements at most, so that a kernel's temporaries (ten or so
+        # arrays the size of its input) take tens of megabytes, whatever the size of x; every
+        # piece holds PIECE/2 elements or more, so Φ comes from scipy for each as for the whole.
+        out = np.empty(x.shape)
+        flat_x, flat_out = x.reshape(-1), out.reshape(-1)
+        bounds = np.linspace(0, x.size, -(-x.size // PIECE) + 1).astype(np.int64)
+        for start, stop in zip(bounds[:-1], bounds[1:]):
+            flat_out[start:stop] = self._evaluate_piece(kernel, flat_x[start:stop], limits)
+        return out
+
+    def _evaluate_piece(self, kernel: Callable[..., Array], x: Array, limits: tuple[float, float]) -> Any:
         finite = np.isfinite(x)
         # Overflow is left silent because it is only reached where the true
         # result itself is beyond the double range (e^710, 2·1e308): the

@@ -13,8 +13,8 @@ import numpy as np
 
 from .core import Array, Interval, Parameter, Spec, positive
 from .kernels import EXP_SUBNORMAL, SQRT2_HI, SQRT2_LO, times_exp, two_prod, two_sum
-from .smooth_rectifiers import (_GELU_MINIMUM, _INV_SQRT_2PI, _NORMAL_FAR, _SQRT_HALF, _mills_series, _normal_cdf,
-                                _normal_pdf, erfc, gelu, gelu_grad, gelu_grad2)
+from .smooth_rectifiers import (_GELU_MINIMUM, _INV_SQRT_2PI, _MILLS_SERIES, _NORMAL_FAR, _SQRT_HALF, SCIPY_MIN_SIZE,
+                                _mills_series, _normal_cdf, _normal_pdf, erfc, gelu, gelu_grad, gelu_grad2)
 
 
 def probit(x: Array) -> Array:
@@ -104,14 +104,49 @@ _SMU_MONOTONIC_ALPHA = 0.11418519963359054
 _SMU_ALPHA0_MINIMUM = -0.1201877934155055
 
 
-def _smu_parts(x: Array, alpha: float, mu: float) -> tuple[Array, Array, Callable[[Array], Array], Callable[[Array], Array]]:
-    r"""kx (k = μ(1 − α)), t = −kx capped to [0, 50] for the left side, and
-    scipy's erf, erfcx (imported here, on first use: see _normal_cdf)."""
-    from scipy.special import erf, erfcx
-
+def _smu_parts(x: Array, alpha: float, mu: float) -> tuple[Array, Array]:
+    r"""kx (k = μ(1 − α)) and t = −kx capped to [0, 50] for the left side."""
     kx = (mu * (1.0 - alpha)) * x
-    t = np.clip(-kx, 0.0, 50.0)
-    return kx, t, erf, erfcx
+    return kx, np.clip(-kx, 0.0, 50.0)
+
+
+def _elementwise(function: Callable[[float], float], z: Array) -> Array:
+    """A function of the math module at each element of z."""
+    flat = z.ravel().tolist()
+    return np.fromiter(map(function, flat), np.float64, len(flat)).reshape(z.shape)
+
+
+def _erf(z: Array) -> Array:
+    """erf: the standard library's for arrays under SCIPY_MIN_SIZE elements,
+    scipy's (imported on first use) for larger ones, as Φ (see _normal_cdf)."""
+    if z.size >= SCIPY_MIN_SIZE:
+        from scipy.special import erf
+        return erf(z)
+    return _elementwise(math.erf, z)
+
+
+# Beyond this erfc(t) nears the subnormals (erfc(26.55) = 2⁻¹⁰²²).
+_ERFCX_FAR = 26.0
+
+
+def _erfcx(t: Array) -> Array:
+    r"""erfcx(t) = e^{t²}·erfc(t) for t ≥ 0: scipy's for arrays of
+    SCIPY_MIN_SIZE elements or more; for smaller ones erfc(t)·e^{fl(t²)}, and
+    for t ≥ 26 the asymptotic series 1/(t√π)·S, S = Σₖ (−1)ᵏ(2k − 1)!!/(2t²)ᵏ
+    (nine terms reach full precision there).  The rounding of t² magnifies
+    by t² the error of e^{t²}; SMU multiplies by e^{−fl(t²)} from the same
+    rounded t² (:func:`times_exp`), which takes it back out."""
+    if t.size >= SCIPY_MIN_SIZE:
+        from scipy.special import erfcx
+        return erfcx(t)
+    far = t >= _ERFCX_FAR
+    near = np.where(far, 0.0, t)
+    tf = np.where(far, t, _ERFCX_FAR)
+    inverse_square = 0.5 / (tf * tf)
+    series = np.zeros_like(tf)
+    for c in reversed(_MILLS_SERIES):
+        series = series * inverse_square + c
+    return np.where(far, series / (tf * math.sqrt(math.pi)), _elementwise(math.erfc, near) * np.exp(near * near))
 
 
 def smu(x: Array, alpha: float, mu: float) -> Array:
@@ -123,9 +158,9 @@ def smu(x: Array, alpha: float, mu: float) -> Array:
     so f = αx + x(1 − α)·erfcx(t)/2·e^{−t²}, the last product formed by
     :func:`times_exp`, which keeps it where e^{−t²} is subnormal (α = 0).
     """
-    kx, t, erf, erfcx = _smu_parts(x, alpha, mu)
-    right = x * (0.5 * ((1.0 + alpha) + (1.0 - alpha) * erf(np.maximum(kx, -0.5))))
-    left = alpha * x + times_exp(x * ((1.0 - alpha) * 0.5) * erfcx(t), -t * t)
+    kx, t = _smu_parts(x, alpha, mu)
+    right = x * (0.5 * ((1.0 + alpha) + (1.0 - alpha) * _erf(np.maximum(kx, -0.5))))
+    left = alpha * x + times_exp(x * ((1.0 - alpha) * 0.5) * _erfcx(t), -t * t)
     return np.where(kx > -0.5, right, left)
 
 
@@ -133,16 +168,16 @@ def smu_grad(x: Array, alpha: float, mu: float) -> Array:
     r"""g/2 + (1 − α)·kx·e^{−(kx)²}/√π; for kx ≤ −1/2, with erfc as in f,
     α + (1 − α)/2·e^{−t²}·(erfcx(t) + 2kx/√π).  Both use kx, capped, rather
     than x·k·(…), which overflows."""
-    kx, t, erf, erfcx = _smu_parts(x, alpha, mu)
+    kx, t = _smu_parts(x, alpha, mu)
     kc = np.clip(kx, -0.5, 40.0)
-    right = 0.5 * ((1.0 + alpha) + (1.0 - alpha) * erf(kc)) + ((1.0 - alpha) / math.sqrt(math.pi)) * kc * np.exp(-kc * kc)
-    left = alpha + times_exp((1.0 - alpha) * 0.5 * (erfcx(t) - _TWO_OVER_SQRT_PI * t), -t * t)
+    right = 0.5 * ((1.0 + alpha) + (1.0 - alpha) * _erf(kc)) + ((1.0 - alpha) / math.sqrt(math.pi)) * kc * np.exp(-kc * kc)
+    left = alpha + times_exp((1.0 - alpha) * 0.5 * (_erfcx(t) - _TWO_OVER_SQRT_PI * t), -t * t)
     return np.where(kx > -0.5, right, left)
 
 
 def smu_grad2(x: Array, alpha: float, mu: float) -> Array:
     """g'·(1 − (kx)²), g' = (1 − α)·k·(2/√π)·e^{−(kx)²}, from g'' = −2k²x·g'."""
-    kx, _, _, _ = _smu_parts(x, alpha, mu)
+    kx, _ = _smu_parts(x, alpha, mu)
     kc = np.clip(kx, -40.0, 40.0)
     return ((1.0 - alpha) * _TWO_OVER_SQRT_PI) * (mu * (1.0 - alpha)) * np.exp(-kc * kc) * (1.0 - kc * kc)
 

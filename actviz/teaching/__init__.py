@@ -5,8 +5,21 @@ strings, and its command.
 
 LESSONS is the one list the command line, the gallery and the fuzzer find
 them through: a new teaching figure is a module here with a ``LESSON``,
-added to it.
+named in MODULES.  The modules are imported when a lesson is first asked
+for, so that `actviz list`, `info` and `eval` do not pay for them at start.
 """
-from . import backprop, collapse, compare, depth, sparsity, zigzag
+import importlib
 
-LESSONS = (depth.LESSON, zigzag.LESSON, sparsity.LESSON, collapse.LESSON, compare.LESSON, backprop.LESSON)
+# Each module's name is its command's.
+MODULES = ("depth", "zigzag", "sparsity", "collapse", "compare", "backprop")
+
+
+def load(name: str):
+    """The LESSON of the module `name`, imported now."""
+    return importlib.import_module(f"{__name__}.{name}").LESSON
+
+
+def __getattr__(attribute: str):
+    if attribute == "LESSONS":
+        return tuple(load(name) for name in MODULES)
+    raise AttributeError(f"module {__name__!r} has no attribute {attribute!r}")

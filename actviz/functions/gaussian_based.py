@@ -206,13 +206,11 @@ def _serf_parts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]
     r"""softplus(x), σ(x) and σ(−x), all from the one e = e^{−|x|} (so that
     its rounding acts as a perturbation of x, which the condition number
     covers, and not as an error between the terms of f′ that cancel), and
-    scipy's erf (imported here, on first use: see _normal_cdf)."""
-    from scipy.special import erf
-
+    erf (:func:`_erf`: the standard library's for small arrays)."""
     e = np.exp(-np.abs(x))
     sp = np.maximum(x, 0.0) + np.log1p(e)
     s, sm = np.where(x >= 0, 1.0, e) / (1.0 + e), np.where(x >= 0, e, 1.0) / (1.0 + e)
-    return sp, s, sm, erf
+    return sp, s, sm, _erf
 
 
 def _serf_far(x: np.ndarray, factor: np.ndarray, near: np.ndarray) -> np.ndarray:

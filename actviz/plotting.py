@@ -234,7 +234,7 @@ def plot(ax, *functions, derivative: bool = False, function: bool = True, shade:
             artists += _draw_curve(ax, act, lo, hi, True, dstyle, dashes, dlabel, lw_scale=0.85 if function else 1)
     if shade and single:
         artists += _shade(ax, acts[0], lo, hi, threshold, look)
-    if function and single:
+    if function and single and annotate:
         artists += _training_band(ax, acts[0], lo, hi, styles[0]["color"], say)
     if function and annotate:
         artists += _asymptotes(ax, acts)

@@ -329,13 +329,12 @@ class Activation:
     @property
     def changed_params(self) -> dict[str, Any]:
         """The parameters that differ from the registry's defaults."""
-        return {p.name: self.params[p.name] for p in self.spec.params if self.params[p.name] != p.default}
+        return changed_params(self.spec.params, self.params)
 
     @property
     def label(self) -> str:
         """The name, with the non-default parameters: 'leaky_relu(negative_slope=0.2)'."""
-        changed = ", ".join(f"{k}={format_value(v)}" for k, v in self.changed_params.items())
-        return f"{self.name}({changed})" if changed else self.name
+        return labelled(self.name, self.changed_params)
 
     def _repr_mimebundle_(self, include: Container[str] | None = None,
                           exclude: Container[str] | None = None) -> dict[str, str | bytes]:
@@ -368,6 +367,17 @@ def _python_literal(value: Any) -> Any:
     if isinstance(value, float) and math.isinf(value):
         return "float('inf')" if value > 0 else "-float('inf')"
     return value
+
+
+def changed_params(declared: tuple[Parameter, ...], values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values that differ from their parameters' defaults."""
+    return {p.name: values[p.name] for p in declared if values[p.name] != p.default}
+
+
+def labelled(name: str, changed: Mapping[str, Any]) -> str:
+    """'leaky_relu(negative_slope=0.2)': a name with its changed parameters."""
+    text = ", ".join(f"{k}={format_value(v)}" for k, v in changed.items())
+    return f"{name}({text})" if text else name
 
 
 def format_value(value: Any) -> str:

@@ -34,7 +34,8 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import numpy.typing as npt
 
-from .core import Activation, ActvizError, Array, Interval, Parameter, Spec, format_value, positive
+from .core import (Activation, ActvizError, Array, Interval, Parameter, Spec, changed_params, format_value, labelled,
+                   positive)
 from .sigmoid_like import LOGSIGMOID, SIGMOID, SPARSE_SIGMOID
 
 TEMPERATURE = positive("temperature", 1.0, "divides every logit: T > 1 flattens the output, T < 1 sharpens it")
@@ -420,13 +421,12 @@ class Vector:
 
     @property
     def changed_params(self) -> dict[str, Any]:
-        return {p.name: self.params[p.name] for p in self.spec.params if self.params[p.name] != p.default}
+        return changed_params(self.spec.params, self.params)
 
     @property
     def label(self) -> str:
         """'softmax(temperature=2)'."""
-        changed = ", ".join(f"{k}={format_value(v)}" for k, v in self.changed_params.items())
-        return f"{self.name}({changed})" if changed else self.name
+        return labelled(self.name, self.changed_params)
 
     @property
     def torch(self) -> str | None:

@@ -176,7 +176,7 @@ def test_a_second_run_fails_at_once_while_one_is_writing(small, tmp_path):
 @pytest.mark.slow
 def test_concurrent_runs_do_not_disturb_each_other(tmp_path):
     script = ("import sys; from actviz import gallery; from actviz.gallery import Job\n"
-              f"gallery.jobs = lambda: {SMALL!r}\n"
+              f"gallery.jobs = lambda html=False: {SMALL!r}\n"
               "from actviz.cli import main; sys.argv[1:] = ['gallery', '--jobs', '2', '--out', sys.argv[1]]; main()")
     runs = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "g")], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True) for _ in range(3)]

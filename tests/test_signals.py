@@ -114,9 +114,9 @@ def assert_every_gallery_file_is_in_the_index(folder):
 # --------------------------------------------------------------------------- plot
 
 def plot(tmp_path):
-    """A big figure (every function, 14 megapixels), over an existing file."""
+    """A big figure (every function, about 50 megapixels), over an existing file."""
     (tmp_path / "all.png").write_bytes(b"an old figure")
-    return start("plot", *actviz.names(), "--grid", "-d", "--dpi", "600", "-o", "all.png", cwd=tmp_path)
+    return start("plot", *actviz.names(), "--grid", "-d", "--dpi", "400", "-o", "all.png", cwd=tmp_path)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], **SIGNALS)

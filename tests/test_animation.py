@@ -190,6 +190,7 @@ SWEEPS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,key,sweep,fixed,options", SWEEPS, ids=[s[0] for s in SWEEPS])
 def test_every_frame_keeps_the_axes_and_passes_the_audit(name, key, sweep, fixed, options):
     """Limits and boxes are the same in every frame; each frame's texts lie

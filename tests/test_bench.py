@@ -3,7 +3,10 @@ so that timing one against the other compares like with like."""
 import importlib.util
 from pathlib import Path
 
+import pytest
 
+
+@pytest.mark.slow
 def test_the_hand_written_plot_script_draws_actviz_figures_pixel_for_pixel():
     path = Path(__file__).resolve().parents[1] / "bench" / "plot_script.py"
     spec = importlib.util.spec_from_file_location("plot_script", path)

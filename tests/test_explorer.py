@@ -84,6 +84,7 @@ def expected_pixels(act, box, derivative):
     return np.column_stack([px, np.clip(py, -1e4, 1e4)])
 
 
+@pytest.mark.slow
 def test_the_page_loads_offline_without_a_console_message(page):
     assert page.requests == [] and page.messages == []
     assert page.locator("#functions button").all_text_contents() == ["elu", "leaky_relu"]
@@ -195,6 +196,7 @@ def open_quietly(browser, path):
     return context, tab, messages
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("names", [
     ("relu", "softplus", "hardtanh"),
     pytest.param(tuple(actviz.names()), marks=pytest.mark.slow, id="every-function")])

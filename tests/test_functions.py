@@ -344,6 +344,7 @@ def test_one_element_call_equals_vectorised_call_bitwise(name):
     np.testing.assert_array_equal(whole_d2f.view(np.int64), single_d2f.view(np.int64))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["sigmoid", "gelu", "mish"])
 def test_a_large_array_is_evaluated_in_pieces_with_the_same_values_and_little_memory(name, monkeypatch):
     """Beyond functions.core.PIECE elements the kernels get pieces: the

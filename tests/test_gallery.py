@@ -239,6 +239,7 @@ def test_readme_shows_the_animation_and_with_html_links_the_page():
     assert "explorer.html" not in gallery.readme() and "[explorer.html](explorer.html)" in gallery.readme(html=True)
 
 
+@pytest.mark.slow
 def test_the_animation_and_the_page_are_written_indexed_and_checked(tmp_path, monkeypatch):
     moving = [Job("relu", ("relu",)), Job("leaky_relu-sweep", ("leaky_relu",), "animation"),
               Job("explorer", ("relu", "elu"), "page")]

@@ -249,6 +249,7 @@ def test_no_contour_runs_along_the_jump_of_the_partial():
     assert on_jump == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("look", [Look("dark"), Look("print", font_scale=1.3), Look(lang="zh")])
 def test_every_look_keeps_the_texts_inside_and_apart(look):
     fig = surface.figure(actviz.get("glu"), surface.SurfaceOptions(derivative=True, gate=True), look)
@@ -265,6 +266,7 @@ def test_plot_writes_the_map_and_says_so(tmp_path):
     assert result.exit_code == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ranges", [("--ylim", "800", "900"), ("--xlim", "-1e-300", "1e-300", "--ylim", "-1e-300", "1e-300"),
                                     ("--xlim", "-1e300", "1e300")])
 def test_constant_tiny_and_huge_maps_are_drawn(ranges, tmp_path):

@@ -376,6 +376,7 @@ def _figure(name, jacobian, **params):
                           jacobian=jacobian)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("temperatures", [[1.0], [0.5, 1.0, 2.0]])
 def test_the_simplex_keeps_every_text_inside_and_apart(name, temperatures):

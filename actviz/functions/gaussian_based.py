@@ -12,7 +12,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .core import Array, Interval, Parameter, Spec, positive
-from .kernels import EXP_SUBNORMAL, SQRT2_HI, SQRT2_LO, times_exp, two_prod, two_sum
+from .kernels import EXP_SUBNORMAL, SQRT2_HI, SQRT2_LO, elementwise, times_exp, two_prod, two_sum
 from .smooth_rectifiers import (_GELU_MINIMUM, _INV_SQRT_2PI, _MILLS_SERIES, _NORMAL_FAR, _SQRT_HALF, SCIPY_MIN_SIZE,
                                 _mills_series, _normal_cdf, _normal_pdf, erfc, gelu, gelu_grad, gelu_grad2)
 
@@ -110,19 +110,13 @@ def _smu_parts(x: Array, alpha: float, mu: float) -> tuple[Array, Array]:
     return kx, np.clip(-kx, 0.0, 50.0)
 
 
-def _elementwise(function: Callable[[float], float], z: Array) -> Array:
-    """A function of the math module at each element of z."""
-    flat = z.ravel().tolist()
-    return np.fromiter(map(function, flat), np.float64, len(flat)).reshape(z.shape)
-
-
 def _erf(z: Array) -> Array:
     """erf: the standard library's for arrays under SCIPY_MIN_SIZE elements,
     scipy's (imported on first use) for larger ones, as Φ (see _normal_cdf)."""
     if z.size >= SCIPY_MIN_SIZE:
         from scipy.special import erf
         return erf(z)
-    return _elementwise(math.erf, z)
+    return elementwise(math.erf, z)
 
 
 # Beyond this erfc(t) nears the subnormals (erfc(26.55) = 2⁻¹⁰²²).
@@ -146,7 +140,7 @@ def _erfcx(t: Array) -> Array:
     series = np.zeros_like(tf)
     for c in reversed(_MILLS_SERIES):
         series = series * inverse_square + c
-    return np.where(far, series / (tf * math.sqrt(math.pi)), _elementwise(math.erfc, near) * np.exp(near * near))
+    return np.where(far, series / (tf * math.sqrt(math.pi)), elementwise(math.erfc, near) * np.exp(near * near))
 
 
 def smu(x: Array, alpha: float, mu: float) -> Array:

@@ -7,6 +7,7 @@ double precision; its docstring says where and why.
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import numpy as np
 
@@ -55,6 +56,13 @@ def two_minus_square(y: Array) -> Array:
 
 
 _SPLIT = 2.0 ** 27 + 1.0  # Veltkamp's splitter for 53-bit doubles
+
+
+def elementwise(function: Callable[[float], float], z: Array) -> Array:
+    """A function of the math module at each element of z: for small arrays,
+    where importing scipy.special would cost more than the loop."""
+    flat = z.ravel().tolist()
+    return np.fromiter(map(function, flat), np.float64, len(flat)).reshape(z.shape)
 
 
 def two_sum(a: Array | float, b: Array | float) -> tuple[Array | float, Array | float]:

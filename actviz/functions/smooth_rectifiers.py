@@ -11,7 +11,8 @@ import numpy as np
 import numpy.typing as npt
 
 from .core import Array, Constraint, Interval, Parameter, Spec, positive
-from .kernels import EXP_SUBNORMAL, log1p_exp, logistic, sech2, times_exp, times_sigmoid, two_minus_square
+from .kernels import (EXP_SUBNORMAL, elementwise, log1p_exp, logistic, sech2, times_exp, times_sigmoid,
+                      two_minus_square)
 from .sigmoid_like import sigmoid, sigmoid_grad, sigmoid_grad2, sparse_sigmoid_grad
 
 
@@ -153,8 +154,7 @@ def _erfc_cdf(x: Array, unused: npt.NDArray[np.bool_]) -> Array:
         return ndtr(x)
     cdf = np.ones_like(x)
     needed = ~unused & (x < _CDF_ONE)
-    z = (x[needed] * -_SQRT_HALF).tolist()
-    cdf[needed] = 0.5 * np.fromiter(map(math.erfc, z), np.float64, len(z))
+    cdf[needed] = 0.5 * elementwise(math.erfc, x[needed] * -_SQRT_HALF)
     return cdf
 
 
@@ -164,8 +164,7 @@ def erfc(z: np.ndarray) -> np.ndarray:
     if z.size >= SCIPY_MIN_SIZE:
         from scipy.special import erfc as scipy_erfc
         return scipy_erfc(z)
-    flat = z.ravel().tolist()
-    return np.fromiter(map(math.erfc, flat), np.float64, len(flat)).reshape(z.shape)
+    return elementwise(math.erfc, z)
 
 
 _NORMAL_FAR = -37.0

@@ -207,6 +207,15 @@ def breakpoints(act: Activation) -> tuple[float, ...]:
     return tuple(sorted({*act.kinks, *act.jumps, *act.smooth_breaks}))
 
 
+def poles(act: Activation) -> tuple[float, ...]:
+    """The finite ends of f's domain where f or f′ grows without bound
+    (soft exponential's x → 1/α − α for α < 0, where f → −∞ like a log)."""
+    domain = act.domain
+    ends = ((domain.lo, 0), (domain.hi, 1))
+    return tuple(end for end, side in ends
+                 if math.isfinite(end) and (math.isinf(act.limits[side]) or math.isinf(act.dlimits[side])))
+
+
 def _sorted_distinct(x: np.ndarray) -> np.ndarray:
     """What np.unique returns for a float array, without the import of
     numpy.ma that np.unique triggers on first use (a tenth of a second, which
@@ -506,7 +515,8 @@ def framed_asymptotes(acts: list[Activation], values: np.ndarray) -> list[float]
 def padded_ylim(values: np.ndarray, levels: list[float]) -> tuple[float, float]:
     """The y-range of a figure: every finite drawn value and asymptote
     `levels` in view, from 0 when all are well above it, with room above
-    for labels (14 % of the span) and below (10 %)."""
+    for labels (14 % of the span) and below (10 %).  The caller leaves out
+    the values beside a pole, where the curve runs out of the frame."""
     bottom, top = _finite_range(values)
     for level in levels:
         bottom, top = min(bottom, level), max(top, level)
@@ -558,6 +568,9 @@ def summary(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> dict[str, 
         "derivative": spec.dtext,
         "latex": spec.latex,
         "derivative_latex": spec.dlatex,
+        "domain": str(act.domain),
+        "domain_ends": [{"x": end, "f(x)": act.limits[side], "df(x)": act.dlimits[side]}
+                        for end, side in ((act.domain.lo, 0), (act.domain.hi, 1)) if math.isfinite(end)],
         "range": str(act.output_range),
         "bounded": act.bounded,
         "f(0)": float(act.f(0.0)),

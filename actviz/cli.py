@@ -135,9 +135,16 @@ def list_cmd(as_json):
     Example:
       actviz list --json
     """
-    rows = [{"name": s.name, "aliases": list(s.aliases), "parameters": {p.name: p.default for p in s.params},
-             "summary": s.summary} for s in REGISTRY.values()]
+    from .expr import ENTRY_POINTS, entry_point_functions
+    installed = entry_point_functions()
     if as_json:
+        rows = [{"name": s.name, "kind": "elementwise", "aliases": list(s.aliases),
+                 "parameters": {p.name: p.default for p in s.params}, "summary": s.summary} for s in REGISTRY.values()]
+        rows += [{"name": s.name, "kind": "gated", "gate": s.gate, "parameters": {}, "summary": s.summary}
+                 for s in GATED.values()]
+        rows += [{"name": s.name, "kind": "vector", "parameters": {p.name: p.default for p in s.params},
+                  "summary": s.summary} for s in VECTOR.values()]
+        rows += [{"name": e.name, "kind": "entry point", "from": e.value} for e in installed]
         click.echo(json.dumps(finite_json(rows), indent=2))
         return
     width = max(len(s.name) for s in REGISTRY.values())
@@ -149,6 +156,10 @@ def list_cmd(as_json):
     for spec in GATED.values():
         click.echo(f"{spec.name:<{width}}  {spec.summary}  [gate g = {spec.gate}]")
     click.echo("\n".join(vectors.listing()))
+    if installed:
+        click.echo(f"\nFrom installed packages (entry-point group {ENTRY_POINTS}; accuracy not verified):")
+        for point in installed:
+            click.echo(f"{point.name:<{width}}  {point.value}")
 
 
 @cli.command()
@@ -198,6 +209,8 @@ def _format_info(facts):
     points = [f"{p['kind']} at x = {num(p['x'])}, f = {num(p['f(x)'])}" for p in facts["stationary_points"]]
     lo, hi = facts["stationary_search"]
     params = ", ".join(f"{k}={v}" for k, v in facts["parameters"].items())
+    ends = "; ".join(f"f → {num(end['f(x)'])}, f' → {num(end['df(x)'])} as x → {num(end['x'])}"
+                     for end in facts["domain_ends"])
     lines = [
         f"{facts['name']}: {facts['summary']}",
         *[f"  note         {caveat}" for caveat in facts["caveats"]],
@@ -205,6 +218,7 @@ def _format_info(facts):
         *([f"  aliases      {', '.join(facts['aliases'])}"] if facts["aliases"] else []),
         f"  f(x)         {right_hand_side(facts['formula'])}",
         f"  f'(x)        {right_hand_side(facts['derivative'])}",
+        *([f"  domain       {facts['domain']}   (NaN outside; {ends})"] if ends else []),
         f"  range        {facts['range']}" + ("  (bounded)" if facts["bounded"] else ""),
         f"  f(0)         {num(facts['f(0)'])}",
         f"  f'(0)        {num(df0)}",

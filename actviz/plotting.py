@@ -239,7 +239,7 @@ def plot(ax, *functions, derivative: bool = False, function: bool = True, shade:
     if function and annotate:
         artists += _asymptotes(ax, acts)
     ax.set_xlim(lo, hi)
-    ax.set_ylim(*(ylim if ylim is not None else _auto_ylim(ax)))
+    ax.set_ylim(*(ylim if ylim is not None else _auto_ylim(ax, [p for a in acts for p in analysis.poles(a)])))
     if origin_axes:
         _axes_through_origin(ax)
     if annotate and single:
@@ -508,15 +508,30 @@ def _asymptotes(ax, acts):
     return [ax.axhline(y, color="0.5", lw=0.9, ls=(0, (3, 3)), zorder=1, gid="asymptote") for y in levels]
 
 
-def _drawn_values(ax):
-    ys = [np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines() if _draws_values(line)]
-    return np.concatenate(ys) if ys else np.array([])
+def _drawn_values(ax, poles=()):
+    """The y-values of every curve and marker on `ax`; with `poles`, none
+    of those within POLE_SHARE of the x-range of a pole."""
+    lines = [line for line in ax.get_lines() if _draws_values(line)]
+    if not lines:
+        return np.array([])
+    x = np.concatenate([np.asarray(line.get_xdata(), dtype=float) for line in lines])
+    y = np.concatenate([np.asarray(line.get_ydata(), dtype=float) for line in lines])
+    reach = POLE_SHARE * abs(np.subtract(*ax.get_xlim()))
+    beside = np.zeros(x.shape, dtype=bool)
+    for pole in poles:
+        beside |= np.abs(x - pole) < reach
+    return y[~beside]
 
 
-def _auto_ylim(ax):
+# Beside a pole the curve runs out of the frame: the y-range frames the
+# rest, from this share of the x-range away from it.
+POLE_SHARE = 0.04
+
+
+def _auto_ylim(ax, poles=()):
     """Every drawn value and asymptote in view (:func:`analysis.padded_ylim`)."""
     levels = [float(np.asarray(line.get_ydata())[0]) for line in ax.get_lines() if line.get_gid() == "asymptote"]
-    return analysis.padded_ylim(_drawn_values(ax), levels)
+    return analysis.padded_ylim(_drawn_values(ax, poles), levels)
 
 
 def _axes_through_origin(ax):

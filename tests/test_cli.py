@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 import actviz
 from actviz.cli import EvenGrid, cli
+from actviz.functions import GATED, VECTOR
 from actviz.command import FigureText
 
 MAX = float(np.finfo(float).max)
@@ -33,9 +34,19 @@ def test_version_and_help():
 def test_list_names_every_function():
     result = run("list", "--json")
     rows = json.loads(result.output)
-    assert [r["name"] for r in rows] == actviz.names()
-    assert {"name": "leaky_relu", "aliases": ["leakyrelu", "leaky"], "parameters": {"negative_slope": 0.01},
-            "summary": "Leaky ReLU, a small slope for x < 0"} in rows
+    assert [r["name"] for r in rows] == [*actviz.names(), *GATED, *VECTOR]
+    assert {"name": "leaky_relu", "kind": "elementwise", "aliases": ["leakyrelu", "leaky"],
+            "parameters": {"negative_slope": 0.01}, "summary": "Leaky ReLU, a small slope for x < 0"} in rows
+    assert {"name": "swiglu", "kind": "gated", "gate": "silu", "parameters": {},
+            "summary": "SwiGLU: a gated by the SiLU (swish) of b"} in rows
+    assert {"name": "softmax", "kind": "vector", "parameters": {"temperature": 1.0},
+            "summary": "exp(z_i/T) / Σ_j exp(z_j/T): a probability vector"} in rows
+
+
+def test_info_states_where_the_function_is_defined():
+    lines = run("info", "soft_exponential", "-p", "alpha=-0.5").output.splitlines()
+    assert lines[4] == "  domain       (-1.5, ∞)   (NaN outside; f → -∞, f' → ∞ as x → -1.5)"
+    assert not any(line.startswith("  domain") for line in run("info", "relu").output.splitlines())
 
 
 def test_eval_negative_numbers_as_typed_and_shortest_round_trip():

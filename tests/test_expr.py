@@ -1,5 +1,6 @@
 """Functions of one's own: formulas (--expr, actviz.from_expr), Python
 callables ('module:name') and third parties' entry points."""
+import json
 import subprocess
 import sys
 import textwrap
@@ -285,6 +286,10 @@ def test_entry_points_give_a_callable_or_a_spec(package):
     assert result.output.splitlines()[1] == "  note         third-party function: accuracy not verified"
     assert "mygelu, from myacts:MY_SPEC (entry point actviz.functions), not part of actviz" in result.output
     assert np.array_equal(actviz.get("mygelu").f(GRID), actviz.get("gelu").f(GRID))
+    listed = run("list").output.splitlines()
+    assert listed[-3] == "From installed packages (entry-point group actviz.functions; accuracy not verified):"
+    assert [line.split() for line in listed[-2:]] == [["squash", "myacts:squash"], ["mygelu", "myacts:MY_SPEC"]]
+    assert {"name": "squash", "kind": "entry point", "from": "myacts:squash"} in json.loads(run("list", "--json").output)
 
 
 @pytest.mark.parametrize("name, message", [

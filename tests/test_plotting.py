@@ -187,6 +187,19 @@ def test_small_negative_slope_gets_a_magnifying_inset():
     assert ax.child_axes == []
 
 
+def test_beside_a_pole_the_curve_leaves_the_frame():
+    """soft_exponential(α = −0.5) is defined on x > −1.5, where f → −∞ and
+    f′ → ∞: the y-range frames the rest, not the last sample's 50."""
+    act = actviz.get("soft_exponential", alpha=-0.5)
+    assert analysis.poles(act) == (-1.5,) and analysis.poles(actviz.get("soft_exponential", alpha=0.5)) == ()
+    ax = Figure().add_subplot()
+    actviz.plot(ax, act, derivative=True)
+    reach = plotting.POLE_SHARE * 6.5
+    bottom, top = ax.get_ylim()
+    assert bottom < float(act.f(-1.5 + reach)) and float(act.df(-1.5 + reach)) < top < 12
+    assert bottom > -6
+
+
 @pytest.mark.parametrize("name", sampled(actviz.names(), QUICK_FUNCTIONS))
 def test_every_function_renders(name, tmp_path):
     with plotting.theme("light"):

@@ -786,7 +786,7 @@ def _render(fig, fmt, dpi, transparent, svg_text, max_pixels):
             fig.savefig(buffer, format=fmt, dpi=dpi, transparent=transparent, metadata=_METADATA[fmt])
         except UserWarning as warning:
             raise ActvizError(_unfaithful_reason(fig, str(warning))) from None
-    if fmt == "png" and _cut_off(fig):  # measured with Agg's own text metrics, on Agg's draw
+    if _cut_off(fig):  # measured with Agg's own text metrics, on Agg's draw
         raise ActvizError(_no_room(fig))
     return buffer.getvalue()
 

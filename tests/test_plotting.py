@@ -304,14 +304,19 @@ def test_a_grid_grows_to_give_each_panel_room_and_says_so_when_a_size_was_asked_
                                           "--size or a smaller --font-scale"),
     (["gelu", "-d", "--size", "2x2"], "at 2×2 in the texts leave no room for the axes; give a larger "
                                       "--size or a smaller --font-scale"),
+    (["gelu", "-d", "--size", "3x2", "-o", "x.svg"], "at 3×2 in the texts leave no room for the axes; give a "
+                                                     "larger --size or a smaller --font-scale"),
+    (["gelu", "-d", "--size", "3x2", "-o", "x.pdf"], "at 3×2 in the texts leave no room for the axes; give a "
+                                                     "larger --size or a smaller --font-scale"),
     (["hardtanh", "-p", "min_val=-1e308", "-p", "max_val=1e308"],
      "the x-range -1e+308 to 1e+308 of hardtanh(min_val=-1e+308, max_val=1e+308) is wider than a figure can "
      "span; give --xlim"),
     (["leaky_relu", "-p", "negative_slope=1e308"],
      "the values drawn go beyond ±1e+306, more than a figure can frame; give --ylim"),
 ])
-def test_a_figure_that_cannot_show_what_was_asked_is_an_error(tmp_path, args, message):
-    result = CliRunner().invoke(cli, ["plot", *args, "--dpi", "20", "-o", str(tmp_path / "x.png")])
+def test_a_figure_that_cannot_show_what_was_asked_is_an_error(tmp_path, args, message, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["plot", *args, "--dpi", "20", *([] if "-o" in args else ["-o", "x.png"])])
     assert (result.exit_code, result.stderr) == (2, f"Error: {message}\n")
     assert list(tmp_path.iterdir()) == []
 

@@ -139,7 +139,8 @@ def parse_params(pairs, names):
                 fail(f"parameter {pair!r} names {target!r}, which is not being drawn")
             targets = [target]
         else:
-            targets = [n for n in names if any(p.name == key for p in spec_of(n).params)] or names[:1]
+            targets = [n for n in names if n not in GATED and any(p.name == key for p in spec_of(n).params)] \
+                or names[:1]
         parts = value.split(",")
         for target in targets:
             out[target][key] = parts if len(parts) > 1 else value

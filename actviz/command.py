@@ -51,8 +51,8 @@ class ActivationName(click.ParamType):
             self.fail(f"{name} is a gated function of two inputs, f(a, b) = a·g(b), which `actviz plot`, `info`, "
                       "`eval` and `compare` take; this command takes functions of one input", param, ctx)
         if name in VECTOR and not self.every_kind:
-            self.fail(f"{name} is a vector function, which `plot`, `info`, `eval`, `compare` and `animate` take; "
-                      "this command takes elementwise functions", param, ctx)
+            self.fail(f"{name} is a vector function, which `actviz plot`, `info`, `eval`, `compare` and `animate` "
+                      "take; this command takes elementwise functions", param, ctx)
         return name
 
     def shell_complete(self, ctx, param, incomplete):

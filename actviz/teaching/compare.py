@@ -230,8 +230,8 @@ def figure(groups, size=SIZES["16:9"], title=None, look: Look = Look()):
     font is the theme's, shrunk to fit `size` but never below
     TABLE_FONT_FLOOR of it: tables that do not fit even then make the
     figure larger than `size` (the caller compares ``fig.get_size_inches()``).
-    The rows below the headers stretch, up to 1.8 times their height, to take
-    up spare height.  The first table's cells have the gids cell-R-C, a later
+    The rows below the headers and the gaps between the tables stretch, up
+    to 1.8 times their height, to take up spare height.  The first table's cells have the gids cell-R-C, a later
     one's cell-G-R-C (G = 1, 2, …).
     """
     from .. import plotting
@@ -280,7 +280,8 @@ def _table(groups, size, title, look):
         fig_w = max(fig_w, scale * width(layouts) + 2 * margin)
         fig_h = max(fig_h, top + scale * height(layouts) + gaps + margin)
     spare = fig_h - top - margin - gaps - scale * height(layouts)
-    stretch = min(1.8, 1 + spare / (scale * sum(sum(heights[1:]) for _, _, heights in layouts)))
+    stretch = min(1.8, 1 + spare / (scale * sum(sum(heights[1:]) for _, _, heights in layouts) + gaps))
+    gaps *= stretch
     layouts = [(cells, [scale * w for w in widths], [scale * heights[0]] + [scale * stretch * h for h in heights[1:]])
                for cells, widths, heights in layouts]
 
@@ -296,7 +297,7 @@ def _table(groups, size, title, look):
     for number, (cells, widths, heights) in enumerate(layouts):
         edges_x = (fig_w - sum(widths)) / 2 + np.concatenate([[0], np.cumsum(widths)])
         edges_y = y + np.concatenate([[0], np.cumsum(heights)])
-        y = edges_y[-1] + scale * gap
+        y = edges_y[-1] + gaps / max(1, len(layouts) - 1)
         for r in range(2, len(heights), 2):  # every other row shaded, to guide the eye along it
             fig.add_artist(Rectangle(at(edges_x[0], edges_y[r + 1]), sum(widths) / fig_w, heights[r] / fig_h,
                                      transform=fig.transFigure, facecolor=mpl.colors.to_rgba(ink, 0.07), lw=0,

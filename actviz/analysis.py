@@ -595,19 +595,56 @@ def summary(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> dict[str, 
     }
 
 
+@dataclass(frozen=True)
+class GatePlace:
+    """Where a gate's g′ is 0: the open interval (lo, hi) of b, or the
+    point b = lo when lo == hi, and why it is 0 there (for a point)."""
+
+    lo: float
+    hi: float
+    why: str = ""
+
+    @property
+    def point(self) -> bool:
+        return self.lo == self.hi
+
+    def inside(self) -> float:
+        """A value of b in the place (g′ = 0 throughout, so g is constant on it)."""
+        if self.point or math.isfinite(self.lo) and math.isfinite(self.hi):
+            return (self.lo + self.hi) / 2
+        return self.hi - 1.0 if math.isfinite(self.hi) else self.lo + 1.0 if math.isfinite(self.lo) else 0.0
+
+    def __str__(self) -> str:
+        """'b in (-∞, 0)', 'b = -1.278464543 (the minimum of silu)': as `actviz info` lists it."""
+        if self.point:
+            return f"b = {format_number(self.lo)} ({self.why})"
+        return f"b in ({format_number(self.lo)}, {format_number(self.hi)})"
+
+
+def gate_flat(gate: Activation) -> list[GatePlace]:
+    """Where g′(b) = 0, so ∂f/∂b = a·g′(b) is 0 for every a: the gate's
+    dead regions, its kinks where PyTorch's one-sided g′ is 0, and its
+    stationary points (within the gate's plotting range, as `actviz info`
+    lists them)."""
+    return ([GatePlace(r.lo, r.hi) for r in dead_regions(gate)]
+            + [GatePlace(k, k, "PyTorch's one-sided g′ there") for k, slope in gate.df_at_kinks.items() if slope == 0]
+            + [GatePlace(s.x, s.x, f"the {s.kind} of {gate.name}") for s in stationary_points(gate, *gate.xlim)])
+
+
+def gate_dead(gate: Activation) -> list[GatePlace]:
+    """Where g(b) = 0 and g′(b) = 0: both ∂f/∂a = g(b) and ∂f/∂b = a·g′(b)
+    are 0 for every a, and no gradient reaches either input (ReGLU for b ≤ 0)."""
+    return [place for place in gate_flat(gate) if gate.f(place.inside()) == 0]
+
+
 def gated_summary(gated: Gated) -> dict[str, Any]:
     """The facts `actviz info` prints for a gated function f(a, b) = a·g(b),
     as plain Python values (JSON-ready); those about g′ come from the gate's
     own analysis.
 
-    ∂f/∂b = a·g′(b) is 0 where a = 0, on the gate's dead regions, at its
-    kinks where PyTorch's one-sided g′ is 0, and at its stationary points
-    (listed within the gate's plotting range, as `actviz info` does)."""
+    ∂f/∂b = a·g′(b) is 0 where a = 0 and where g′(b) = 0 (:func:`gate_flat`)."""
     gate, spec = gated.gate, gated.spec
-    flat = [f"b in ({format_number(r.lo)}, {format_number(r.hi)})" for r in dead_regions(gate)]
-    flat += [f"b = {format_number(k)} (PyTorch's one-sided g′ there)"
-             for k, slope in gate.df_at_kinks.items() if slope == 0]
-    flat += [f"b = {format_number(s.x)} (the {s.kind} of {gate.name})" for s in stationary_points(gate, *gate.xlim)]
+    flat = [str(place) for place in gate_flat(gate)]
     return {
         "name": gated.name,
         "summary": spec.summary,

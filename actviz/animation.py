@@ -46,7 +46,7 @@ from matplotlib.transforms import Bbox
 
 from . import analysis, output, plotting
 from .look import Look
-from .functions import Activation, ActvizError, format_value, get
+from .functions import Activation, ActvizError, Vector, format_value, get
 
 FORMATS = ("gif", "mp4", "html")
 # Enough for a slow sweep of a minute at 15 fps; a typo such as a count of
@@ -108,7 +108,9 @@ def sweep_frames(name: str, key: str, values: Sequence, fixed: dict, preset: str
     """A frame per value of parameter `key` of function `name` (numbers, or
     text as typed), the other parameters `fixed`. Every value is checked
     against the parameter's domain before any frame is drawn. Each frame's
-    title is `title` (default: the name) and the value."""
+    title is `title` (default: the name) and the value.  A vector function
+    (softmax, …) is drawn in its two-class form, p₁ against z₁ − z₂, as
+    `actviz plot` draws it."""
     if len(values) < 2:
         raise ActvizError(f"a sweep needs at least 2 values of {key!r}; got {len(values)}")
     if len(values) > MAX_FRAMES:
@@ -116,7 +118,8 @@ def sweep_frames(name: str, key: str, values: Sequence, fixed: dict, preset: str
     acts = []
     for number, value in enumerate(values, 1):
         try:
-            acts.append(get(name, preset, **fixed, **{key: value}))
+            act = get(name, preset, **fixed, **{key: value})
+            acts.append(act.two_class if isinstance(act, Vector) else act)
         except ActvizError as error:
             raise ActvizError(f"{error} (frame {number} of {len(values)})") from None
     frames = []

@@ -597,7 +597,7 @@ def _sweep_values(key: str, text: str) -> list:
 
 
 @cli.command()
-@click.argument("name", type=ActivationName())
+@click.argument("name", type=ActivationName(every_kind=True))
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
               help="Sweep one parameter: -p negative_slope=0:0.3:31 (START:STOP:COUNT) or =0.01,0.1,0.3; "
                    "fix others with key=value.")
@@ -631,6 +631,8 @@ def animate(name, params, preset, derivative, derivative_only, layout, threshold
     """Animate a parameter sweep: a GIF, an MP4 or an HTML page.
 
     Axes stay fixed over the whole sweep; the current value is the title.
+    A vector function (softmax, …) is drawn in its two-class form, p₁
+    against z₁ − z₂, as `actviz plot` draws it.
 
     \b
     Examples:
@@ -638,7 +640,10 @@ def animate(name, params, preset, derivative, derivative_only, layout, threshold
       actviz animate elu -p alpha=0.1:2:20 -d --bounce -o elu.mp4
       actviz animate softplus -p beta=0.5,1,2,5,10 --fps 2 -o softplus.html
       actviz animate rrelu --training --frames 20 --seed 1 -d
+      actviz animate softmax -p temperature=0.25:4:16 -d
     """
+    if name in GATED:
+        fail(f"{name} is a gated function of two inputs with no parameters to sweep; `actviz plot {name}` draws it")
     for option, limits in (("--xlim", xlim), ("--ylim", ylim)):
         if limits and not limits[0] < limits[1]:
             fail(f"{option} needs LO < HI; got {_shortest(limits[0])} {_shortest(limits[1])}")
@@ -663,6 +668,8 @@ def animate(name, params, preset, derivative, derivative_only, layout, threshold
               f"sweep one parameter at a time; got {', '.join(swept)}")
     else:
         (key, sweep_values), = swept.items()
+        if name in VECTOR and title is None:
+            title = vectors.two_class_label(bind(name, [], preset))
         sweep = animation.sweep_frames(name, key, sweep_values, fixed, preset, title)
     if xlim:
         _check_finite_somewhere([f.act for f in sweep], xlim, function=not derivative_only,

@@ -28,7 +28,8 @@ class ActivationName(click.ParamType):
     """A registered name or alias, completed from the registry; or a
     function from outside it (see :func:`actviz.expr.load`).  `every_kind`:
     a gated or a vector function's name too (the commands that take them:
-    plot, info, eval); `or_number`: a number when --expr stands in for the
+    plot, info, eval, compare; animate, which refuses a gated one itself);
+    `or_number`: a number when --expr stands in for the
     name (`eval --expr F X...`)."""
 
     name = "NAME"
@@ -47,11 +48,11 @@ class ActivationName(click.ParamType):
                 raise
             return value.strip()
         if name in GATED and not self.every_kind:
-            self.fail(f"{name} is a gated function of two inputs, f(a, b) = a·g(b), which `actviz plot`, `info` "
-                      "and `eval` take; this command takes functions of one input", param, ctx)
+            self.fail(f"{name} is a gated function of two inputs, f(a, b) = a·g(b), which `actviz plot`, `info`, "
+                      "`eval` and `compare` take; this command takes functions of one input", param, ctx)
         if name in VECTOR and not self.every_kind:
-            self.fail(f"{name} is a vector function, which `plot`, `info` and `eval` take; "
-                      f"this command takes elementwise functions", param, ctx)
+            self.fail(f"{name} is a vector function, which `actviz plot`, `info`, `eval`, `compare` and `animate` "
+                      "take; this command takes elementwise functions", param, ctx)
         return name
 
     def shell_complete(self, ctx, param, incomplete):
@@ -138,7 +139,8 @@ def parse_params(pairs, names):
                 fail(f"parameter {pair!r} names {target!r}, which is not being drawn")
             targets = [target]
         else:
-            targets = [n for n in names if any(p.name == key for p in spec_of(n).params)] or names[:1]
+            targets = [n for n in names if n not in GATED and any(p.name == key for p in spec_of(n).params)] \
+                or names[:1]
         parts = value.split(",")
         for target in targets:
             out[target][key] = parts if len(parts) > 1 else value

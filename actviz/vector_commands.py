@@ -1,10 +1,12 @@
-"""What `list`, `info`, `eval` and `plot` do with a vector function
-(softmax and its relatives, :mod:`actviz.functions.vector`): click only,
-and matplotlib only inside the simplex figure.
+"""What `list`, `info`, `eval`, `plot`, `compare` and `animate` do with a
+vector function (softmax and its relatives, :mod:`actviz.functions.vector`):
+click only, and matplotlib only inside the simplex figure.
 
 Each command of :mod:`actviz.cli` hands over at one place: `plot` draws the
 two-class form with its own machinery (this module only swaps the functions
-and says the identity in the title) or the three-class simplex here.
+and says the identity in the title) or the three-class simplex here;
+`compare` and `animate` take the two-class form, labelled by
+:func:`two_class_label`.
 """
 from __future__ import annotations
 
@@ -22,7 +24,8 @@ SHIFT = "f(z + c) = f(z) for every constant c: only the differences of the logit
 def listing() -> list[str]:
     """`actviz list`'s section of vector functions."""
     width = max(map(len, VECTOR))
-    return ["", "Vector functions (of a vector of logits z; plot, info and eval):"] + [
+    return ["", "Vector functions (of a vector of logits z; plot, info and eval; "
+                 "compare and animate take their two-class form):"] + [
         f"{spec.name:<{width}}  {spec.summary}  [{describe_params(spec)}]" for spec in VECTOR.values()]
 
 
@@ -114,6 +117,14 @@ def two_classes(acts, output: dict) -> tuple[list, dict]:
             identity = "".join(_LATEX.get(c, c) for c in identity)
         output = {**output, "title": identity}
     return drawn, output
+
+
+def two_class_label(act: Vector) -> str:
+    """'softmax, 2 classes: p₁ of z₁ − z₂' ('log p₁' for log_softmax,
+    'softmax(temperature=2), …' with a parameter changed): what a table row
+    or an animation says of the two-class form it shows in place of `act`."""
+    output = act.spec.two_class.summary.partition(" of ")[0]
+    return f"{act.label}, 2 classes: {output} of z₁ − z₂"
 
 
 # The identities' characters pdflatex has no glyph for, in LaTeX.

@@ -289,3 +289,23 @@ def test_the_command_line_spells_out_the_animation_module_s_limits():
     """cli.py repeats them so that building the CLI does not import matplotlib."""
     from actviz import cli as command_line
     assert (command_line.ANIMATION_FORMATS, command_line.MAX_FRAMES) == (animation.FORMATS, animation.MAX_FRAMES)
+
+
+def test_a_vector_function_sweeps_its_temperature_in_its_two_class_form(tmp_path):
+    path = tmp_path / "softmax.gif"
+    result = run("softmax", "-p", "temperature=0.5:2:3", "-d", *SMALL, "-o", str(path))
+    assert (result.exit_code, result.output) == (0, f"wrote {path} (320×180 px), 3 frames\n")
+    assert len(gif_frames(path)[0]) == 3
+    frames = animation.sweep_frames("softmax", "temperature", [0.5, 2.0], {}, title="softmax, 2 classes")
+    assert [frame.title for frame in frames] == ["softmax, 2 classes   temperature = 0.5",
+                                                 "softmax, 2 classes   temperature = 2.0"]
+    assert frames[0].act.df(0.0) == 0.5 and frames[1].act.f(2.0) == actviz.get("sigmoid").f(1.0)
+
+
+def test_a_gated_function_has_nothing_to_sweep(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("swiglu", "-p", "beta=1:2:3")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == ("Error: swiglu is a gated function of two inputs with no parameters to sweep; "
+                             "`actviz plot swiglu` draws it\n")
+    assert list(tmp_path.iterdir()) == []

@@ -64,8 +64,8 @@ FORMULAS = ["x*tanh(softplus(x))", "x*sigmoid(beta*x)", "mish2=x*tanh(log(1+exp(
             "", " ", "x*", "__import__('os')", "x.real", "lambda: 1", "sqrt(x)", "log(x)", "1/0", "x/(x-x)",
             "sigmod(x)", "y", "9^9^9^9", "1e400*x", "elu(x, alpha=0.5)", "gelu(x, approximate='tanh')"]
 STRING_EXAMPLES["expr"] = STRING_EXAMPLES["exprs"] = FORMULAS
-# Parameters every registered function takes, and some it does not.
-PARAM_KEYS = sorted({p.name for spec in REGISTRY.values() for p in spec.params} | {"nope", ""})
+# Parameters every registered and vector function takes, and some it does not.
+PARAM_KEYS = sorted({p.name for spec in [*REGISTRY.values(), *VECTOR.values()] for p in spec.params} | {"nope", ""})
 
 
 def own_parameter(name):

@@ -190,9 +190,10 @@ def test_eval_takes_two_inputs_and_broadcasts_one_value():
     (["plot", "swiglu", "-o", "swiglu.tex"], "cannot write 'swiglu.tex': the suffix must be .png, .svg or .pdf"),
     (["plot", "swiglu", "--xlim", "1", "0"], "--xlim needs LO < HI; got 1.0 0.0"),
     (["depth", "swiglu"], "Invalid value for '[NAMES]...': swiglu is a gated function of two inputs, f(a, b) = a·g(b), "
-                          "which `actviz plot`, `info` and `eval` take; this command takes functions of one input"),
-    (["compare", "glu"], "Invalid value for '[NAMES]...': glu is a gated function of two inputs, f(a, b) = a·g(b), "
-                         "which `actviz plot`, `info` and `eval` take; this command takes functions of one input"),
+                          "which `actviz plot`, `info`, `eval` and `compare` take; this command takes functions of one "
+                          "input"),
+    (["compare", "glu", "-p", "beta=2"], "glu takes no parameters and no preset (its gate is PyTorch's sigmoid)"),
+    (["compare", "glu", "relu", "--cost"], "--cost times elementwise functions; glu is a gated function of two inputs"),
 ])
 def test_what_makes_no_sense_for_a_gated_function_is_one_error_line(args, message, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

@@ -163,8 +163,8 @@ FIGURES = {
                                                                      "softplus")], size, look=look),
     "collapse": lambda size, look=Look(): collapse.figure(actviz.get("relu"), collapse.collapse(actviz.get("relu")), 4,
                                                       size, look=look),
-    "compare-4": lambda size, look=Look(): compare.figure(compare.properties([actviz.get(n) for n in BASICS]), size, look=look),
-    "compare-8": lambda size, look=Look(): compare.figure(compare.properties([actviz.get(n) for n in EIGHT]), size, look=look),
+    "compare-4": lambda size, look=Look(): compare.figure([compare.properties([actviz.get(n) for n in BASICS])], size, look=look),
+    "compare-8": lambda size, look=Look(): compare.figure([compare.properties([actviz.get(n) for n in EIGHT])], size, look=look),
 }
 # One look in the quick loop, the rest in the full suite.
 LOOKS = [pytest.param(look, id="-".join(look), marks=[pytest.mark.slow] if i >= 1 else [])
@@ -220,7 +220,7 @@ def rules(fig):
 def test_the_table_fits_its_figure_and_every_cell_its_column(names, size):
     with plotting.theme():
         rows = compare.properties([actviz.get(n) for n in names])
-        fig = compare.figure(rows, plotting.parse_size(size))
+        fig = compare.figure([rows], plotting.parse_size(size))
         assert text_problems(fig) == []
         cells = table_cells(fig)
         assert len(cells) == (len(rows) + 1) * len(rows[0])
@@ -290,7 +290,7 @@ def test_cost_is_measured_only_when_asked_and_says_where():
     assert min(float(relu.split()[-1]), float(sigmoid.split()[-1])) == 1.0
     with plotting.theme():
         rows = compare.properties([actviz.get("relu"), actviz.get("sigmoid")], measure_cost=True)
-        fig = compare.figure(rows)
+        fig = compare.figure([rows])
     assert "measured on" in " ".join(t.get_text() for t in fig.texts)
 
 

@@ -271,7 +271,8 @@ def run(*args):
 
 def test_list_has_a_section_of_vector_functions_after_the_registry():
     lines = run("list").output.splitlines()
-    start = lines.index("Vector functions (of a vector of logits z; plot, info and eval):")
+    start = lines.index("Vector functions (of a vector of logits z; plot, info and eval; compare and animate take "
+                        "their two-class form):")
     assert lines.index("") == len(actviz.names())
     assert [line.split()[0] for line in lines[start + 1:]] == NAMES
     assert lines[start + 1].endswith("[temperature=1]")
@@ -319,8 +320,8 @@ def test_eval_gives_one_vector_and_its_jacobian():
     (["eval", "softmax", "1", "-p", "temperature=0"], "parameter 'temperature' must be a finite number > 0"),
     (["eval", "softmax", "1", "-p", "temperature=1,2"], "a comma list of values is only for `actviz plot`"),
     (["info", "softmax", "--threshold", "0.1"], "--threshold is about the saturation of an elementwise function"),
-    (["compare", "softmax", "relu"], "softmax is a vector function, which `plot`, `info` and `eval` take"),
-    (["animate", "softmax", "-p", "temperature=1,2"], "softmax is a vector function"),
+    (["zigzag", "softmax"], "softmax is a vector function, which `actviz plot`, `info`, `eval`, `compare` and "
+                            "`animate` take; this command takes elementwise functions"),
     (["plot", "relu", "--classes", "3"], "--classes is for the vector functions"),
     (["plot", "softmax", "sparsemax", "--classes", "3"], "--classes 3 draws one vector function"),
     (["plot", "softmax", "--classes", "3", "--xlim", "0", "1", "--grid"],

@@ -1,6 +1,11 @@
 """The property matrix of `actviz compare`: range, boundedness,
 monotonicity, smoothness, zero-centring, saturating sides, dead intervals,
 max|f′| and f′(0) of each function, printed as a table or drawn as one.
+
+A vector function (softmax, …) has a row of its two-class form, the
+elementwise function of z₁ − z₂ that `actviz plot` draws.  A gated function
+f(a, b) = a·g(b) has none of these properties as a function of one input; it
+gets a table of its own, of the facts `actviz info` states about it.
 """
 from __future__ import annotations
 
@@ -12,9 +17,10 @@ import click
 import numpy as np
 
 from .. import analysis
-from ..command import (ActivationName, activations, draw, expr_option, finite_json, output_options, param_option,
+from ..command import (ActivationName, activations, draw, expr_option, fail, finite_json, output_options, param_option,
                        preset_option, titled)
-from ..functions import Interval, get
+from ..functions import Gated, Interval, Vector, get
+from ..vector_commands import two_class_label
 from ..look import SIZES, Look
 from .lesson import Lesson
 
@@ -53,11 +59,16 @@ def properties(acts, threshold: float = analysis.DEFAULT_THRESHOLD, *, measure_c
     With `measure_cost`, a "cost" column holds f's time per element relative
     to the cheapest function listed; it changes from run to run and machine
     to machine, so it is only there when asked for.
+
+    A vector function is compared through its two-class form, labelled so
+    (:func:`~actviz.vector_commands.two_class_label`).
     """
+    labels = [two_class_label(act) if isinstance(act, Vector) else act.label for act in acts]
+    acts = [act.two_class if isinstance(act, Vector) else act for act in acts]
     costs = cost_per_element(acts) if measure_cost else {}
     reference_cost = min(costs.values()) if costs else None
     rows = []
-    for act in acts:
+    for label, act in zip(labels, acts):
         found = analysis.regions(act, threshold)
         saturated = [r for r in found if not r.dead]
         sides = [side for side, reaches in (("left", lambda r: r.lo == -math.inf),
@@ -66,7 +77,7 @@ def properties(acts, threshold: float = analysis.DEFAULT_THRESHOLD, *, measure_c
         dead = [f"({analysis.format_number(r.lo, 3)}, {analysis.format_number(r.hi, 3)})" for r in found if r.dead]
         peak = analysis.max_abs_derivative(act)
         row = {
-            "name": act.label,
+            "name": label,
             "range": format_interval(act.output_range),
             "bounded": act.bounded,
             "monotonic": act.monotonic,
@@ -81,6 +92,62 @@ def properties(acts, threshold: float = analysis.DEFAULT_THRESHOLD, *, measure_c
             row["cost"] = costs[act.label] / reference_cost
         rows.append(row)
     return rows
+
+
+def gated_properties(functions: list[Gated]) -> list[dict]:
+    """The table of gated functions f(a, b) = a·g(b): one dict per function,
+    of the facts `actviz info` states (:func:`analysis.gated_summary`).
+
+    Linear in a, f is 0 on the line a = 0, and so is ∂f/∂b = a·g′(b): the
+    columns say where else (the values of b).  "dead" is where both partials
+    are 0 for every a: g(b) = 0 and g′(b) = 0.  max|g′| is max|∂f/∂b| per
+    unit |a|.
+    """
+    rows = []
+    for gated in functions:
+        facts = analysis.gated_summary(gated)
+        gate = gated.gate
+        rows.append({
+            "name": gated.label,
+            "gate": facts["gate"],
+            "df/da = g(b) range": format_interval(gate.output_range),
+            "f = 0 besides a = 0": " or ".join(facts["f = 0 where"][1:]) or "nowhere",
+            "df/db = 0 besides a = 0": where_b(analysis.gate_flat(gate)),
+            "dead": where_b(analysis.gate_dead(gate)),
+            "smooth": facts["continuity"],
+            "max|g'|": analysis.max_abs_derivative(gate).value,
+            "g'(0)": facts["g'(0)"],
+        })
+    return rows
+
+
+def where_b(places: list[analysis.GatePlace], digits: int = 3) -> str:
+    """The places as one condition on b: 'b ≤ 0' (ReLU's dead (-∞, 0) and
+    its kink at 0 together), 'b ≈ -1.28', or 'nowhere'; each number to
+    `digits` significant digits, marked ≈ where that is not its value."""
+    points = [place.lo for place in places if place.point]
+    intervals = [place for place in places if not place.point]
+
+    def short(value):
+        text = analysis.format_number(value, digits)
+        return (text, True) if float(text) == value else (f"{value:#.{digits}g}", False)
+
+    def bound(value, strict, closed):
+        text, exact = short(value)
+        return f"b {closed if value in points else strict} {'' if exact else '≈'}{text}"
+
+    pieces = []
+    for place in intervals:
+        lo, hi = math.isinf(place.lo), math.isinf(place.hi)
+        pieces.append("every b" if lo and hi else bound(place.hi, "<", "≤") if lo else
+                      bound(place.lo, ">", "≥") if hi else
+                      f"{bound(place.lo, '>', '≥')} and {bound(place.hi, '<', '≤')}")
+    ends = {end for place in intervals for end in (place.lo, place.hi)}
+    for value in points:
+        if value not in ends:
+            text, exact = short(value)
+            pieces.append(f"b {'=' if exact else '≈'} {text}")
+    return " or ".join(pieces) or "nowhere"
 
 
 def format_interval(interval: Interval, digits: int = 3) -> str:
@@ -127,33 +194,52 @@ ZH = {
     "left": "左侧",
     "right": "右侧",
     "left & right": "两侧",
+    "gate g": "门函数 g",
+    "range of ∂f/∂a = g(b)": "∂f/∂a = g(b) 的值域",
+    "f = 0 besides a = 0": "a≠0 时 f=0",
+    "∂f/∂b = 0 besides a = 0": "a≠0 时 ∂f/∂b=0",
+    "nowhere": "无",
+    "every b": "任意 b",
+}
+# The phrases of a cell made of several parts ('b = 0 or b ≥ 3', a two-class
+# form's label) as a figure shows them: the label on three lines (its function,
+# "2 classes:", what it shows), and in Chinese.
+_PHRASES = {
+    "en": {", 2 classes: ": ",\n2 classes:\n"},
+    "zh": {" or ": " 或 ", " and ": " 且 ", ", 2 classes: ": "，\n两类：\n", " of z₁ − z₂": " 作为 z₁ − z₂ 的函数"},
 }
 
 # The table's font shrinks to fit the figure, but not below this share of the
 # theme's: smaller would not be read from the back of a lecture room.
 TABLE_FONT_FLOOR = 0.7
 _TABLE_PAD = 0.45  # ems either side of a cell's text
-_TABLE_HEADERS = {"max|f'|": "max|f′|", "f'(0)": "f′(0)", "cost": COST_HEADER}
+_TABLE_GAP = 1.5  # ems between two tables
+_TABLE_HEADERS = {"max|f'|": "max|f′|", "f'(0)": "f′(0)", "cost": COST_HEADER, "gate": "gate g",
+                  "df/da = g(b) range": "range of ∂f/∂a = g(b)", "df/db = 0 besides a = 0": "∂f/∂b = 0 besides a = 0",
+                  "max|g'|": "max|g′|", "g'(0)": "g′(0)"}
 
 
-def figure(rows, size=SIZES["16:9"], title=None, look: Look = Look()):
-    """The property matrix as a table sized to its content and to `size`.
+def figure(groups, size=SIZES["16:9"], title=None, look: Look = Look()):
+    """The property matrix as tables sized to their content and to `size`:
+    one table per group of rows (elementwise functions, gated functions),
+    stacked, each with its own header row, in one font.
 
     One function per row, or one per column when that allows a font 15 %
     larger or more (a few functions on a narrow figure).  Each column is as
     wide as its widest cell (see :func:`_table_layout` for the labels).  The
     font is the theme's, shrunk to fit `size` but never below
-    TABLE_FONT_FLOOR of it: a table that does not fit even then makes the
+    TABLE_FONT_FLOOR of it: tables that do not fit even then make the
     figure larger than `size` (the caller compares ``fig.get_size_inches()``).
-    The rows below the header stretch, up to 1.8 times their height, to take
-    up spare height.
+    The rows below the headers and the gaps between the tables stretch, up
+    to 1.8 times their height, to take up spare height.  The first table's cells have the gids cell-R-C, a later
+    one's cell-G-R-C (G = 1, 2, …).
     """
     from .. import plotting
     with plotting.styled(look):
-        return _table(rows, size, title, look)
+        return _table(groups, size, title, look)
 
 
-def _table(rows, size, title, look):
+def _table(groups, size, title, look):
     import matplotlib as mpl
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -161,51 +247,70 @@ def _table(rows, size, title, look):
     from ..plotting import points, wrap
     say = look.words(ZH)
     base = mpl.rcParams["font.size"]
-    columns = list(rows[0])
-    cells = [[say(_TABLE_HEADERS.get(c, c)) for c in columns]]
-    cells += [[_word(format_cell(row[c]), look) for c in columns] for row in rows]
+    tables = []
+    for rows in groups:
+        columns = list(rows[0])
+        tables.append([[say(_TABLE_HEADERS.get(c, c)) for c in columns]]
+                      + [[_word(format_cell(row[c]), look) for c in columns] for row in rows])
     margin = 0.8 * base
+    gap = _TABLE_GAP * base
     fig_w, fig_h = (72 * v for v in size)
     title = wrap(title or say("Properties of activation functions"), fig_w - 2 * margin,
                  mpl.rcParams["figure.titlesize"])
     top = margin + (title.count("\n") + 1) * 1.3 * points(mpl.rcParams["figure.titlesize"]) + margin
 
-    def fit(layout):
-        return min(1.0, (fig_w - 2 * margin) / sum(layout[1]), (fig_h - top - margin) / sum(layout[2]))
+    def width(layouts):
+        return max(sum(widths) for _, widths, _ in layouts)
 
-    by_row, by_column = _table_layout(cells, base), _table_layout([list(c) for c in zip(*cells)], base)
-    cells, widths, heights = by_column if fit(by_column) > 1.15 * fit(by_row) else by_row
-    scale = fit((cells, widths, heights))
+    def height(layouts):
+        return sum(sum(heights) for _, _, heights in layouts)
+
+    def fit(layouts):
+        room = fig_h - top - margin - gap * (len(layouts) - 1)
+        return min(1.0, (fig_w - 2 * margin) / width(layouts), room / height(layouts))
+
+    by_row = [_table_layout(cells, base) for cells in tables]
+    by_column = [_table_layout([list(c) for c in zip(*cells)], base) for cells in tables]
+    layouts = by_column if fit(by_column) > 1.15 * fit(by_row) else by_row
+    scale = fit(layouts)
+    gaps = scale * gap * (len(layouts) - 1)
     if scale < TABLE_FONT_FLOOR:
         scale = TABLE_FONT_FLOOR
-        fig_w = max(fig_w, scale * sum(widths) + 2 * margin)
-        fig_h = max(fig_h, top + scale * sum(heights) + margin)
-    spare = fig_h - top - margin - scale * sum(heights)
-    stretch = min(1.8, 1 + spare / (scale * sum(heights[1:])))
-    widths = [scale * w for w in widths]
-    heights = [scale * heights[0]] + [scale * stretch * h for h in heights[1:]]
+        gaps = scale * gap * (len(layouts) - 1)
+        fig_w = max(fig_w, scale * width(layouts) + 2 * margin)
+        fig_h = max(fig_h, top + scale * height(layouts) + gaps + margin)
+    spare = fig_h - top - margin - gaps - scale * height(layouts)
+    stretch = min(1.8, 1 + spare / (scale * sum(sum(heights[1:]) for _, _, heights in layouts) + gaps))
+    gaps *= stretch
+    layouts = [(cells, [scale * w for w in widths], [scale * heights[0]] + [scale * stretch * h for h in heights[1:]])
+               for cells, widths, heights in layouts]
 
     fig = Figure(figsize=(fig_w / 72, fig_h / 72))
     fig.suptitle(title, y=1 - margin / fig_h, va="top")
-    edges_x = (fig_w - sum(widths)) / 2 + np.concatenate([[0], np.cumsum(widths)])
-    edges_y = top + (fig_h - top - margin - sum(heights)) / 2 + np.concatenate([[0], np.cumsum(heights)])
 
     def at(x, y):
         return x / fig_w, 1 - y / fig_h
 
     ink, rule = mpl.rcParams["text.color"], mpl.rcParams["axes.edgecolor"]
-    for r in range(2, len(heights), 2):  # every other row shaded, to guide the eye along it
-        fig.add_artist(Rectangle(at(edges_x[0], edges_y[r + 1]), sum(widths) / fig_w, heights[r] / fig_h,
-                                 transform=fig.transFigure, facecolor=mpl.colors.to_rgba(ink, 0.07), lw=0,
-                                 zorder=0, gid="table-band"))
-    for y, lw in ((edges_y[0], 1.4), (edges_y[1], 0.9), (edges_y[-1], 1.4)):
-        fig.add_artist(Line2D(*zip(at(edges_x[0], y), at(edges_x[-1], y)), color=rule, lw=lw, gid="table-rule"))
     pad = scale * _TABLE_PAD * base
-    for r, row in enumerate(cells):
-        for c, text in enumerate(row):
-            x, ha = (edges_x[c] + pad, "left") if c == 0 else ((edges_x[c] + edges_x[c + 1]) / 2, "center")
-            fig.text(*at(x, (edges_y[r] + edges_y[r + 1]) / 2), text, ha=ha, va="center", ma=ha,
-                     fontsize=scale * base, color=ink, gid=f"cell-{r}-{c}")
+    y = top + (fig_h - top - margin - gaps - height(layouts)) / 2
+    for number, (cells, widths, heights) in enumerate(layouts):
+        edges_x = (fig_w - sum(widths)) / 2 + np.concatenate([[0], np.cumsum(widths)])
+        edges_y = y + np.concatenate([[0], np.cumsum(heights)])
+        y = edges_y[-1] + gaps / max(1, len(layouts) - 1)
+        for r in range(2, len(heights), 2):  # every other row shaded, to guide the eye along it
+            fig.add_artist(Rectangle(at(edges_x[0], edges_y[r + 1]), sum(widths) / fig_w, heights[r] / fig_h,
+                                     transform=fig.transFigure, facecolor=mpl.colors.to_rgba(ink, 0.07), lw=0,
+                                     zorder=0, gid="table-band"))
+        for rule_y, lw in ((edges_y[0], 1.4), (edges_y[1], 0.9), (edges_y[-1], 1.4)):
+            fig.add_artist(Line2D(*zip(at(edges_x[0], rule_y), at(edges_x[-1], rule_y)), color=rule, lw=lw,
+                                  gid="table-rule"))
+        table = f"{number}-" if number else ""
+        for r, row in enumerate(cells):
+            for c, text in enumerate(row):
+                x, ha = (edges_x[c] + pad, "left") if c == 0 else ((edges_x[c] + edges_x[c + 1]) / 2, "center")
+                fig.text(*at(x, (edges_y[r] + edges_y[r + 1]) / 2), text, ha=ha, va="center", ma=ha,
+                         fontsize=scale * base, color=ink, gid=f"cell-{table}{r}-{c}")
     return fig
 
 
@@ -230,8 +335,13 @@ def _table_layout(cells, fontsize):
 
 
 def _word(text: str, look: Look) -> str:
-    """A table word ('yes', 'left') in the look's language (a cell is no template)."""
-    return ZH.get(text, text) if look.lang == "zh" else text
+    """A table word ('yes', 'left') or a cell of phrases as the figure shows
+    it, in the look's language (a cell is no template)."""
+    if look.lang == "zh" and text in ZH:
+        return ZH[text]
+    for phrase, shown in _PHRASES[look.lang].items():
+        text = text.replace(phrase, shown)
+    return text
 
 
 # ---------------------------------------------------------------------------
@@ -239,7 +349,7 @@ def _word(text: str, look: Look) -> str:
 # ---------------------------------------------------------------------------
 
 @click.command("compare")
-@click.argument("names", nargs=-1, type=ActivationName())
+@click.argument("names", nargs=-1, type=ActivationName(every_kind=True))
 @expr_option(multiple=True)
 @param_option
 @preset_option
@@ -251,29 +361,45 @@ def _word(text: str, look: Look) -> str:
 def compare(names, exprs, params, preset, as_json, cost, **output):
     """A matrix of properties; with -o, drawn as a table figure.
 
-    Without --cost nothing is timed, so the same command gives the same
-    table and the same figure, byte for byte.
+    A vector function (softmax, …) is compared through its two-class form,
+    p₁ as a function of z₁ − z₂ (as `actviz plot` draws it); gated functions
+    f(a, b) = a·g(b) get a table of their own.  Without --cost nothing is
+    timed, so the same command gives the same table and the same figure,
+    byte for byte.
 
     \b
     Examples:
       actviz compare sigmoid tanh relu gelu
       actviz compare sigmoid tanh relu gelu -o properties.svg
       actviz compare relu leaky_relu -p negative_slope=0.01,0.2 --cost
+      actviz compare softmax sigmoid -p temperature=0.5,2
+      actviz compare relu swiglu reglu
       actviz compare mish --expr "x*tanh(softplus(x))"
     """
     acts = activations(names, params, preset, exprs)
-    rows = properties(acts, measure_cost=cost)
+    gated = [act for act in acts if isinstance(act, Gated)]
+    elementwise = [act for act in acts if not isinstance(act, Gated)]
+    if cost and gated:
+        fail(f"--cost times elementwise functions; {gated[0].name} is a gated function of two inputs")
+    groups = [rows for rows in (properties(elementwise, measure_cost=cost) if elementwise else [],
+                                gated_properties(gated)) if rows]
     if output["output"]:
-        output["title"] = titled(output["title"], acts, "Properties of activation functions")
-        draw(lambda size, title, look: figure(rows, size, title, look), "compare", **output)
+        forms = [act.two_class if isinstance(act, Vector) else act for act in elementwise]
+        output["title"] = titled(output["title"], forms, "Properties of activation functions")
+        draw(lambda size, title, look: figure(groups, size, title, look), "compare", **output)
     elif as_json:
-        click.echo(json.dumps(finite_json(rows), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(finite_json([row for rows in groups for row in rows]), indent=2, ensure_ascii=False))
     else:
-        header = [k if k != "cost" else COST_HEADER for k in rows[0]]
-        cells = [header] + [[format_cell(v) for v in row.values()] for row in rows]
-        widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-        click.echo("\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells))
+        click.echo("\n\n".join(_text_table(rows) for rows in groups))
+
+
+def _text_table(rows) -> str:
+    """The rows as columns of text, each as wide as its widest cell."""
+    header = [k if k != "cost" else COST_HEADER for k in rows[0]]
+    cells = [header] + [[format_cell(v) for v in row.values()] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells)
 
 
 LESSON = Lesson(compare, "teach-properties",
-                lambda look: figure(properties([get(n) for n in GALLERY_FUNCTIONS]), look=look))
+                lambda look: figure([properties([get(n) for n in GALLERY_FUNCTIONS])], look=look))

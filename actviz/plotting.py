@@ -874,13 +874,14 @@ def points(fontsize) -> float:
 
 
 def wrap(text: str, width: float, fontsize, *, most_lines: int | None = None) -> str:
-    """`text` broken at spaces, after hyphens and before a function's
-    arguments into lines at most `width` points wide (a word wider than that
-    gets a line of its own); wider, if need be, to keep to `most_lines`."""
+    """`text` broken at spaces (not at no-break spaces), after hyphens and
+    before a function's arguments into lines at most `width` points wide (a
+    word wider than that gets a line of its own); wider, if need be, to keep
+    to `most_lines`."""
     lines = []
     for paragraph in text.split("\n"):
         line = ""
-        for token in re.findall(r"\S+?(?:-|(?<=\w)\(|\s+|$)", paragraph):
+        for token in re.findall(r"(?:\S|\xa0)+?(?:-|(?<=\w)\(|[^\S\xa0]+|$)", paragraph):
             if line and text_width((line + token).rstrip(), fontsize) > width:
                 lines.append(line.rstrip())
                 line = token

@@ -47,6 +47,13 @@ def test_a_vector_function_takes_a_family_of_temperatures():
     assert (sparsemax["range"], sparsemax["dead"], sparsemax["smooth"]) == ("[0, 1]", "(-∞, -1), (1, ∞)", "C0")
 
 
+def test_softmin_is_decreasing_not_merely_not_monotonic():
+    softmin, gaussian = json.loads(run("softmin", "gaussian", "--json").output)
+    assert (softmin["monotonic"], gaussian["monotonic"]) == ("decreasing", False)
+    assert "  decreasing  " in run("softmin").output
+    assert not actviz.get("sigmoid").decreasing and actviz.get("sigmoid").monotonic
+
+
 def test_gated_functions_get_a_table_of_their_own():
     result = run("reglu", "swiglu")
     assert result.exit_code == 0, result.output
@@ -141,7 +148,8 @@ def test_the_figure_says_what_each_row_is_and_the_gated_headers():
         found = cells(mixed(look))
     assert found[0, 3, 0].get_text() == "softmax,\n2 classes:\np₁ of z₁ − z₂"
     header = [found[1, 0, c].get_text().replace("\n", " ") for c in range(9)]
-    assert header == ["name", "gate g", "range of ∂f/∂a = g(b)", "f = 0 besides a = 0", "∂f/∂b = 0 besides a = 0",
+    assert header == ["name", "gate g", "range of ∂f/∂a = g(b)", "f = 0 besides a\xa0=\xa00",
+                      "∂f/∂b = 0 besides a\xa0=\xa00",
                       "dead", "smooth", "max|g′|", "g′(0)"]
     assert [found[1, 2, c].get_text() for c in range(6)] == ["reglu", "relu", "[0, ∞)", "b ≤ 0", "b ≤ 0", "b ≤ 0"]
 

@@ -143,7 +143,7 @@ class Spec:
     jumps: Fact = ()             # f jumps
     smooth_breaks: Fact = ()     # f' continuous, f'' jumps (C¹ pieces)
     df_at_kinks: Fact = field(default_factory=dict)  # {x: f'(x)} at every kink and jump: PyTorch's side
-    monotonic: Fact = True       # non-decreasing
+    monotonic: Fact = True       # non-decreasing; "decreasing" for one that never increases
     continuity: Fact = "C∞"
     symmetry: Fact = "none"      # "odd", "even" or "none"
     xlim: Fact = (-5.0, 5.0)     # a default plotting range
@@ -285,7 +285,8 @@ class Activation:
                              doc="Where a C¹ piecewise f has a kink in f'.")
     df_at_kinks = property(lambda self: dict(self._meta("df_at_kinks")),
                            doc="f' at every kink and jump, the one-sided value PyTorch takes.")
-    monotonic = property(lambda self: bool(self._meta("monotonic")), doc="f never decreases.")
+    monotonic = property(lambda self: self._meta("monotonic") not in (False, "decreasing"), doc="f never decreases.")
+    decreasing = property(lambda self: self._meta("monotonic") == "decreasing", doc="f never increases.")
 
     @property
     def continuity(self) -> str:

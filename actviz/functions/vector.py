@@ -223,7 +223,7 @@ def _two_class(base: Spec, *, name: str, summary: str, sign: float, latex: str, 
         dlimits=lambda p: ordered(tuple(sign * v / t(p) for v in base.dlimits)),
         kinks=lambda p: tuple(sorted(sign * t(p) * k for k in base.kinks)),
         df_at_kinks=lambda p: {sign * t(p) * k: sign * v / t(p) for k, v in base.df_at_kinks.items()},
-        monotonic=base.monotonic and sign > 0,
+        monotonic=base.monotonic if sign > 0 else "decreasing" if base.monotonic else False,
         continuity=base.continuity,
         xlim=lambda p: tuple(t(p) * v for v in base.xlim),
     )

@@ -80,7 +80,7 @@ def properties(acts, threshold: float = analysis.DEFAULT_THRESHOLD, *, measure_c
             "name": label,
             "range": format_interval(act.output_range),
             "bounded": act.bounded,
-            "monotonic": act.monotonic,
+            "monotonic": act.monotonic or ("decreasing" if act.decreasing else False),
             "smooth": act.continuity,
             "zero-centred": act.zero_centred,
             "saturates": " & ".join(sides) if sides else "no",
@@ -191,13 +191,14 @@ ZH = {
     "cost (× cheapest), measured on this machine": "耗时 (× 最快者)， 本机实测",
     "yes": "是",
     "no": "否",
+    "decreasing": "递减",
     "left": "左侧",
     "right": "右侧",
     "left & right": "两侧",
     "gate g": "门函数 g",
     "range of ∂f/∂a = g(b)": "∂f/∂a = g(b) 的值域",
-    "f = 0 besides a = 0": "a≠0 时 f=0",
-    "∂f/∂b = 0 besides a = 0": "a≠0 时 ∂f/∂b=0",
+    "f = 0 besides a\u00a0=\u00a00": "a≠0 时 f=0",
+    "∂f/∂b = 0 besides a\u00a0=\u00a00": "a≠0 时 ∂f/∂b=0",
     "nowhere": "无",
     "every b": "任意 b",
 }
@@ -214,9 +215,10 @@ _PHRASES = {
 TABLE_FONT_FLOOR = 0.7
 _TABLE_PAD = 0.45  # ems either side of a cell's text
 _TABLE_GAP = 1.5  # ems between two tables
+# (no-break spaces keep "a = 0" on one line)
 _TABLE_HEADERS = {"max|f'|": "max|f′|", "f'(0)": "f′(0)", "cost": COST_HEADER, "gate": "gate g",
-                  "df/da = g(b) range": "range of ∂f/∂a = g(b)", "df/db = 0 besides a = 0": "∂f/∂b = 0 besides a = 0",
-                  "max|g'|": "max|g′|", "g'(0)": "g′(0)"}
+                  "df/da = g(b) range": "range of ∂f/∂a = g(b)", "f = 0 besides a = 0": "f = 0 besides a\u00a0=\u00a00",
+                  "df/db = 0 besides a = 0": "∂f/∂b = 0 besides a\u00a0=\u00a00", "max|g'|": "max|g′|", "g'(0)": "g′(0)"}
 
 
 def figure(groups, size=SIZES["16:9"], title=None, look: Look = Look()):

@@ -91,6 +91,7 @@ def test_the_page_loads_offline_without_a_console_message(page):
     assert page.locator("#slider-alpha").count() == 1
 
 
+@pytest.mark.slow
 def test_moving_a_slider_draws_the_curve_python_computes(page):
     slider = page.locator("#slider-alpha")
     stops = explorer.slider_stops(actviz.get("elu"), "alpha", explorer.STOPS[1])
@@ -108,6 +109,7 @@ def test_moving_a_slider_draws_the_curve_python_computes(page):
     assert page.locator("#facts-title").text_content() == "elu(alpha=0.25)"
 
 
+@pytest.mark.slow
 def test_the_pointer_reads_out_actvizs_numbers(page):
     page.locator("#functions button", has_text="leaky_relu").click()
     page.locator("#slider-negative_slope").fill("4")

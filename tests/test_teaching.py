@@ -21,6 +21,8 @@ from actviz.cli import cli
 from actviz.functions import REGISTRY
 from actviz.look import Look
 
+from marks import sampled
+
 
 def test_sigmoid_gradient_vanishes_through_depth_and_relu_does_not():
     sigmoid = depth.gradient_through_depth(actviz.get("sigmoid"), layers=30)
@@ -63,8 +65,9 @@ def test_property_matrix():
     assert (leaky["saturates"], leaky["dead"]) == ("no", "no")
 
 
-@pytest.mark.parametrize("command", [["depth", "--layers", "8", "--seeds", "2"], ["zigzag"],
-                                     ["sparsity", "--samples", "1000"], ["collapse"], ["compare", "relu", "elu"]])
+@pytest.mark.parametrize("command", sampled([["depth", "--layers", "8", "--seeds", "2"], ["zigzag"],
+                                             ["sparsity", "--samples", "1000"], ["collapse"], ["compare", "relu", "elu"]],
+                                            quick=[["zigzag"], ["collapse"]]))
 def test_teaching_commands_write_figures(command, tmp_path):
     path = tmp_path / "figure.svg"
     result = CliRunner().invoke(cli, [*command, "-o", str(path)])
@@ -166,14 +169,15 @@ FIGURES = {
     "compare-4": lambda size, look=Look(): compare.figure([compare.properties([actviz.get(n) for n in BASICS])], size, look=look),
     "compare-8": lambda size, look=Look(): compare.figure([compare.properties([actviz.get(n) for n in EIGHT])], size, look=look),
 }
-# One look in the quick loop, the rest in the full suite.
+# Three figures and one look in the quick loop, the rest in the full suite.
+QUICK_FIGURES = ("depth", "sparsity-8", "compare-8")
 LOOKS = [pytest.param(look, id="-".join(look), marks=[pytest.mark.slow] if i >= 1 else [])
          for i, look in enumerate([("light", "16:9", "en"), ("dark", "1:1", "en"), ("light", "4:3", "en"),
                                    ("print", "1:1", "en"), ("light", "16:9", "zh"), ("dark", "4:3", "zh")])]
 
 
 @pytest.mark.parametrize("look", LOOKS)
-@pytest.mark.parametrize("name", FIGURES)
+@pytest.mark.parametrize("name", sampled(FIGURES, QUICK_FIGURES))
 def test_every_text_is_inside_the_figure_and_clear_of_the_others(name, look):
     theme, size, lang = look
     with plotting.theme(theme, lang=lang) as look:
@@ -181,7 +185,7 @@ def test_every_text_is_inside_the_figure_and_clear_of_the_others(name, look):
         assert text_problems(fig) == []
 
 
-@pytest.mark.parametrize("name", FIGURES)
+@pytest.mark.parametrize("name", sampled(FIGURES, QUICK_FIGURES))
 def test_every_word_of_a_figure_is_translated(name):
     with plotting.theme(lang="zh") as look:
         fig = FIGURES[name](plotting.SIZES["16:9"], look)
@@ -351,7 +355,7 @@ def test_no_text_sits_on_bars_of_its_own_colour():
 # Depth --------------------------------------------------------------------
 
 @pytest.mark.parametrize("init", ["he", "xavier"])
-@pytest.mark.parametrize("scale", [1.0, 1.5])
+@pytest.mark.parametrize("scale", sampled([1.0, 1.5], quick=[1.0]))
 def test_the_drawn_bound_holds_for_the_default_functions(init, scale):
     profiles = [depth.gradient_through_depth(actviz.get(n), init=init, weight_scale=scale) for n in BASICS]
     for profile in profiles:

@@ -624,7 +624,7 @@ def _crossing(w1: float, b1: float, w2: float, b2: float) -> float:
     try:
         return float(exact)
     except OverflowError:
-        return math.copysign(math.inf, exact)
+        return math.inf if exact > 0 else -math.inf
 
 
 def _first_active(x: Array, w1: float, b1: float, w2: float, b2: float) -> npt.NDArray[np.bool_]:
@@ -670,6 +670,11 @@ def _maxout_range(w1: float, b1: float, w2: float, b2: float) -> Interval:
 
 def maxout(x: Array, w1: float, b1: float, w2: float, b2: float) -> Array:
     r"""max(w1·x + b1, w2·x + b2), the two-piece maxout unit of one input.
+
+    Goodfellow et al.'s unit is the max of k learned pieces, a convex
+    piecewise-linear function; two draw their Fig. 1's ReLU (the defaults)
+    and |x| (w2 = −1).  More pieces are a formula of one's own, whose kinks
+    are located numerically: ``actviz plot --expr "max(x, -x, 0.5*x + 1)"``.
 
     Which piece is active is decided exactly (:func:`_first_active`), not by
     comparing the rounded pieces: beside the crossing a steep inactive

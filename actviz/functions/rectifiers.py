@@ -643,8 +643,8 @@ def _first_active(x: Array, w1: float, b1: float, w2: float, b2: float) -> npt.N
 
 
 def _outer_pieces(w1: float, b1: float, w2: float, b2: float) -> tuple[float, float, float, float]:
-    """(w, b) of the piece f follows towards −∞ (the shallower slope) and of
-    the one towards +∞ (the steeper): w_left, b_left, w_right, b_right.
+    """(w, b) of the piece f follows towards −∞ (the smaller slope) and of
+    the one towards +∞ (the larger): w_left, b_left, w_right, b_right.
     Parallel pieces: the upper line on both sides."""
     if w1 == w2:
         upper = max(b1, b2)
@@ -678,13 +678,13 @@ def maxout(x: Array, w1: float, b1: float, w2: float, b2: float) -> Array:
 
     Which piece is active is decided exactly (:func:`_first_active`), not by
     comparing the rounded pieces: beside the crossing a steep inactive
-    piece's rounding error, ½ ulp(w·x), can exceed the active piece itself
-    by far more than f's own condition allows (a flat active piece, κ = 0).
-    Where the active piece is the steeper of the two the larger rounded
-    piece is taken, which errs by no more than the active piece's condition
-    number and keeps f non-decreasing across the crossing when both slopes
-    are ≥ 0; the result is never below f's least value, which it would
-    otherwise undercut by a rounding next to the crossing.
+    piece's rounding error, up to ½ ulp(w·x), can lift it above a flat
+    active piece by far more than f's condition number (0 there) allows.
+    Where the active piece is the steeper of the two (the larger |w|), the
+    larger rounded piece is taken: the other's error is then within the
+    active piece's condition number, and f stays non-decreasing across the
+    crossing when both slopes are ≥ 0.  The result is never below f's least
+    value, which a rounding next to the crossing would otherwise undercut.
     """
     first = _first_active(x, w1, b1, w2, b2)
     p1, p2 = _line(x, w1, b1), _line(x, w2, b2)

@@ -310,7 +310,9 @@ def saturated_regions(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> 
         return np.abs(act.df(t))
     tails = []
     if not steep.size:
-        tails.append((-math.inf, math.inf))
+        # Flat throughout: saturated where f levels off at both ends; where it
+        # levels off at one only (max(0.01x, 0) rises for ever), no tail ends.
+        tails += [(-math.inf, math.inf)] if left_finite and right_finite else []
     else:
         first, last = steep[0], steep[-1]
         if left_finite and first > 0:

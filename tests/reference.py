@@ -116,6 +116,7 @@ REFERENCE = {
     "star_relu": lambda x, scale, bias: scale * max(x, _ZERO) ** 2 + bias,
     "srelu": lambda x, t_left, a_left, t_right, a_right: (
         t_right + a_right * (x - t_right) if x >= t_right else t_left + a_left * (x - t_left) if x <= t_left else x),
+    "maxout": lambda x, w1, b1, w2, b2: max(w1 * x + b1, w2 * x + b2),
     "cos": lambda x: mp.cos(x),
     "gcu": lambda x: x * mp.cos(x),
     "sinlu": lambda x: (x + mp.sin(x)) * _sigmoid(x),

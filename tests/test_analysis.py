@@ -43,9 +43,14 @@ def test_saturation_edges_are_correctly_rounded_roots():
     ("logsigmoid", [(math.log(1 / 0.05 - 1), math.inf, "saturated")]),
     ("leaky_relu", []),                                      # f → −∞: a gradient, no saturation
     ("prelu", []), ("rrelu", []), ("bent_identity", []), ("identity", []), ("tanhshrink", []),
+    ("maxout", [(-math.inf, 0.0, "dead")]),                 # max(x, 0), as relu
+    ("maxout -p w2=-1", []),                                  # |x|
+    ("maxout -p w1=0.01", [(-math.inf, 0.0, "dead")]),       # f' < 0.05 on x > 0, yet f → ∞: not saturated
+    ("maxout -p w2=0.5 -p b2=-1", []),                        # slopes 0.5 and 1: no tail levels off
 ])
 def test_dead_and_saturated_regions(name, expected):
-    found = analysis.regions(actviz.get(name))
+    name, *settings = name.split(" -p ")
+    found = analysis.regions(actviz.get(name, **dict(setting.split("=") for setting in settings)))
     assert [(r.lo, r.hi, r.kind) for r in found] == [
         (pytest.approx(lo, rel=1e-15), pytest.approx(hi, rel=1e-15), kind) for lo, hi, kind in expected]
 

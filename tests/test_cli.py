@@ -79,6 +79,8 @@ def test_info_states_the_facts():
     (["info", "elu", "-p", "alpha"], "Error: parameter 'alpha' must look like key=value (e.g. -p negative_slope=0.2)"),
     (["info", "softplus", "-p", "beta=-1"], "Error: parameter 'beta' must be a finite number > 0; got '-1'"),
     (["info", "rrelu", "-p", "lower=0.5", "-p", "upper=0.1"], "Error: rrelu: lower (0.5) must not exceed upper (0.1)"),
+    (["plot", "maxout", "-p", "w1=0", "-d"],
+     "Error: maxout: w1 and w2 must not both be 0: f would be the constant max(b1, b2)"),
     (["eval", "relu", "abc"], "Error: Invalid value for 'X...': 'abc' is not a number."),
     (["eval", "relu", "--range", "nan", "1"], "Error: Invalid value for '--range': 'nan' is not a finite number."),
     (["eval", "relu", "--range", "1", "1"], "Error: --range needs LO < HI; got 1.0 1.0"),

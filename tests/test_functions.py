@@ -46,6 +46,15 @@ VARIANTS = [
     ("squareplus", {"b": 0.5}),
     ("snake", {"a": 0.5}),
     ("isru", {"alpha": 3.0}),
+    ("maxout", {"w2": -1.0}),                                    # |x|
+    ("maxout", {"w2": 0.01}),                                    # a leaky ReLU
+    ("maxout", {"w2": 0.2, "b2": 1.0}),                          # crossing at 1.25
+    ("maxout", {"w2": 1.0, "b2": 0.5}),                          # parallel: the upper line, no kink
+    ("maxout", {"w1": -1.0, "w2": -3.0, "b2": -2.0}),            # both falling
+    ("maxout", {"w1": 1.0, "b1": 0.1, "w2": -3.0, "b2": 0.3}),   # crossing at no double (1/20)
+    # a steep piece cancels beside the crossing (see test_maxout_decides_the_active_piece_exactly)
+    ("maxout", {"w1": 0.0, "b1": -1.9894620302975436, "w2": 1.5814906254115066e17, "b2": -1.5084111885708125e17}),
+    ("maxout", {"w1": 2.0, "b1": -MAX, "b2": -MAX}),             # w·x overflows where w·x + b does not
 ]
 # Every numeric parameter also at the ends of its domain (the ends of the
 # double range, the least subnormal, 0), where the domain allows them.
@@ -465,6 +474,63 @@ def test_the_derivatives_at_kinks_are_pytorchs():
     assert actviz.get("hardtanh").df_at_kinks == {-1.0: 0.0, 1.0: 0.0}
 
 
+INF = math.inf
+
+
+@pytest.mark.parametrize("params,output_range,limits,dlimits,kinks,monotonic,continuity,symmetry", [
+    ({}, "[0, ∞)", (0.0, INF), (0.0, 1.0), (0.0,), True, "C0", "none"),                        # ReLU
+    ({"w2": -1.0}, "[0, ∞)", (INF, INF), (-1.0, 1.0), (0.0,), False, "C0", "even"),            # |x|
+    ({"w2": 0.01}, "(-∞, ∞)", (-INF, INF), (0.01, 1.0), (0.0,), True, "C0", "none"),           # leaky
+    ({"w2": 0.2, "b2": 1.0}, "(-∞, ∞)", (-INF, INF), (0.2, 1.0), (1.25,), True, "C0", "none"),
+    ({"w2": -0.5, "b2": 1.0}, "[0.666667, ∞)", (INF, INF), (-0.5, 1.0), (2 / 3,), False, "C0", "none"),
+    ({"w1": -1.0, "w2": 0.0, "b2": 2.0}, "[2, ∞)", (INF, 2.0), (-1.0, 0.0), (-2.0,), False, "C0", "none"),
+    ({"w1": 1.0, "w2": 1.0, "b2": 0.5}, "(-∞, ∞)", (-INF, INF), (1.0, 1.0), (), True, "C∞", "none"),
+    ({"w1": 1.0, "w2": 1.0, "b2": -0.5}, "(-∞, ∞)", (-INF, INF), (1.0, 1.0), (), True, "C∞", "odd"),
+    ({"w1": -1.0, "w2": -3.0, "b2": -2.0}, "(-∞, ∞)", (INF, -INF), (-3.0, -1.0), (-1.0,), False, "C0", "none"),
+    ({"w1": 0.0, "b1": 1.0, "w2": 1e-310}, "[1, ∞)", (1.0, INF), (0.0, 1e-310), (), True, "C0", "none"),
+])
+def test_maxout_facts_follow_the_pieces(params, output_range, limits, dlimits, kinks, monotonic, continuity,
+                                        symmetry):
+    """The shallower piece rules towards −∞, the steeper towards +∞; parallel
+    pieces are the upper line; pieces that cross beyond the double range (at
+    1e310) have a kink no double reaches."""
+    act = actviz.get("maxout", **params)
+    assert (str(act.output_range), act.limits, act.dlimits, act.kinks) == (output_range, limits, dlimits, kinks)
+    assert (act.monotonic, act.continuity, act.symmetry) == (monotonic, continuity, symmetry)
+    assert act.df_at_kinks == {k: params.get("w1", 1.0) / 2 + params.get("w2", 0.0) / 2 for k in kinks}
+
+
+def test_maxout_least_value_and_crossing_are_correctly_rounded():
+    act = actviz.get("maxout", w2=-0.5, b2=1.0)  # max(x, 1 − x/2): least value 2/3 at x = 2/3
+    assert act.output_range.lo == act.kinks[0] == 2 / 3
+    # The double x* lies below the crossing, where the falling piece is active and a hair above 2/3.
+    assert act.f(act.kinks[0]) == 1 - act.kinks[0] / 2 == 0.6666666666666667
+
+
+def test_maxout_values_at_and_beside_the_kink():
+    relu_like = actviz.get("maxout")
+    assert relu_like.f([-2.0, -0.0, 0.0, 3.0]).tolist() == [0.0, 0.0, 0.0, 3.0]
+    # torch.maximum(x, 0) gives each of its tied arguments half the gradient: 0.5 at 0, where torch.relu gives 0.
+    assert relu_like.df([-1.0, 0.0, 1.0]).tolist() == [0.0, 0.5, 1.0]
+    assert actviz.get("maxout", w2=-1.0).df([-1.0, 0.0, 1.0]).tolist() == [-1.0, 0.0, 1.0]  # |x|: abs'(0) = 0 too
+    shifted = actviz.get("maxout", w2=0.2, b2=1.0)
+    below, above = np.nextafter(1.25, 0.0), np.nextafter(1.25, 2.0)
+    assert shifted.f([below, 1.25, above]).tolist() == [0.2 * below + 1.0, 1.25, above]
+    assert shifted.df([below, 1.25, above]).tolist() == [0.2, 0.2 / 2 + 1.0 / 2, 1.0]
+    assert actviz.get("maxout", w1=1e10).f([1e300, -1e300]).tolist() == [INF, 0.0]  # as the limits (0, ∞)
+
+
+def test_maxout_decides_the_active_piece_exactly():
+    """Beside the crossing a steep inactive piece, rounded, can stand above
+    a flat active one: the larger rounded piece would be 0.0 here, where f
+    is b1 (and its condition number 0)."""
+    params = {"w1": 0.0, "b1": -1.9894620302975436, "w2": 1.5814906254115066e17, "b2": -1.5084111885708125e17}
+    act = actviz.get("maxout", **params)
+    x = np.nextafter(act.kinks[0], -INF)
+    assert max(params["w1"] * x + params["b1"], params["w2"] * x + params["b2"]) == 0.0
+    assert act.f(x) == params["b1"] and act.df(x) == 0.0
+
+
 def _beside(g, x, side):
     """g's one-sided limit at x (to ~1e-9) from the left (side −1) or the
     right (+1), or the mean of the two (side 0)."""
@@ -625,6 +691,7 @@ EDGE_VALUES = [
     ("gaussian", {}, "df", 27.33, -2.5e-323),                         # -0.0: e^{−x²} flushed to 0
     ("lecun_tanh", {}, "df", -558.85, 1e-323),                        # 0.0: sech² flushed to 0
     ("rrelu", {"lower": MAX, "upper": MAX}, "f", -1.0, -MAX),         # -inf: lower + upper overflowed
+    ("maxout", {"w1": 2.0, "b1": -MAX, "b2": -MAX}, "f", 2.0 ** 1023, 2.0 ** 971),  # inf: w·x overflowed
 ]
 
 

@@ -6,9 +6,12 @@ CELU) and ISRLU, and the capped and squared ReLUs.
 from __future__ import annotations
 
 import math
+import sys
+from fractions import Fraction
 from typing import Any, Callable, Mapping
 
 import numpy as np
+import numpy.typing as npt
 
 from .core import Array, Constraint, Interval, Parameter, Spec, positive
 from .kernels import EXP_SUBNORMAL, heaviside, times_exp, zero_grad
@@ -594,6 +597,191 @@ SRELU = Spec(
     symmetry=lambda p: "odd" if p["t_left"] == -p["t_right"] and p["a_left"] == p["a_right"] else "none",
     xlim=lambda p: (p["t_left"] - 2.0, p["t_right"] + 2.0),
     reference="Jin et al. 2016 (paper: all four learned per channel; these defaults draw the S)",
+)
+
+
+def _line(x: Array, w: float, b: float) -> Array:
+    r"""w·x + b in two roundings; where w·x (or the sum) overflows, as
+    2·((w/2)·x + b/2), which halving makes exact and finite wherever w·x + b
+    itself is (w = 2, b = −1.8e308 at x = 1.3e308: w·x alone is beyond the
+    double range, the sum is not).
+
+    Where w·x and b cancel, the rounding of w·x costs up to ½ ulp(w·x), that
+    is (1 + κ)/2 ulps of the result with κ = |w·x/(w·x + b)|, the piece's
+    own condition number: no fused multiply-add is needed for the accuracy
+    the registry promises.
+    """
+    direct = w * x + b
+    return np.where(np.isfinite(direct), direct, 2.0 * ((0.5 * w) * x + 0.5 * b))
+
+
+def _crossing(w1: float, b1: float, w2: float, b2: float) -> float:
+    """Where the pieces cross, x* = (b2 − b1)/(w1 − w2) (w1 ≠ w2), correctly
+    rounded: in rational arithmetic, so that every double but x* itself lies
+    on the same side of x* as of the true crossing.  ±inf where the pieces
+    cross beyond the double range."""
+    exact = (Fraction(b2) - Fraction(b1)) / (Fraction(w1) - Fraction(w2))
+    try:
+        return float(exact)
+    except OverflowError:
+        return math.inf if exact > 0 else -math.inf
+
+
+def _first_active(x: Array, w1: float, b1: float, w2: float, b2: float) -> npt.NDArray[np.bool_]:
+    """Where w1·x + b1 ≥ w2·x + b2 in exact arithmetic: right of the crossing
+    when w1 > w2, left of it when w1 < w2, everywhere or nowhere when the
+    pieces are parallel.  At the double x* nearest the crossing, by the sign
+    of the exact difference there."""
+    if w1 == w2:
+        return np.full(x.shape, b1 >= b2)
+    crossing = _crossing(w1, b1, w2, b2)
+    beyond = (x > crossing) == (w1 > w2)
+    if not math.isfinite(crossing):
+        return beyond
+    at_crossing = (Fraction(w1) - Fraction(w2)) * Fraction(crossing) + Fraction(b1) - Fraction(b2) >= 0
+    return np.where(x == crossing, at_crossing, beyond)
+
+
+def _outer_pieces(w1: float, b1: float, w2: float, b2: float) -> tuple[float, float, float, float]:
+    """(w, b) of the piece f follows towards −∞ (the smaller slope) and of
+    the one towards +∞ (the larger): w_left, b_left, w_right, b_right.
+    Parallel pieces: the upper line on both sides."""
+    if w1 == w2:
+        upper = max(b1, b2)
+        return w1, upper, w1, upper
+    (wl, bl), (wr, br) = sorted([(w1, b1), (w2, b2)])
+    return wl, bl, wr, br
+
+
+def _maxout_range(w1: float, b1: float, w2: float, b2: float) -> Interval:
+    """f's values: convex and piecewise linear, f is bounded below exactly
+    where no outer piece falls away to −∞.  With a falling left piece and a
+    rising right one its least value is at the crossing,
+    (w1·b2 − w2·b1)/(w1 − w2), a weighted mean of b1 and b2 (so finite),
+    correctly rounded; with a flat outer piece it is that piece's b."""
+    wl, bl, wr, br = _outer_pieces(w1, b1, w2, b2)
+    if wl < 0 < wr:
+        least = float((Fraction(w1) * Fraction(b2) - Fraction(w2) * Fraction(b1)) / (Fraction(w1) - Fraction(w2)))
+        return Interval(least, math.inf, lo_closed=True)
+    if wl == 0 or wr == 0:
+        return Interval(bl if wl == 0 else br, math.inf, lo_closed=True)
+    return Interval(-math.inf, math.inf)
+
+
+def maxout(x: Array, w1: float, b1: float, w2: float, b2: float) -> Array:
+    r"""max(w1·x + b1, w2·x + b2), the two-piece maxout unit of one input.
+
+    Goodfellow et al.'s unit is the max of k learned pieces, a convex
+    piecewise-linear function; two draw their Fig. 1's ReLU (the defaults)
+    and |x| (w2 = −1).  More pieces are a formula of one's own, whose kinks
+    are located numerically: ``actviz plot --expr "max(x, -x, 0.5*x + 1)"``.
+
+    Which piece is active is decided exactly (:func:`_first_active`), not by
+    comparing the rounded pieces: beside the crossing a steep inactive
+    piece's rounding error, up to ½ ulp(w·x), can lift it above a flat
+    active piece by far more than f's condition number (0 there) allows.
+    Where the active piece is the steeper of the two (the larger |w|), the
+    larger rounded piece is taken: the other's error is then within the
+    active piece's condition number, and f stays non-decreasing across the
+    crossing when both slopes are ≥ 0.  The result is never below f's least
+    value, which a rounding next to the crossing would otherwise undercut.
+    """
+    first = _first_active(x, w1, b1, w2, b2)
+    p1, p2 = _line(x, w1, b1), _line(x, w2, b2)
+    active_is_steeper = np.where(first, abs(w1) >= abs(w2), abs(w2) >= abs(w1))
+    value = np.where(active_is_steeper, np.maximum(p1, p2), np.where(first, p1, p2))
+    return np.maximum(value, _maxout_range(w1, b1, w2, b2).lo)
+
+
+def maxout_slope_at_crossing(w1: float, w2: float) -> float:
+    """(w1 + w2)/2, as PyTorch forms it: ``torch.maximum`` gives each of two
+    equal arguments half the gradient (tools/autograd/derivatives.yaml:
+    ``self: at::where(self == other, grad / 2, grad).masked_fill_(self <
+    other, 0)``, and likewise ``other``), and the chain rule multiplies each
+    half by its piece's slope."""
+    return w1 / 2 + w2 / 2
+
+
+def maxout_grad(x: Array, w1: float, b1: float, w2: float, b2: float) -> Array:
+    """The active piece's slope, and (w1 + w2)/2 at the crossing x*, as
+    PyTorch gives wherever its two pieces are equal (at x* = 0 with b1 = b2,
+    Goodfellow's ReLU and |x|; where the crossing is no double, PyTorch's
+    rounded pieces are rarely equal at x*, and it gives one slope or the
+    other there)."""
+    slopes = np.where(_first_active(x, w1, b1, w2, b2), w1, w2)
+    if w1 == w2:
+        return slopes
+    return np.where(x == _crossing(w1, b1, w2, b2), maxout_slope_at_crossing(w1, w2), slopes)
+
+
+def _maxout_grad2(x: Array, w1: float, b1: float, w2: float, b2: float) -> Array:
+    return zero_grad(x)
+
+
+def _maxout_kinks(p: Mapping[str, Any]) -> tuple[float, ...]:
+    """The crossing, where the slopes differ and it is a double."""
+    if p["w1"] == p["w2"]:
+        return ()
+    crossing = _crossing(p["w1"], p["b1"], p["w2"], p["b2"])
+    return _kink_if(math.isfinite(crossing), crossing)
+
+
+def _maxout_symmetry(p: Mapping[str, Any]) -> str:
+    """Odd: one line through 0; even: mirror-image pieces (|x| + b)."""
+    if p["w1"] == p["w2"]:
+        return "odd" if max(p["b1"], p["b2"]) == 0 else "none"
+    return "even" if p["w1"] == -p["w2"] and p["b1"] == p["b2"] else "none"
+
+
+def _maxout_xlim(p: Mapping[str, Any]) -> tuple[float, float]:
+    """Centred on the kink, wide enough to show 0 too."""
+    kinks = _maxout_kinks(p)
+    if not kinks:
+        return (-5.0, 5.0)
+    half = max(5.0, abs(kinks[0]))
+    return (max(kinks[0] - half, -sys.float_info.max), min(kinks[0] + half, sys.float_info.max))
+
+
+def _end(w: float, b: float, direction: float) -> float:
+    """The limit of w·x + b as x → direction·∞."""
+    return math.copysign(math.inf, w * direction) if w else b
+
+
+def _maxout_limits(p: Mapping[str, Any]) -> tuple[float, float]:
+    wl, bl, wr, br = _outer_pieces(p["w1"], p["b1"], p["w2"], p["b2"])
+    return _end(wl, bl, -1.0), _end(wr, br, 1.0)
+
+
+def _maxout_dlimits(p: Mapping[str, Any]) -> tuple[float, float]:
+    wl, _, wr, _ = _outer_pieces(p["w1"], p["b1"], p["w2"], p["b2"])
+    return wl, wr
+
+
+MAXOUT = Spec(
+    name="maxout",
+    summary="Maxout of two learned pieces, max(w₁x + b₁, w₂x + b₂) (ReLU by default)",
+    f=maxout, df=maxout_grad, d2f=_maxout_grad2,
+    latex=r"$f(x)=\max(w_1x+b_1,\,w_2x+b_2)$",
+    dlatex=r"$f'(x)=w_1$ if $d>0$, $w_2$ if $d<0$, else $(w_1+w_2)/2$, $d=(w_1-w_2)x+b_1-b_2$",
+    text="f(x) = max(w1·x + b1, w2·x + b2)",
+    dtext="f'(x) = w1 if w1·x + b1 > w2·x + b2, w2 if w1·x + b1 < w2·x + b2, else (w1 + w2)/2   (as PyTorch)",
+    params=(Parameter("w1", 1.0, "slope of the first piece"),
+            Parameter("b1", 0.0, "intercept of the first piece"),
+            Parameter("w2", 0.0, "slope of the second piece"),
+            Parameter("b2", 0.0, "intercept of the second piece")),
+    constraints=(Constraint(lambda p: p["w1"] != 0 or p["w2"] != 0,
+                            "w1 and w2 must not both be 0: f would be the constant max(b1, b2)"),),
+    output_range=lambda p: _maxout_range(p["w1"], p["b1"], p["w2"], p["b2"]),
+    limits=_maxout_limits,
+    dlimits=_maxout_dlimits,
+    kinks=_maxout_kinks,
+    df_at_kinks=lambda p: {k: maxout_slope_at_crossing(p["w1"], p["w2"]) for k in _maxout_kinks(p)},
+    monotonic=lambda p: min(p["w1"], p["w2"]) >= 0,
+    continuity=lambda p: "C∞" if p["w1"] == p["w2"] else "C0",
+    symmetry=_maxout_symmetry,
+    xlim=_maxout_xlim,
+    torch="torch.maximum({w1} * x + {b1}, {w2} * x + {b2})",
+    reference="Goodfellow et al. 2013 (Maxout Networks, Fig. 1: ReLU and |x| as two-piece maxouts)",
 )
 
 

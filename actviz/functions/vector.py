@@ -21,10 +21,8 @@ threshold by sorting, exactly (Martins & Astudillo 2016; Peters et al. 2019).
 Inputs: −inf is a masked logit (its output is exactly 0, its log −inf); a
 vector holding NaN or +inf, or only −inf, gives NaN throughout.
 
-maxout is left out on purpose: it is not a map of a vector to a vector of
-the same length but the max of k affine pieces w_j·x + b_j of one input,
-which needs k slopes and intercepts as parameters, and its two-piece form
-max(z₁, z₂) = z₂ + relu(z₁ − z₂) is ReLU, already in the registry.
+maxout, the max of affine pieces of one input, is elementwise: the registry's
+``maxout`` (:mod:`~actviz.functions.rectifiers`).
 """
 from __future__ import annotations
 

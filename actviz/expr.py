@@ -394,9 +394,9 @@ def _classify(f, df, params, candidates, side) -> dict:
         sides = np.array([x - h, x + h])
         (f_left, f_right), (d_left, d_right) = f(sides, **params), df(sides, **params)
         if abs(f_right - f_left) > 1e-6 * (1 + abs(f_left)) + 20 * h * max(abs(d_left), abs(d_right)):
-            jumps.append(x)
+            jumps.append(_where_it_steps(lambda t: f(t, **params), x, h, f_left, f_right))
         elif abs(d_right - d_left) > 1e-4 * (1 + abs(d_left)):
-            kinks.append(x)
+            kinks.append(_where_it_steps(lambda t: df(t, **params), x, h, d_left, d_right))
         else:
             smooth.append(x)
     at = np.array([*kinks, *jumps], dtype=float)
@@ -452,6 +452,29 @@ def _steps(g, x, precision: float) -> list[float]:
         unit = precision * max(1.0, abs(b))
         found.append(round(b / unit) * unit + 0.0)
     return found
+
+
+def _where_it_steps(g, x: float, h: float, left: float, right: float) -> float:
+    """x, or where near it g steps from one double to the next.
+
+    x is where g's pieces meet in exact arithmetic; in rounded arithmetic
+    g may change piece a few doubles away: max(x, -x, x/2 + 1) changes 3
+    ulps left of the double nearest -2/3, where its rounded pieces tie.
+    Where g is nearer `left` on the double below x and nearer `right` on the
+    one above, or where g changes over more than a few doubles (a step
+    smeared by central differences), x stays."""
+    def value(t: float) -> float:
+        return float(np.asarray(g(np.array([t]))).reshape(-1)[0])
+
+    def nearer_right(t: float) -> bool:
+        return abs(value(t) - right) <= abs(value(t) - left)
+    if not nearer_right(np.nextafter(x, -np.inf)) and nearer_right(np.nextafter(x, np.inf)):
+        return x
+    a, b = x - h, x + h
+    while (middle := a + (b - a) / 2) not in (a, b):
+        a, b = (a, middle) if nearer_right(middle) else (middle, b)
+    sharp = abs(value(b) - value(a)) >= 0.25 * abs(right - left)
+    return b if sharp else x
 
 
 def _estimating(spec: Spec, note: str, how: str, params: Mapping[str, Any], check: bool = True,

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import actviz
-from actviz import expr
+from actviz import analysis, expr
 from actviz.cli import cli
 from actviz.functions import EXTERNAL
 
@@ -79,6 +79,18 @@ def test_kinks_and_jumps_are_located_and_dead_regions_follow():
     assert "kinks and jumps located numerically" in act.spec.caveats[2]
     result = run("info", "--expr", "max(0, x)^2")
     assert "  dead         (-∞, 0)  (f' = 0)" in result.output.splitlines()
+
+
+def test_a_kink_is_where_the_rounded_pieces_change_so_the_curve_breaks_there():
+    """max(x, -x, x/2 + 1): -x and x/2 + 1 meet at -2/3, but in rounded
+    arithmetic they tie 3 ulps left of it; f′ is drawn as a jump there,
+    with no vertical line."""
+    act = actviz.from_expr("max(x, -x, 0.5*x + 1)")
+    kink = act.kinks[0]
+    assert kink == -0.666666666666667 and act.kinks[1] == 2.0
+    assert act.df([np.nextafter(kink, -np.inf), kink, np.nextafter(kink, np.inf)]).tolist() == [-1.0, -0.25, 0.5]
+    jumps = analysis.curve(act, -3, 3, derivative=True).jumps
+    assert [(j.x, j.left, j.right) for j in jumps] == [(kink, -1.0, 0.5), (2.0, 0.5, 1.0)]
 
 
 def test_other_parameter_values_get_their_own_estimates():

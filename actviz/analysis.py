@@ -99,6 +99,28 @@ def format_number(value: float, digits: int = 10) -> str:
     return f"{value:.{digits}g}"
 
 
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def figure_number(value: float, digits: int = 3) -> str:
+    """`digits` significant digits, a power of ten as ×10⁻⁷, a true minus
+    sign; an exact zero (of either sign) as 0.
+
+    A value that `digits` digits write exactly is written short (0.25, 1.5);
+    a rounded one keeps its trailing zeros (σ′ = 0.2498 as 0.250), so that
+    no rounded number passes for an exact one.
+    """
+    if value == 0:
+        return "0"
+    text = f"{value:.{digits}g}"
+    if float(text) != value:
+        text = f"{value:#.{digits}g}".replace(".e", "e").rstrip(".")
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPTS)}"
+    return text.replace("-", "−")
+
+
 def right_hand_side(formula: str) -> str:
     """A formula without its "f(x) = " or "f'(x) = ": what a column headed
     f(x) or f'(x) shows."""

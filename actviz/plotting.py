@@ -33,7 +33,7 @@ from matplotlib.path import Path as Polyline
 from matplotlib.text import Annotation, Text
 
 from . import analysis, output
-from .analysis import format_number
+from .analysis import figure_number, format_number
 from .functions import Activation, ActvizError, get
 from .look import LANGUAGES, SIZES, THEMES, Look, parse_size  # noqa: F401 (re-exported)
 
@@ -571,6 +571,10 @@ def _inset_flattened_side(ax, acts, lo, hi, styles, derivative, say):
     flattest = int(np.argmin(spans))
     if spans[flattest] == 0 or spans[flattest] > INSET_SHARE * (y1 - y0):
         return []
+    low, high = float(np.nanmin(sides[flattest])), float(np.nanmax(sides[flattest]))
+    margin = 0.25 * spans[flattest]
+    if ax.yaxis.get_major_locator().nonsingular(low - margin, high + margin) != (low - margin, high + margin):
+        return []  # values below 1e-287: no axis can frame them (leaky ReLU's slope of 1e-300)
     corner = _free_corner(ax, INSET_SIZE)
     if corner is None:
         return []
@@ -581,15 +585,15 @@ def _inset_flattened_side(ax, acts, lo, hi, styles, derivative, say):
         if derivative:
             dstyle = styles[i + 1] if len(acts) == 1 else styles[i]
             inset.plot(xs, act.df(xs), color=dstyle["color"], lw=1.4, ls=DERIVATIVE_DASHES)
-    low, high = float(np.nanmin(sides[flattest])), float(np.nanmax(sides[flattest]))
-    margin = 0.25 * spans[flattest]
     inset.set_xlim(lo, 0)
     inset.set_ylim(low - margin, high + margin)
     inset.axhline(0, color=mpl.rcParams["axes.edgecolor"], lw=0.7)
     factor = (y1 - y0) / (high - low + 2 * margin)
-    inset.set_title(say("x < 0, magnified ×{factor}", factor=f"{factor:.2g}" if factor < 100 else f"{factor:.0f}"),
+    shown = f"{factor:.2g}" if factor < 100 else f"{factor:.0f}" if factor < 1e5 else figure_number(factor, 2)
+    inset.set_title(say("x < 0, magnified ×{factor}", factor=shown),
                     fontsize="x-small")
     inset.tick_params(labelsize="x-small")
+    inset.yaxis.get_offset_text().set_fontsize("x-small")  # a scale (1e−10) the size of the ticks
     inset.grid(True)
     return [inset]
 

@@ -187,6 +187,15 @@ def test_small_negative_slope_gets_a_magnifying_inset():
     assert ax.child_axes == []
 
 
+def test_the_inset_says_its_magnification_briefly_and_is_left_out_below_what_an_axis_frames():
+    ax = Figure().add_subplot()
+    actviz.plot(ax, actviz.get("leaky_relu", negative_slope=1e-10))
+    assert ax.child_axes[0].get_title() == "x < 0, magnified ×8.3×10⁹"
+    ax = Figure().add_subplot()
+    actviz.plot(ax, actviz.get("leaky_relu", negative_slope=1e-300))   # values of 1e-300 cannot be framed
+    assert ax.child_axes == []
+
+
 def test_beside_a_pole_the_curve_leaves_the_frame():
     """soft_exponential(α = −0.5) is defined on x > −1.5, where f → −∞ and
     f′ → ∞: the y-range frames the rest, not the last sample's 50."""

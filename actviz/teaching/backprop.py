@@ -26,6 +26,7 @@ import click
 import numpy as np
 
 from .. import analysis
+from ..analysis import figure_number as format_number
 from ..command import (SEED, ActivationName, Integer, Number, activations, default_stem, draw, fail, finite_json,
                        output_options, param_option, preset_option)
 from ..functions import Activation, ActvizError, get, parse_number
@@ -181,27 +182,7 @@ def to_json(chains) -> dict:
 # Text
 # ---------------------------------------------------------------------------
 
-_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def format_number(value: float, digits: int = 3) -> str:
-    """`digits` significant digits, a power of ten as ×10⁻⁷, a true minus
-    sign; an exact zero (of either sign) as 0.
-
-    A value that `digits` digits write exactly is written short (0.25, 1.5);
-    a rounded one keeps its trailing zeros (σ′ = 0.2498 as 0.250), so that
-    no rounded number passes for an exact one.
-    """
-    if value == 0:
-        return "0"
-    text = f"{value:.{digits}g}"
-    if float(text) != value:
-        text = f"{value:#.{digits}g}".replace(".e", "e").rstrip(".")
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPTS)}"
-    return text.replace("-", "−")
 
 
 def _sub(k: int) -> str:

@@ -788,21 +788,37 @@ def _render(fig, fmt, dpi, transparent, svg_text, max_pixels):
             warnings.filterwarnings("error", message, UserWarning)
         try:
             fig.savefig(buffer, format=fmt, dpi=dpi, transparent=transparent, metadata=_METADATA[fmt])
+            cut = _cut_off(fig, drawn_by_agg=fmt == "png")
         except UserWarning as warning:
             raise ActvizError(_unfaithful_reason(fig, str(warning))) from None
-    if _cut_off(fig):  # measured with Agg's own text metrics, on Agg's draw
+    if cut:
         raise ActvizError(_no_room(fig))
     return buffer.getvalue()
 
 
-def _cut_off(fig: Figure) -> bool:
-    """Whether, as last drawn, a text runs past the figure's edge (a figure
-    too small for its fonts: the layout engine shrinks the axes to nothing
-    before it gives up)."""
+# The figures whose texts were found inside their edges at this size.
+_FITTING: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _cut_off(fig: Figure, drawn_by_agg: bool) -> bool:
+    """Whether a text runs past the figure's edge (a figure too small for
+    its fonts: the layout engine shrinks the axes to nothing before it
+    gives up), measured with Agg's text metrics at the figure's dpi: on the
+    layout Agg just drew, or for an SVG or a PDF (whose renderer lays out at
+    72 dpi, which Agg's metrics at another dpi would misjudge) on Agg's
+    layout of it without drawing, unless a PNG of it at this size fitted."""
+    size = tuple(fig.get_size_inches())
+    if not drawn_by_agg:
+        if _FITTING.get(fig) == size:
+            return False
+        fig.draw_without_rendering()
     tight = fig.get_tightbbox()
-    width, height = fig.get_size_inches()
+    width, height = size
     slack = 1 / fig.dpi
-    return tight.x0 < -slack or tight.y0 < -slack or tight.x1 > width + slack or tight.y1 > height + slack
+    cut = tight.x0 < -slack or tight.y0 < -slack or tight.x1 > width + slack or tight.y1 > height + slack
+    if not cut:
+        _FITTING[fig] = size
+    return cut
 
 
 # Two library warnings mean the file would not show what was asked: the

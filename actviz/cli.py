@@ -675,7 +675,11 @@ def main():
     matplotlib's and numpy's modules object by object takes 70 ms of a
     0.8 s `actviz plot`, and there is nothing left to free for.  Every file
     is written and closed, and every worker process ended, by then; an
-    exception that is not an exit still ends the process the usual way."""
+    exception that is not an exit still ends the process the usual way, and
+    so does every run under a profiler or a tracer (cProfile, coverage),
+    which reports at exit."""
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return cli(prog_name="actviz")
     try:
         cli(prog_name="actviz")
     except SystemExit as done:

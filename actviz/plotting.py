@@ -789,8 +789,6 @@ def _render(fig, fmt, dpi, transparent, svg_text, max_pixels):
                               f"{max_pixels:,}: lower --dpi or --size, or raise the budget with "
                               f"--max-pixels {width * height}")
     buffer = io.BytesIO()
-    renderers = []
-    listening = fig.canvas.mpl_connect("draw_event", lambda event: renderers.append(event.renderer))
     with mpl.rc_context({"svg.fonttype": "path" if svg_text == "path" else "none"}), _quiet_font_dates(), \
             warnings.catch_warnings():
         for message in _UNFAITHFUL:
@@ -799,26 +797,18 @@ def _render(fig, fmt, dpi, transparent, svg_text, max_pixels):
             fig.savefig(buffer, format=fmt, dpi=dpi, transparent=transparent, metadata=_METADATA[fmt])
         except UserWarning as warning:
             raise ActvizError(_unfaithful_reason(fig, str(warning))) from None
-        finally:
-            fig.canvas.mpl_disconnect(listening)
-    if fmt == "png" and _cut_off(fig, renderers[-1]):  # measured with Agg's own text metrics, on Agg's draw
+    if fmt == "png" and _cut_off(fig):  # measured with Agg's own text metrics, on Agg's draw
         raise ActvizError(_no_room(fig))
     return buffer.getvalue()
 
 
-def _cut_off(fig: Figure, renderer) -> bool:
-    """Whether, as drawn by `renderer`, a text runs past the figure's edge (a
-    figure too small for its fonts: the layout engine shrinks the axes to
-    nothing before it gives up).  Measured at the renderer's dpi, so that the
-    texts are those it laid out, not laid out again."""
-    dpi = fig.dpi
-    fig.dpi = renderer.dpi
-    try:
-        tight = fig.get_tightbbox(renderer)
-    finally:
-        fig.dpi = dpi
+def _cut_off(fig: Figure) -> bool:
+    """Whether, as last drawn, a text runs past the figure's edge (a figure
+    too small for its fonts: the layout engine shrinks the axes to nothing
+    before it gives up)."""
+    tight = fig.get_tightbbox()
     width, height = fig.get_size_inches()
-    slack = 1 / renderer.dpi
+    slack = 1 / fig.dpi
     return tight.x0 < -slack or tight.y0 < -slack or tight.x1 > width + slack or tight.y1 > height + slack
 
 

@@ -587,6 +587,7 @@ def _inset_flattened_side(ax, acts, lo, hi, styles, derivative, say):
         return []
     inset = ax.inset_axes([*corner, *INSET_SIZE])
     inset.set_gid("inset")
+    inset.set_in_layout(False)  # it lies inside its axes: nothing of it can push a margin or reach the figure's edge
     for i, (act, side) in enumerate(zip(acts, sides)):
         inset.plot(xs, side, color=styles[i]["color"], lw=1.8)
         if derivative:

@@ -364,9 +364,12 @@ class PlacedLabel(Annotation):
         costs = {offset: self._cost(self._moved(laid_out, offset), offset, scene, others)
                  for offset in self.OFFSETS}
         best = min(costs, key=costs.get)
-        self.shown = costs[best] < self.CLASH
-        self._place(best)
-        self._lead(max(map(abs, best)) > self.NEIGHBOURHOOD)
+        self._take(best, costs[best] < self.CLASH)
+
+    def _take(self, offset, shown):
+        self.shown = shown
+        self._place(offset)
+        self._lead(max(map(abs, offset)) > self.NEIGHBOURHOOD)
 
     def _moved(self, box, offset):
         """`box`, the label's extent at OFFSETS[0] (aligned left and bottom),
@@ -434,27 +437,50 @@ class _Scene:
         fixed += [_inset_box(inset, renderer) for inset in ax.child_axes]
         return cls(ax.get_window_extent(renderer), curves, markers, fixed, renderer.points_to_pixels(8))
 
+    def signature(self):
+        """Everything a label's cost depends on, as values that compare."""
+        def paths(found):
+            return [(path.vertices.tobytes(), None if path.codes is None else path.codes.tobytes()) for path in found]
+        return (self.frame.bounds, paths(self.curves), paths(self.markers), [box.bounds for box in self.fixed],
+                self.leader_gap)
+
+
+# The places last found for the labels of each axes, with what they were
+# found among: savefig draws twice at the same geometry (to lay out, then to
+# render), and the second draw takes the places the first one found.
+_SETTLED = weakref.WeakKeyDictionary()
+
 
 def _settle(labels, renderer, rounds=4):
     """The labels of one axes, highest priority first, each taking its best
     place beside those already placed; then again, each given all the
     others, until nothing changes.  Every draw starts afresh, so a second
-    draw gives the same places."""
-    scene = _Scene.of(labels[0].axes, renderer)
+    draw gives the same places (found again only if what they are placed
+    among changed)."""
+    ax = labels[0].axes
+    scene = _Scene.of(ax, renderer)
     laid_out = {}
     for label in labels:
         label._lead(False)
         label._place(label.OFFSETS[0])
         laid_out[label] = _text_box(label, renderer)  # laid out once; every offset tried moves it
         label.shown = False
-    for _ in range(rounds):
-        before = [(label.get_position(), label.shown) for label in labels]
-        for label in labels:
-            others = scene.fixed + [other._moved(laid_out[other], other.get_position())
-                                    for other in labels if other is not label and other.shown]
-            label._choose(laid_out[label], scene, others)
-        if [(label.get_position(), label.shown) for label in labels] == before:
-            return
+    among = (scene.signature(), ax.get_figure(root=True).dpi,
+             [(id(label), label.get_text(), laid_out[label].bounds, tuple(ax.transData.transform(label.xy)))
+              for label in labels])
+    known = _SETTLED.get(ax)
+    if known is None or known[0] != among:
+        for _ in range(rounds):
+            before = [(label.get_position(), label.shown) for label in labels]
+            for label in labels:
+                others = scene.fixed + [other._moved(laid_out[other], other.get_position())
+                                        for other in labels if other is not label and other.shown]
+                label._choose(laid_out[label], scene, others)
+            if [(label.get_position(), label.shown) for label in labels] == before:
+                break
+        known = _SETTLED[ax] = (among, [(label.get_position(), label.shown) for label in labels])
+    for label, (offset, shown) in zip(labels, known[1]):
+        label._take(offset, shown)
 
 
 # Each inset's box with its tick labels and title, by the geometry it was
@@ -580,6 +606,7 @@ def _inset_flattened_side(ax, acts, lo, hi, styles, derivative, say):
         return []
     inset = ax.inset_axes([*corner, *INSET_SIZE])
     inset.set_gid("inset")
+    inset.set_in_layout(False)  # it lies inside its axes: nothing of it can push a margin or reach the figure's edge
     for i, (act, side) in enumerate(zip(acts, sides)):
         inset.plot(xs, side, color=styles[i]["color"], lw=1.8)
         if derivative:

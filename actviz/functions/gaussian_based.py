@@ -7,7 +7,7 @@ The stable normal CDF and density they share are GELU's, in
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 

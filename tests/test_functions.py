@@ -21,6 +21,7 @@ from actviz import functions
 from actviz.functions import SELU_ALPHA, SELU_SCALE, ActvizError, REGISTRY
 from actviz.functions.smooth_rectifiers import SCIPY_MIN_SIZE
 
+from marks import QUICK_FUNCTIONS, quick_cases, sampled
 from reference import derivative, reference, step
 
 ULPS = 4
@@ -297,7 +298,7 @@ def test_kernels_underflow_and_overflow_only_where_the_true_values_do(name, para
     check_accuracy(act.df(xs), xs, lambda x: derivative(ref, x), lambda x: derivative(ref, x, 2))
 
 
-@pytest.mark.parametrize("name,params", CASES, ids=IDS)
+@pytest.mark.parametrize("name,params", quick_cases(CASES, IDS))
 def test_no_warning_no_nan_for_any_finite_input(name, params):
     act = actviz.get(name, **params)
     xs = np.concatenate([grid(act), [MAX, -MAX, 5e-324, -5e-324]])
@@ -340,7 +341,7 @@ def test_d2f_has_a_limit_wherever_df_has_one(name):
     assert [math.isnan(v) for v in act.d2limits] == [math.isnan(v) for v in act.dlimits]
 
 
-@pytest.mark.parametrize("name", actviz.names())
+@pytest.mark.parametrize("name", sampled(actviz.names(), QUICK_FUNCTIONS))
 def test_one_element_call_equals_vectorised_call_bitwise(name):
     act = actviz.get(name)
     xs = grid(act)
@@ -407,8 +408,8 @@ def extreme_value(act, sign):
     return sign * min([best, *(sign * v for v in act.limits if not math.isnan(v))])
 
 
-@pytest.mark.parametrize("name,params", [(n, {}) for n in actviz.names()] + VARIANTS,
-                         ids=actviz.names() + [f"{n}-{p}" for n, p in VARIANTS])
+@pytest.mark.parametrize("name,params", quick_cases([(n, {}) for n in actviz.names()] + VARIANTS,
+                                                   actviz.names() + [f"{n}-{p}" for n, p in VARIANTS]))
 def test_declared_range_is_tight(name, params):
     """Each end of the declared range is attained or approached, within
     1e-12: a minimum written by hand (silu's −W(1/e), elish's 2√2 − 3) must be

@@ -92,6 +92,7 @@ def test_an_index_naming_anything_but_plain_files_here_is_not_trusted(tmp_path, 
     assert contents(folder) == before and (tmp_path / "outside.png").read_bytes() == b"mine"
 
 
+@pytest.mark.slow
 def test_check_finds_damaged_changed_missing_and_stale_figures(small, tmp_path, monkeypatch):
     gallery.build(tmp_path, workers=1)
     assert gallery.check(tmp_path, workers=1) == []

@@ -100,6 +100,7 @@ ZH = {
     "dead: f′ = 0": "死区：f′ = 0",
     "training: f = a·x, a ~ U[{lower}, {upper}], for x < 0": "训练时：x < 0 处 f = a·x，a ~ U[{lower}, {upper}]",
     "max f′ = {value}\nat x = {x}": "导数最大值 f′ = {value}\n（x = {x}）",
+    "min f′ = {value}\nat x = {x}": "导数最小值 f′ = {value}\n（x = {x}）",
     "minimum\n({x}, {y})": "极小值\n({x}, {y})",
     "maximum\n({x}, {y})": "极大值\n({x}, {y})",
     "x < 0, magnified ×{factor}": "x < 0 放大 {factor} 倍",
@@ -315,7 +316,9 @@ def _mark_peak(ax, act, lo, hi, color, say):
         return []
     y = float(act.df(peak.x))
     marker = ax.plot([peak.x], [y], "D", ms=6, color=color, zorder=5, gid="peak-df")
-    text = say("max f′ = {value}\nat x = {x}", value=_short(y), x=_short(peak.x))
+    # The peak of |f′|: where f′ is negative there, it is f′'s least value (softmin's −0.25).
+    template = "max f′ = {value}\nat x = {x}" if y > 0 else "min f′ = {value}\nat x = {x}"
+    text = say(template, value=_short(y), x=_short(peak.x))
     return [*marker, _label(ax, text, (peak.x, y), color, priority=math.inf)]
 
 

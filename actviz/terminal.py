@@ -321,7 +321,8 @@ def _notes(act, lo, hi, function, derivative, drawn):
         peak = analysis.max_abs_derivative(act, lo, hi)
         if peak.isolated and math.isfinite(peak.value):
             y = float(act.df(peak.x))
-            found.append((peak.x, y, f"max f′ = {_short(y)} at x = {_short(peak.x)}", colours[True]))
+            extreme = "max" if y > 0 else "min"  # f′ < 0 at the peak of |f′|: f′'s least value
+            found.append((peak.x, y, f"{extreme} f′ = {_short(y)} at x = {_short(peak.x)}", colours[True]))
     return found
 
 

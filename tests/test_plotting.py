@@ -187,6 +187,12 @@ def test_small_negative_slope_gets_a_magnifying_inset():
     assert ax.child_axes == []
 
 
+def test_a_negative_peak_of_f_prime_is_its_least_value():
+    ax = Figure().add_subplot()
+    actviz.plot(ax, actviz.get("softmin").two_class, derivative=True)
+    assert "min f′ = -0.25\nat x = 0" in [t.get_text() for t in ax.texts]
+
+
 def test_the_inset_says_its_magnification_briefly_and_is_left_out_below_what_an_axis_frames():
     ax = Figure().add_subplot()
     actviz.plot(ax, actviz.get("leaky_relu", negative_slope=1e-10))

@@ -121,6 +121,12 @@ def figure_number(value: float, digits: int = 3) -> str:
     return text.replace("-", "−")
 
 
+def monotonicity(act: Activation) -> bool | str:
+    """True where f never decreases, "decreasing" where it never increases
+    (softmin's two-class form, maxout of falling pieces), False otherwise."""
+    return act.monotonic or ("decreasing" if act.decreasing else False)
+
+
 def right_hand_side(formula: str) -> str:
     """A formula without its "f(x) = " or "f'(x) = ": what a column headed
     f(x) or f'(x) shows."""
@@ -609,7 +615,7 @@ def summary(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> dict[str, 
         "saturation": [{"from": r.lo, "to": r.hi, "kind": r.kind} for r in regions(act, threshold)],
         "stationary_points": [{"x": s.x, "f(x)": s.y, "kind": s.kind} for s in stationary_points(act, lo, hi)],
         "stationary_search": [lo, hi],
-        "monotonic": act.monotonic,
+        "monotonic": monotonicity(act),
         "continuity": act.continuity,
         "symmetry": act.symmetry,
         "zero_centred": act.zero_centred,

@@ -230,7 +230,7 @@ def _format_info(facts):
                               if saturated else "none"),
         "  dead         " + (f"{dead}  (f' = 0)" if dead else "none"),
         "  stationary   " + ("\n               ".join(points) if points else f"none in [{num(lo)}, {num(hi)}]"),
-        f"  monotonic    {'yes' if facts['monotonic'] else 'no'}",
+        f"  monotonic    {'yes' if facts['monotonic'] is True else facts['monotonic'] or 'no'}",
         f"  smoothness   {facts['continuity']}",
         f"  zero-centred {'yes (odd)' if facts['zero_centred'] else 'no'}",
         f"  PyTorch      {facts['torch'] or '(none)'}",

@@ -362,7 +362,8 @@ def _estimated_facts(f, df, params, locate=None) -> dict:
         "output_range": Interval(lo, hi, lo_closed, hi_closed),
         "limits": limits,
         "dlimits": (_limit(lambda t: df(t, **params), -1.0), _limit(lambda t: df(t, **params), 1.0)),
-        "monotonic": bool(np.all(slope[np.isfinite(slope)] >= 0)),
+        "monotonic": (True if np.all(slope[np.isfinite(slope)] >= 0) else
+                      "decreasing" if np.all(slope[np.isfinite(slope)] <= 0) else False),
         "symmetry": symmetry,
     }
 

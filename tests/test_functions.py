@@ -17,7 +17,7 @@ import pytest
 from scipy import optimize
 
 import actviz
-from actviz import functions
+from actviz import analysis, functions
 from actviz.functions import SELU_ALPHA, SELU_SCALE, ActvizError, REGISTRY
 from actviz.functions.smooth_rectifiers import SCIPY_MIN_SIZE
 
@@ -484,10 +484,11 @@ INF = math.inf
     ({"w2": 0.01}, "(-∞, ∞)", (-INF, INF), (0.01, 1.0), (0.0,), True, "C0", "none"),           # leaky
     ({"w2": 0.2, "b2": 1.0}, "(-∞, ∞)", (-INF, INF), (0.2, 1.0), (1.25,), True, "C0", "none"),
     ({"w2": -0.5, "b2": 1.0}, "[0.666667, ∞)", (INF, INF), (-0.5, 1.0), (2 / 3,), False, "C0", "none"),
-    ({"w1": -1.0, "w2": 0.0, "b2": 2.0}, "[2, ∞)", (INF, 2.0), (-1.0, 0.0), (-2.0,), False, "C0", "none"),
+    ({"w1": -1.0, "w2": 0.0, "b2": 2.0}, "[2, ∞)", (INF, 2.0), (-1.0, 0.0), (-2.0,), "decreasing", "C0", "none"),
     ({"w1": 1.0, "w2": 1.0, "b2": 0.5}, "(-∞, ∞)", (-INF, INF), (1.0, 1.0), (), True, "C∞", "none"),
     ({"w1": 1.0, "w2": 1.0, "b2": -0.5}, "(-∞, ∞)", (-INF, INF), (1.0, 1.0), (), True, "C∞", "odd"),
-    ({"w1": -1.0, "w2": -3.0, "b2": -2.0}, "(-∞, ∞)", (INF, -INF), (-3.0, -1.0), (-1.0,), False, "C0", "none"),
+    ({"w1": -1.0, "w2": -3.0, "b2": -2.0}, "(-∞, ∞)", (INF, -INF), (-3.0, -1.0), (-1.0,), "decreasing", "C0",
+     "none"),
     ({"w1": 0.0, "b1": 1.0, "w2": 1e-310}, "[1, ∞)", (1.0, INF), (0.0, 1e-310), (), True, "C0", "none"),
 ])
 def test_maxout_facts_follow_the_pieces(params, output_range, limits, dlimits, kinks, monotonic, continuity,
@@ -497,7 +498,9 @@ def test_maxout_facts_follow_the_pieces(params, output_range, limits, dlimits, k
     1e310) have a kink no double reaches."""
     act = actviz.get("maxout", **params)
     assert (str(act.output_range), act.limits, act.dlimits, act.kinks) == (output_range, limits, dlimits, kinks)
-    assert (act.monotonic, act.continuity, act.symmetry) == (monotonic, continuity, symmetry)
+    assert (analysis.monotonicity(act), act.continuity, act.symmetry) == (monotonic, continuity, symmetry)
+    if monotonic == "decreasing":
+        assert np.all(np.diff(act.f(np.linspace(-50, 50, 20001))) <= 0)
     assert act.df_at_kinks == {k: params.get("w1", 1.0) / 2 + params.get("w2", 0.0) / 2 for k in kinks}
 
 

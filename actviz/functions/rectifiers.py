@@ -776,7 +776,8 @@ MAXOUT = Spec(
     dlimits=_maxout_dlimits,
     kinks=_maxout_kinks,
     df_at_kinks=lambda p: {k: maxout_slope_at_crossing(p["w1"], p["w2"]) for k in _maxout_kinks(p)},
-    monotonic=lambda p: min(p["w1"], p["w2"]) >= 0,
+    monotonic=lambda p: (True if min(p["w1"], p["w2"]) >= 0 else "decreasing" if max(p["w1"], p["w2"]) <= 0
+                         else False),
     continuity=lambda p: "C∞" if p["w1"] == p["w2"] else "C0",
     symmetry=_maxout_symmetry,
     xlim=_maxout_xlim,

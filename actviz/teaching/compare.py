@@ -80,7 +80,7 @@ def properties(acts, threshold: float = analysis.DEFAULT_THRESHOLD, *, measure_c
             "name": label,
             "range": format_interval(act.output_range),
             "bounded": act.bounded,
-            "monotonic": act.monotonic or ("decreasing" if act.decreasing else False),
+            "monotonic": analysis.monotonicity(act),
             "smooth": act.continuity,
             "zero-centred": act.zero_centred,
             "saturates": " & ".join(sides) if sides else "no",

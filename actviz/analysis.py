@@ -447,6 +447,19 @@ def max_abs_derivative(act: Activation, lo: float | None = None, hi: float | Non
     return Peak(float(abs(act.df(best))), best, True)
 
 
+def marked_peak(act: Activation, lo: float, hi: float) -> tuple[float, float] | None:
+    """(x, f′(x)) at the isolated peak of |f′| on [lo, hi] that a figure
+    marks, None where there is none; of a pair ±x where f′ is odd (lisht),
+    the one where f′ > 0, which reads as a maximum."""
+    peak = max_abs_derivative(act, lo, hi)
+    if not peak.isolated or not math.isfinite(peak.value):
+        return None
+    x, y = peak.x, float(act.df(peak.x))
+    if y < 0 and lo <= -x <= hi and float(act.df(-x)) == -y:
+        x, y = -x, -y
+    return x, y
+
+
 # ---------------------------------------------------------------------------
 # Curves to draw
 # ---------------------------------------------------------------------------
@@ -509,11 +522,14 @@ def curve(act: Activation, lo: float, hi: float, *, derivative: bool = False,
 def common_xlim(acts: list[Activation]) -> tuple[float, float]:
     """The x-range of a figure of `acts`: the overlap of the functions' own
     ranges, widened to show every breakpoint (a union would let the widest,
-    sigmoid's ±8, flatten the rest)."""
+    sigmoid's ±8, flatten the rest), with room beside the outermost
+    breakpoints to see what changes there: 1, or a quarter of the distance
+    between them."""
     lo, hi = max(a.xlim[0] for a in acts), min(a.xlim[1] for a in acts)
     points = [p for a in acts for p in breakpoints(a) if math.isfinite(p) and abs(p) < 1e6]
     if points:
-        lo, hi = min(lo, min(points) - 1.0), max(hi, max(points) + 1.0)
+        room = max(1.0, 0.25 * (max(points) - min(points)))
+        lo, hi = min(lo, min(points) - room), max(hi, max(points) + room)
     if not lo < hi:
         lo, hi = min(a.xlim[0] for a in acts), max(a.xlim[1] for a in acts)
     if not math.isfinite(hi - lo):

@@ -311,15 +311,15 @@ def _mark_stationary(ax, act, lo, hi, color, say):
 
 
 def _mark_peak(ax, act, lo, hi, color, say):
-    peak = analysis.max_abs_derivative(act, lo, hi)
-    if not peak.isolated or not math.isfinite(peak.value):
+    peak = analysis.marked_peak(act, lo, hi)
+    if peak is None:
         return []
-    y = float(act.df(peak.x))
-    marker = ax.plot([peak.x], [y], "D", ms=6, color=color, zorder=5, gid="peak-df")
+    x, y = peak
+    marker = ax.plot([x], [y], "D", ms=6, color=color, zorder=5, gid="peak-df")
     # The peak of |f′|: where f′ is negative there, it is f′'s least value (softmin's −0.25).
     template = "max f′ = {value}\nat x = {x}" if y > 0 else "min f′ = {value}\nat x = {x}"
-    text = say(template, value=_short(y), x=_short(peak.x))
-    return [*marker, _label(ax, text, (peak.x, y), color, priority=math.inf)]
+    text = say(template, value=_short(y), x=_short(x))
+    return [*marker, _label(ax, text, (x, y), color, priority=math.inf)]
 
 
 def _short(v: float) -> str:

@@ -318,11 +318,11 @@ def _notes(act, lo, hi, function, derivative, drawn):
                 found.append((point.x, point.y, f"{point.kind} ({_short(point.x)}, {_short(point.y)})",
                               colours[False]))
     if derivative:
-        peak = analysis.max_abs_derivative(act, lo, hi)
-        if peak.isolated and math.isfinite(peak.value):
-            y = float(act.df(peak.x))
+        peak = analysis.marked_peak(act, lo, hi)
+        if peak is not None:
+            x, y = peak
             extreme = "max" if y > 0 else "min"  # f′ < 0 at the peak of |f′|: f′'s least value
-            found.append((peak.x, y, f"{extreme} f′ = {_short(y)} at x = {_short(peak.x)}", colours[True]))
+            found.append((x, y, f"{extreme} f′ = {_short(y)} at x = {_short(x)}", colours[True]))
     return found
 
 

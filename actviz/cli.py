@@ -669,7 +669,7 @@ def animate(name, params, preset, derivative, derivative_only, layout, threshold
     else:
         (key, sweep_values), = swept.items()
         if name in VECTOR and title is None:
-            title = vectors.two_class_label(bind(name, [], preset))
+            title = vectors.two_class_label(bind(name, [], preset), lang)
         sweep = animation.sweep_frames(name, key, sweep_values, fixed, preset, title)
     if xlim:
         _check_finite_somewhere([f.act for f in sweep], xlim, function=not derivative_only,

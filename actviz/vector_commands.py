@@ -119,11 +119,14 @@ def two_classes(acts, output: dict) -> tuple[list, dict]:
     return drawn, output
 
 
-def two_class_label(act: Vector) -> str:
+def two_class_label(act: Vector, lang: str = "en") -> str:
     """'softmax, 2 classes: p₁ of z₁ − z₂' ('log p₁' for log_softmax,
-    'softmax(temperature=2), …' with a parameter changed): what a table row
-    or an animation says of the two-class form it shows in place of `act`."""
+    'softmax(temperature=2), …' with a parameter changed; in Chinese with
+    lang 'zh'): what a table row or an animation says of the two-class form
+    it shows in place of `act`."""
     output = act.spec.two_class.summary.partition(" of ")[0]
+    if lang == "zh":
+        return f"{act.label}，两类：{output} 作为 z₁ − z₂ 的函数"
     return f"{act.label}, 2 classes: {output} of z₁ − z₂"
 
 

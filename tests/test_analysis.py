@@ -149,3 +149,10 @@ def test_a_function_is_analysed_once_per_run():
     other = actviz.functions.Activation(act.spec, {"approximate": "tanh"})
     analysis.regions(other)
     assert len(calls) > evaluated
+
+
+def test_a_family_is_framed_with_room_beside_its_outermost_breakpoints():
+    # maxout(x + b1, −x): V-shapes with their kinks at −50 and 0; a fixed margin of 1 hid both Vs.
+    acts = [actviz.get("maxout", b1=b1, w2=-1.0) for b1 in (100.0, 0.0)]
+    assert analysis.common_xlim(acts) == (-62.5, 12.5)
+    assert analysis.common_xlim([actviz.get("hardtanh")]) == actviz.get("hardtanh").xlim

@@ -20,6 +20,7 @@ from PIL import Image
 
 import actviz
 from actviz import animation, plotting
+from actviz.vector_commands import two_class_label
 from actviz.cli import _sweep_values, cli
 
 import audit
@@ -300,6 +301,7 @@ def test_a_vector_function_sweeps_its_temperature_in_its_two_class_form(tmp_path
     assert [frame.title for frame in frames] == ["softmax, 2 classes   temperature = 0.5",
                                                  "softmax, 2 classes   temperature = 2.0"]
     assert frames[0].act.df(0.0) == 0.5 and frames[1].act.f(2.0) == actviz.get("sigmoid").f(1.0)
+    assert two_class_label(actviz.get("sparsemax"), "zh") == "sparsemax，两类：p₁ 作为 z₁ − z₂ 的函数"
 
 
 def test_a_gated_function_has_nothing_to_sweep(tmp_path, monkeypatch):

@@ -218,6 +218,7 @@ def plot(ax, *functions, derivative: bool = False, function: bool = True, shade:
     if not acts:
         raise ActvizError("nothing to plot: give at least one function")
     lo, hi = xlim if xlim is not None else analysis.common_xlim(acts)
+    ax.set_autoscale_on(False)  # both limits are set below; autoscaling values of ±1e306 would overflow
     single = len(acts) == 1
     styles = cycle(first_colour + len(acts) + 1)[first_colour:]
     say = look.words(ZH)

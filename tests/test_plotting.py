@@ -328,6 +328,8 @@ def test_a_grid_grows_to_give_each_panel_room_and_says_so_when_a_size_was_asked_
      "span; give --xlim"),
     (["leaky_relu", "-p", "negative_slope=1e308"],
      "the values drawn go beyond ±1e+306, more than a figure can frame; give --ylim"),
+    (["maxout", "-p", "w1=1e308", "-p", "w2=-1e308", "-d"],
+     "the values drawn go beyond ±1e+306, more than a figure can frame; give --ylim"),
 ])
 def test_a_figure_that_cannot_show_what_was_asked_is_an_error(tmp_path, args, message, monkeypatch):
     monkeypatch.chdir(tmp_path)

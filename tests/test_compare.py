@@ -178,3 +178,10 @@ def test_the_mixed_figure_is_written(tmp_path):
     path = tmp_path / "mixed.png"
     result = run("sigmoid", "relu", "softmax", "swiglu", "reglu", "-o", str(path), "--dpi", "50")
     assert (result.exit_code, result.output) == (0, f"wrote {path} (400×225 px)\n")
+
+
+def test_json_and_a_figure_are_one_or_the_other(tmp_path):
+    result = run("relu", "--json", "-o", str(tmp_path / "table.png"))
+    assert (result.exit_code, result.output) == (2, "Error: --json prints the table instead of drawing it; "
+                                                    "drop -o or --json\n")
+    assert list(tmp_path.iterdir()) == []

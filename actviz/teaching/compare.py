@@ -378,6 +378,8 @@ def compare(names, exprs, params, preset, as_json, cost, **output):
       actviz compare relu swiglu reglu
       actviz compare mish --expr "x*tanh(softplus(x))"
     """
+    if as_json and output["output"]:
+        fail("--json prints the table instead of drawing it; drop -o or --json")
     acts = activations(names, params, preset, exprs)
     gated = [act for act in acts if isinstance(act, Gated)]
     elementwise = [act for act in acts if not isinstance(act, Gated)]

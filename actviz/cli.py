@@ -140,9 +140,9 @@ def list_cmd(as_json):
     if as_json:
         rows = [{"name": s.name, "kind": "elementwise", "aliases": list(s.aliases),
                  "parameters": {p.name: p.default for p in s.params}, "summary": s.summary} for s in REGISTRY.values()]
-        rows += [{"name": s.name, "kind": "gated", "gate": s.gate, "parameters": {}, "summary": s.summary}
-                 for s in GATED.values()]
-        rows += [{"name": s.name, "kind": "vector", "parameters": {p.name: p.default for p in s.params},
+        rows += [{"name": s.name, "kind": "gated", "aliases": [], "gate": s.gate, "parameters": {},
+                  "summary": s.summary} for s in GATED.values()]
+        rows += [{"name": s.name, "kind": "vector", "aliases": [], "parameters": {p.name: p.default for p in s.params},
                   "summary": s.summary} for s in VECTOR.values()]
         rows += [{"name": e.name, "kind": "entry point", "from": e.value} for e in installed]
         click.echo(json.dumps(finite_json(rows), indent=2))

@@ -37,9 +37,9 @@ def test_list_names_every_function():
     assert [r["name"] for r in rows] == [*actviz.names(), *GATED, *VECTOR]
     assert {"name": "leaky_relu", "kind": "elementwise", "aliases": ["leakyrelu", "leaky"],
             "parameters": {"negative_slope": 0.01}, "summary": "Leaky ReLU, a small slope for x < 0"} in rows
-    assert {"name": "swiglu", "kind": "gated", "gate": "silu", "parameters": {},
+    assert {"name": "swiglu", "kind": "gated", "aliases": [], "gate": "silu", "parameters": {},
             "summary": "SwiGLU: a gated by the SiLU (swish) of b"} in rows
-    assert {"name": "softmax", "kind": "vector", "parameters": {"temperature": 1.0},
+    assert {"name": "softmax", "kind": "vector", "aliases": [], "parameters": {"temperature": 1.0},
             "summary": "exp(z_i/T) / Σ_j exp(z_j/T): a probability vector"} in rows
 
 

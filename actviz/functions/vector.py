@@ -313,7 +313,7 @@ SOFTMAX = VectorSpec(
     text="p_i = exp(z_i/T) / sum_j exp(z_j/T)",
     jacobian_text="dp_i/dz_j = (p_i·[i = j] - p_i·p_j)/T, i.e. (diag(p) - p pᵀ)/T",
     output_range="every p_i in (0, 1), sum 1",
-    torch="torch.nn.Softmax(dim=-1)(z / {temperature})",
+    torch="torch.nn.Softmax(dim=-1)({logits})",
     reference="Bridle 1990",
 )
 
@@ -328,7 +328,7 @@ LOG_SOFTMAX = VectorSpec(
     text="log p_i = z_i/T - log(sum_j exp(z_j/T))",
     jacobian_text="d(log p_i)/dz_j = ([i = j] - p_j)/T, i.e. (I - 1 pᵀ)/T",
     output_range="every log p_i in (-inf, 0), sum of exp 1",
-    torch="torch.nn.LogSoftmax(dim=-1)(z / {temperature})",
+    torch="torch.nn.LogSoftmax(dim=-1)({logits})",
 )
 
 SOFTMIN = VectorSpec(
@@ -342,7 +342,7 @@ SOFTMIN = VectorSpec(
     text="p_i = exp(-z_i/T) / sum_j exp(-z_j/T)",
     jacobian_text="dp_i/dz_j = -(p_i·[i = j] - p_i·p_j)/T",
     output_range="every p_i in (0, 1), sum 1",
-    torch="torch.nn.Softmin(dim=-1)(z / {temperature})",
+    torch="torch.nn.Softmin(dim=-1)({logits})",
 )
 
 SPARSEMAX = VectorSpec(
@@ -428,6 +428,8 @@ class Vector:
 
     @property
     def torch(self) -> str | None:
-        return self.spec.torch.format(**{k: format_value(v) for k, v in self.params.items()}) if self.spec.torch \
-            else None
+        """The PyTorch code, with the logits divided by T where T ≠ 1."""
+        temperature = self.params["temperature"]
+        logits = "z" if temperature == 1 else f"z / {format_value(temperature)}"
+        return self.spec.torch.format(logits=logits) if self.spec.torch else None
 

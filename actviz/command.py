@@ -143,6 +143,8 @@ def parse_params(pairs, names):
                 or names[:1]
         parts = value.split(",")
         for target in targets:
+            if key in out[target]:
+                fail(f"parameter {key!r} of {target} is given twice; give its values once (-p {key}=v1,v2)")
             out[target][key] = parts if len(parts) > 1 else value
     return out
 

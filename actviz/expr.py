@@ -196,6 +196,8 @@ class _Builder:
             else:
                 function = getattr(sp, ELEMENTARY[name])
             try:
+                if name in ("max", "min") and len(args) < 2:
+                    raise TypeError  # sympy takes max() for −∞ and max(x) for x
                 return function(*args)
             except TypeError:
                 wanted = "two or more arguments" if name in ("max", "min") else "one argument"

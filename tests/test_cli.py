@@ -104,6 +104,8 @@ def test_info_states_the_facts():
     (["plot", "relu", "--xlim", "0", "1_0"], "Error: Invalid value for '--xlim': '1_0' is not a number."),
     (["eval", "relu", "--range", "0", "1", "--num", "1_0"], "Error: Invalid value for '--num': '1_0' is not a valid integer."),
     (["depth", "--layers", "3_0"], "Error: Invalid value for '--layers': '3_0' is not a valid integer."),
+    (["plot", "maxout", "-p", "w1=1", "-p", "w1=2"],
+     "Error: parameter 'w1' of maxout is given twice; give its values once (-p w1=v1,v2)"),
     # Points or a range, and --num only with a range.
     (["eval", "relu", "5", "--range", "0", "1"], "Error: give the points X... or --range LO HI, not both"),
     (["eval", "relu", "5", "--num", "3"], "Error: --num goes with --range LO HI"),

@@ -190,6 +190,7 @@ BAD = [
     ("sigmoid", "sigmoid is a function: write sigmoid(x)"),
     ("1" * 400 + "*x", "a number in the formula is beyond the double range"),
     ("relu = max(0, x)", "'relu' is the name of a registered function; give the formula another name"),
+    ("max()", "max takes two or more arguments; got 0"),
 ]
 
 

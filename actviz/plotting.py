@@ -932,7 +932,7 @@ def wrap(text: str, width: float, fontsize, *, most_lines: int | None = None) ->
     lines = []
     for paragraph in text.split("\n"):
         line = ""
-        for token in re.findall(r"(?:\S|\xa0)+?(?:-|(?<=\w)\(|[^\S\xa0]+|$)", paragraph):
+        for token in re.findall(r"(?:\S|\xa0)+?(?:-|(?<=\w)(?=\()|[^\S\xa0]+|$)", paragraph):
             if line and text_width((line + token).rstrip(), fontsize) > width:
                 lines.append(line.rstrip())
                 line = token

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import time
 
 import click
@@ -338,12 +339,13 @@ def _table_layout(cells, fontsize):
 
 def _word(text: str, look: Look) -> str:
     """A table word ('yes', 'left') or a cell of phrases as the figure shows
-    it, in the look's language (a cell is no template)."""
+    it, in the look's language (a cell is no template), a negative number
+    with a true minus sign as on the figures' axes ('−0.25', '(−∞, 0)')."""
     if look.lang == "zh" and text in ZH:
         return ZH[text]
     for phrase, shown in _PHRASES[look.lang].items():
         text = text.replace(phrase, shown)
-    return text
+    return re.sub(r"-(?=[\d.∞])", "−", text)
 
 
 # ---------------------------------------------------------------------------

@@ -6,6 +6,10 @@ from hypothesis import HealthCheck, settings
 
 sys.path.insert(0, os.path.dirname(__file__))
 matplotlib.use("Agg")
+# The test modules' compiled, assertion-rewritten forms are cached in
+# tests/__pycache__ whatever PYTHONDONTWRITEBYTECODE says: rewriting them
+# anew costs every worker 2 seconds of every run.
+sys.dont_write_bytecode = False
 
 # `pytest` runs the quick profile; `pytest --hypothesis-profile long` searches
 # ten times harder (thousands of examples) before a release.

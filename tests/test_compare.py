@@ -129,8 +129,9 @@ def cells(fig):
     return found
 
 
-@pytest.mark.parametrize("theme,size,lang", [("light", "16:9", "en"), ("dark", "4:3", "en"), ("light", "1:1", "zh"),
-                                             ("print", "16:9", "zh")])
+@pytest.mark.parametrize("theme,size,lang", [("light", "16:9", "en"), ("light", "1:1", "zh"),
+                                             pytest.param("dark", "4:3", "en", marks=pytest.mark.slow),
+                                             pytest.param("print", "16:9", "zh", marks=pytest.mark.slow)])
 def test_the_figure_stacks_both_tables_in_one_font_every_text_inside_and_apart(theme, size, lang):
     with plotting.theme(theme, lang=lang) as look:
         fig = mixed(look, size)

@@ -99,6 +99,7 @@ ZH = {
     "saturated: f → constant, |f′| < {threshold:g}": "饱和区：f → 常数，|f′| < {threshold:g}",
     "dead: f′ = 0": "死区：f′ = 0",
     "training: f = a·x, a ~ U[{lower}, {upper}], for x < 0": "训练时：x < 0 处 f = a·x，a ~ U[{lower}, {upper}]",
+    "the pieces w·x + b, f their max": "各段直线 w·x + b，f 取其最大值",
     "max f′ = {value}\nat x = {x}": "导数最大值 f′ = {value}\n（x = {x}）",
     "min f′ = {value}\nat x = {x}": "导数最小值 f′ = {value}\n（x = {x}）",
     "minimum\n({x}, {y})": "极小值\n({x}, {y})",
@@ -238,6 +239,7 @@ def plot(ax, *functions, derivative: bool = False, function: bool = True, shade:
         artists += _shade(ax, acts[0], lo, hi, threshold, look)
     if function and single and annotate:
         artists += _training_band(ax, acts[0], lo, hi, styles[0]["color"], say)
+        artists += _pieces(ax, acts[0], lo, hi, styles[0]["color"], say)
     if function and annotate:
         artists += _asymptotes(ax, acts)
     ax.set_xlim(lo, hi)
@@ -284,6 +286,17 @@ def _mark_kinks(ax, act, lo, hi, color):
     if not ks:
         return []
     return ax.plot(ks, act.f(np.array(ks)), "o", ms=5, color=color, zorder=4, gid="kinks")
+
+
+def _pieces(ax, act, lo, hi, color, say):
+    """The lines w·x + b whose max f is (maxout), dotted across the whole
+    range: where each rises above the others is where f follows it."""
+    x = np.array([lo, hi])
+    lines = []
+    for i, (w, b) in enumerate(act.pieces):
+        lines += ax.plot(x, w * x + b, color=color, lw=1.2, ls=":", alpha=0.8, zorder=1.5, gid="guide-pieces",
+                         label=say("the pieces w·x + b, f their max") if i == 0 else None)
+    return lines
 
 
 def _training_band(ax, act, lo, hi, color, say):
@@ -753,7 +766,7 @@ def _figure_legend(fig, axes, say, generic=False, side=False):
         for handle, label in zip(*ax.get_legend_handles_labels()):
             entries.setdefault(label, handle)
     parts = {label: gid_parts(handle) for label, handle in entries.items()}
-    shading = {k: h for k, h in entries.items() if parts[k][0] == "shade"}
+    shading = {k: h for k, h in entries.items() if parts[k][0] in ("shade", "guide")}  # keys, not functions
     curves = {k: h for k, h in entries.items() if k not in shading}
     functions = {parts[k][0] for k in curves}
     has_f = any(parts[k][1] == "f" for k in curves)

@@ -187,6 +187,18 @@ def test_small_negative_slope_gets_a_magnifying_inset():
     assert ax.child_axes == []
 
 
+def test_maxout_draws_the_lines_it_is_the_max_of():
+    ax = Figure().add_subplot()
+    actviz.plot(ax, actviz.get("maxout", w2=0.2, b2=1.0))
+    lines = [line for line in ax.get_lines() if line.get_gid() == "guide-pieces"]
+    assert [(float(line.get_ydata()[0]), float(line.get_ydata()[1])) for line in lines] == [
+        (lo * w + b, hi * w + b) for w, b in ((1.0, 0.0), (0.2, 1.0)) for lo, hi in [ax.get_xlim()]]
+    assert [line.get_label() for line in lines][0] == "the pieces w·x + b, f their max"
+    ax = Figure().add_subplot()
+    actviz.plot(ax, "relu")
+    assert not [line for line in ax.get_lines() if line.get_gid() == "guide-pieces"]
+
+
 def test_a_negative_peak_of_f_prime_is_its_least_value():
     ax = Figure().add_subplot()
     actviz.plot(ax, actviz.get("softmin").two_class, derivative=True)

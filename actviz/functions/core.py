@@ -149,6 +149,7 @@ class Spec:
     xlim: Fact = (-5.0, 5.0)     # a default plotting range
     torch: Fact = None           # the PyTorch module, a template over the parameters (None: none exists)
     training_slopes: Fact = None  # (lo, hi): in training, f(x) = a·x for x < 0 with a ~ U[lo, hi] (RReLU)
+    pieces: Fact = ()            # ((w, b), ...): f is the max of the lines w·x + b (maxout)
     reference: str = ""
     # What a reader must know of a function actviz did not write (a formula or
     # callable of the user's, a third party's entry): the first is the short
@@ -277,6 +278,8 @@ class Activation:
             return self._meta("d2limits")
         return cast("tuple[float, float]", tuple(0.0 if math.isfinite(v) else math.nan for v in self.dlimits))
 
+    pieces = property(lambda self: tuple(self._meta("pieces")),
+                      doc="(w, b) of each line w·x + b that f is the max of (maxout); () otherwise.")
     training_slopes = property(lambda self: self._meta("training_slopes"),
                                doc="(lo, hi) of the random slope on x < 0 in training (RReLU); None otherwise.")
     kinks = property(lambda self: tuple(self._meta("kinks")), doc="Where f is continuous but f' jumps.")

@@ -781,6 +781,7 @@ MAXOUT = Spec(
     continuity=lambda p: "C∞" if p["w1"] == p["w2"] else "C0",
     symmetry=_maxout_symmetry,
     xlim=_maxout_xlim,
+    pieces=lambda p: ((p["w1"], p["b1"]), (p["w2"], p["b2"])),
     torch="torch.maximum({w1} * x + {b1}, {w2} * x + {b2})",
     reference="Goodfellow et al. 2013 (Maxout Networks, Fig. 1: ReLU and |x| as two-piece maxouts)",
 )

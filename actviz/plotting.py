@@ -294,7 +294,9 @@ def _pieces(ax, act, lo, hi, color, say):
     x = np.array([lo, hi])
     lines = []
     for i, (w, b) in enumerate(act.pieces):
-        lines += ax.plot(x, w * x + b, color=color, lw=1.2, ls=":", alpha=0.8, zorder=1.5, gid="guide-pieces",
+        with np.errstate(over="ignore"):  # a line beyond the doubles is drawn at the edge of what can be
+            y = np.clip(w * x + b, -analysis.DRAWABLE, analysis.DRAWABLE)
+        lines += ax.plot(x, y, color=color, lw=1.2, ls=":", alpha=0.8, zorder=1.5, gid="guide-pieces",
                          label=say("the pieces w·x + b, f their max") if i == 0 else None)
     return lines
 

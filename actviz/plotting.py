@@ -339,8 +339,9 @@ def _mark_peak(ax, act, lo, hi, color, say):
 
 
 def _short(v: float) -> str:
-    """4 significant digits, and 0 for what is 0 but for rounding."""
-    return format_number(v if abs(v) > 1e-12 else 0.0, 4)
+    """4 significant digits, and 0 for what is 0 but for rounding, with a
+    true minus sign, as on the axes."""
+    return format_number(v if abs(v) > 1e-12 else 0.0, 4).replace("-", "−")
 
 
 class PlacedLabel(Annotation):

@@ -202,7 +202,7 @@ def test_maxout_draws_the_lines_it_is_the_max_of():
 def test_a_negative_peak_of_f_prime_is_its_least_value():
     ax = Figure().add_subplot()
     actviz.plot(ax, actviz.get("softmin").two_class, derivative=True)
-    assert "min f′ = -0.25\nat x = 0" in [t.get_text() for t in ax.texts]
+    assert "min f′ = −0.25\nat x = 0" in [t.get_text() for t in ax.texts]
 
 
 def test_the_inset_says_its_magnification_briefly_and_is_left_out_below_what_an_axis_frames():
@@ -375,7 +375,7 @@ def test_stationary_points_and_the_peak_are_marked_and_labelled():
     (minimum,) = [line for line in ax.get_lines() if line.get_gid() == "stationary-minimum"]
     assert minimum.get_xdata()[0] == analysis.stationary_points(actviz.get("gelu"), -5, 5)[0].x
     texts = [t.get_text() for t in ax.texts]
-    assert "minimum\n(-0.7518, -0.17)" in texts and "max f′ = 1.129\nat x = 1.414" in texts
+    assert "minimum\n(−0.7518, −0.17)" in texts and "max f′ = 1.129\nat x = 1.414" in texts
 
 
 def test_markers_of_the_derivative_are_squares_and_never_hide_f():

@@ -235,13 +235,16 @@ def breakpoints(act: Activation) -> tuple[float, ...]:
     return tuple(sorted({*act.kinks, *act.jumps, *act.smooth_breaks}))
 
 
+def domain_ends(act: Activation) -> list[tuple[float, float, float]]:
+    """(x, f's limit, f′'s limit) at each finite end of f's domain."""
+    return [(end, act.limits[side], act.dlimits[side])
+            for side, end in enumerate((act.domain.lo, act.domain.hi)) if math.isfinite(end)]
+
+
 def poles(act: Activation) -> tuple[float, ...]:
     """The finite ends of f's domain where f or f′ grows without bound
     (soft exponential's x → 1/α − α for α < 0, where f → −∞ like a log)."""
-    domain = act.domain
-    ends = ((domain.lo, 0), (domain.hi, 1))
-    return tuple(end for end, side in ends
-                 if math.isfinite(end) and (math.isinf(act.limits[side]) or math.isinf(act.dlimits[side])))
+    return tuple(end for end, f, df in domain_ends(act) if math.isinf(f) or math.isinf(df))
 
 
 def _sorted_distinct(x: np.ndarray) -> np.ndarray:
@@ -615,8 +618,7 @@ def summary(act: Activation, threshold: float = DEFAULT_THRESHOLD) -> dict[str, 
         "latex": spec.latex,
         "derivative_latex": spec.dlatex,
         "domain": str(act.domain),
-        "domain_ends": [{"x": end, "f(x)": act.limits[side], "df(x)": act.dlimits[side]}
-                        for end, side in ((act.domain.lo, 0), (act.domain.hi, 1)) if math.isfinite(end)],
+        "domain_ends": [{"x": end, "f(x)": f, "df(x)": df} for end, f, df in domain_ends(act)],
         "range": str(act.output_range),
         "bounded": act.bounded,
         "f(0)": float(act.f(0.0)),

@@ -353,6 +353,7 @@ def _estimated_facts(f, df, params, locate=None) -> dict:
         if limit > hi or limit == math.inf or (limit == hi and not np.any(central == hi)):
             hi, hi_closed = limit, False
     slope = df(PROBE, **params)
+    slope = slope[np.isfinite(slope)]
     near = np.linspace(0.05, 20, 400)
     up, down = f(near, **params), f(-near, **params)
     both = np.isfinite(up) & np.isfinite(down)
@@ -364,8 +365,7 @@ def _estimated_facts(f, df, params, locate=None) -> dict:
         "output_range": Interval(lo, hi, lo_closed, hi_closed),
         "limits": limits,
         "dlimits": (_limit(lambda t: df(t, **params), -1.0), _limit(lambda t: df(t, **params), 1.0)),
-        "monotonic": (True if np.all(slope[np.isfinite(slope)] >= 0) else
-                      "decreasing" if np.all(slope[np.isfinite(slope)] <= 0) else False),
+        "monotonic": True if np.all(slope >= 0) else "decreasing" if np.all(slope <= 0) else False,
         "symmetry": symmetry,
     }
 
@@ -470,7 +470,8 @@ def _where_it_steps(g, x: float, h: float, left: float, right: float) -> float:
         return float(np.asarray(g(np.array([t]))).reshape(-1)[0])
 
     def nearer_right(t: float) -> bool:
-        return abs(value(t) - right) <= abs(value(t) - left)
+        y = value(t)
+        return abs(y - right) <= abs(y - left)
     if not nearer_right(np.nextafter(x, -np.inf)) and nearer_right(np.nextafter(x, np.inf)):
         return x
     a, b = x - h, x + h

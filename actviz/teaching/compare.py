@@ -129,12 +129,8 @@ def where_b(places: list[analysis.GatePlace], digits: int = 3) -> str:
     points = [place.lo for place in places if place.point]
     intervals = [place for place in places if not place.point]
 
-    def short(value):
-        text = analysis.format_number(value, digits)
-        return (text, True) if float(text) == value else (f"{value:#.{digits}g}", False)
-
     def bound(value, strict, closed):
-        text, exact = short(value)
+        text, exact = _rounded(value, digits)
         return f"b {closed if value in points else strict} {'' if exact else '≈'}{text}"
 
     pieces = []
@@ -146,9 +142,18 @@ def where_b(places: list[analysis.GatePlace], digits: int = 3) -> str:
     ends = {end for place in intervals for end in (place.lo, place.hi)}
     for value in points:
         if value not in ends:
-            text, exact = short(value)
+            text, exact = _rounded(value, digits)
             pieces.append(f"b {'=' if exact else '≈'} {text}")
     return " or ".join(pieces) or "nowhere"
+
+
+def _rounded(value: float, digits: int) -> tuple[str, bool]:
+    """`value` to `digits` significant digits (∞ as ∞), and whether that is
+    its exact value; a rounded one keeps its trailing zeros (-0.170)."""
+    text = analysis.format_number(value, digits)
+    if math.isinf(value) or float(text) == value:
+        return text, True
+    return f"{value:#.{digits}g}", False
 
 
 def format_interval(interval: Interval, digits: int = 3) -> str:
@@ -161,8 +166,8 @@ def format_interval(interval: Interval, digits: int = 3) -> str:
     takes.
     """
     def end(value):
-        short = analysis.format_number(value, digits)
-        return short if math.isinf(value) or float(short) == value else f"≈{value:#.{digits}g}"
+        text, exact = _rounded(value, digits)
+        return text if exact else f"≈{text}"
     left, right = "[" if interval.lo_closed else "(", "]" if interval.hi_closed else ")"
     return f"{left}{end(interval.lo)}, {end(interval.hi)}{right}"
 

@@ -627,11 +627,11 @@ def _inset_flattened_side(ax, acts, lo, hi, styles, derivative, say):
     inset = ax.inset_axes([*corner, *INSET_SIZE])
     inset.set_gid("inset")
     inset.set_in_layout(False)  # it lies inside its axes: nothing of it can push a margin or reach the figure's edge
-    for i, (act, side) in enumerate(zip(acts, sides)):
-        inset.plot(xs, side, color=styles[i]["color"], lw=1.8)
+    for i, act in enumerate(acts):
+        inset.plot(*_broken(act, lo, False), color=styles[i]["color"], lw=1.8)
         if derivative:
             dstyle = styles[i + 1] if len(acts) == 1 else styles[i]
-            inset.plot(xs, act.df(xs), color=dstyle["color"], lw=1.4, ls=DERIVATIVE_DASHES)
+            inset.plot(*_broken(act, lo, True), color=dstyle["color"], lw=1.4, ls=DERIVATIVE_DASHES)
     inset.set_xlim(lo, 0)
     inset.set_ylim(low - margin, high + margin)
     inset.axhline(0, color=mpl.rcParams["axes.edgecolor"], lw=0.7)
@@ -643,6 +643,13 @@ def _inset_flattened_side(ax, acts, lo, hi, styles, derivative, say):
     inset.yaxis.get_offset_text().set_fontsize("x-small")  # a scale (1e−10) the size of the ticks
     inset.grid(True)
     return [inset]
+
+
+def _broken(act, lo, derivative):
+    """x and f (or f′) on [lo, 0], broken at its jumps as the main curve is
+    (hardswish′ jumps at −3: no vertical line joins the two sides)."""
+    c = analysis.curve(act, lo, 0.0, derivative=derivative)
+    return c.x, c.y
 
 
 def _free_corner(ax, size):

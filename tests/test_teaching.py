@@ -382,3 +382,18 @@ def test_zigzag_takes_parameters_and_presets(tmp_path):
                                       "-o", str(path)])
     assert result.exit_code == 0, result.output
     assert "a = elu(alpha=0.5)(u)" in path.read_text()
+
+
+def test_depth_holds_one_layers_weights_at_a_time():
+    """The backward pass draws W_l again from the generator's saved state:
+    40 layers of width 512 hold one 2 MB matrix, not 40 (80 MB), and give
+    the same numbers."""
+    import tracemalloc
+    tracemalloc.start()
+    try:
+        profile = depth.gradient_through_depth(actviz.get("relu"), layers=40, width=512, seeds=1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 30e6, f"peak {peak / 1e6:.0f} MB"
+    assert np.all(np.isfinite(profile.norms)) and profile.weight_gains.shape == (1, 39)

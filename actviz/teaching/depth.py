@@ -85,24 +85,33 @@ def gradient_through_depth(act: Activation, *, layers: int = 30, width: int = 64
     if not 1 <= layers <= 1000 or not 1 <= seeds <= 100:
         raise ActvizError("layers must lie in 1–1000 and seeds in 1–100")
     gain = 1.0 if init == "xavier" else 2.0
+    scale = weight_scale * math.sqrt(gain / width)
+
+    def weights(state: dict) -> np.ndarray:
+        """W_l drawn again, for the backward pass, from the generator's state
+        before the forward pass drew it: the same numbers, without holding
+        every layer's matrix (1000 layers of width 4096 would be 134 GB)."""
+        generator = np.random.Generator(np.random.PCG64())
+        generator.bit_generator.state = state
+        return generator.standard_normal((width, width)) * scale
+
     norms = np.empty((seeds, layers))
     gains = np.empty((seeds, layers - 1))
     with np.errstate(over="ignore", invalid="ignore"):
         for seed in range(seeds):
             rng = np.random.default_rng(seed)
             h = rng.standard_normal((batch, width))
-            weights, pre = [], []
+            draws, pre = [], []
             for _ in range(layers):
-                w = rng.standard_normal((width, width)) * (weight_scale * math.sqrt(gain / width))
-                z = h @ w
-                weights.append(w)
+                draws.append(rng.bit_generator.state)
+                z = h @ (rng.standard_normal((width, width)) * scale)
                 pre.append(z)
                 h = act.f(z)
             delta = act.df(pre[-1]) * rng.standard_normal(width)
             for layer in range(layers - 1, -1, -1):
                 norms[seed, layer] = np.linalg.norm(delta) / math.sqrt(batch)
                 if layer:
-                    back = delta @ weights[layer].T
+                    back = delta @ weights(draws[layer]).T
                     gains[seed, layer - 1] = np.linalg.norm(back) / np.linalg.norm(delta)
                     delta = act.df(pre[layer - 1]) * back
     peak = analysis.max_abs_derivative(act, -50.0, 50.0).value
